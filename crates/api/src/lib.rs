@@ -1,0 +1,17 @@
+//! The one API surface that the `firebreak` CLI and the desktop shell both call. It owns
+//! the edge concerns the pure core must not: the system clock, the data directory, the
+//! local person's name, validation of user input into clear errors, and the DTOs that
+//! cross IPC (with their generated TypeScript in `ui/src/ipc/bindings.ts`).
+//!
+//! Invariant: nothing here depends on tauri; the shell adapts these calls in a few
+//! lines each.
+
+pub mod bindings;
+pub mod dto;
+pub mod error;
+mod levels;
+mod service;
+pub mod system;
+
+pub use error::{ApiError, ErrorCode, Result};
+pub use service::Firebreak;

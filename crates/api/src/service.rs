@@ -1,0 +1,294 @@
+//! [`Firebreak`]: one open data directory, a clock and the local person. Every public
+//! method validates its input completely before writing, so bad input writes nothing.
+use crate::dto::*;
+use crate::system::{database_path, os_user_name};
+use crate::{ApiError, ErrorCode, Result};
+use chrono::{DateTime, Duration, Utc};
+use firebreak_core::clock::Clock;
+use firebreak_core::incident::Incident;
+use firebreak_core::op::{Declare, OpPayload};
+use firebreak_store::Store;
+use std::path::{Path, PathBuf};
+
+const SETTING_AUTHOR: &str = "author";
+/// Event times may be stamped a little ahead of this laptop's clock (another person's
+/// watch), but not further.
+const FUTURE_TOLERANCE_MINUTES: i64 = 5;
+pub(crate) const MAX_TITLE_CHARS: usize = 200;
+
+pub struct Firebreak {
+    store: Store,
+    clock: Box<dyn Clock>,
+    data_dir: Option<PathBuf>,
+}
+
+impl Firebreak {
+    /// Opens (creating if needed) the data directory.
+    pub fn open(data_dir: &Path, clock: Box<dyn Clock>) -> Result<Self> {
+        let store = Store::open(&database_path(data_dir))?;
+        Ok(Firebreak {
+            store,
+            clock,
+            data_dir: Some(data_dir.to_path_buf()),
+        })
+    }
+
+    /// A throwaway in-memory instance, for tests.
+    pub fn in_memory(clock: Box<dyn Clock>) -> Result<Self> {
+        Ok(Firebreak {
+            store: Store::in_memory()?,
+            clock,
+            data_dir: None,
+        })
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn identity(&self) -> Result<Identity> {
+        Ok(Identity {
+            name: self.author()?,
+            replica_tag: self.store.replica_id()?.tag(),
+            data_dir: self
+                .data_dir
+                .as_ref()
+                .map_or_else(|| ":memory:".into(), |d| d.display().to_string()),
+        })
+    }
+
+    /// The name on every change this laptop makes: set once, else the OS user.
+    pub fn author(&self) -> Result<String> {
+        Ok(self
+            .store
+            .setting(SETTING_AUTHOR)?
+            .unwrap_or_else(os_user_name))
+    }
+
+    pub fn set_author(&mut self, name: &str) -> Result<Identity> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(ApiError::invalid("the name must not be empty"));
+        }
+        if name.chars().count() > 100 {
+            return Err(ApiError::invalid("the name is longer than 100 characters"));
+        }
+        self.store.set_setting(SETTING_AUTHOR, name)?;
+        self.identity()
+    }
+
+    /// Reads an optional RFC 3339 time typed by the user; absent means now.
+    fn event_time(&self, at: Option<&str>, what: &str) -> Result<DateTime<Utc>> {
+        let now = self.now();
+        let Some(text) = at.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Ok(now);
+        };
+        let t = DateTime::parse_from_rfc3339(text)
+            .map_err(|e| {
+                ApiError::invalid(format!(
+                    "{what} {text:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-23T14:30:00Z or 2026-11-23T15:30:00+01:00"
+                ))
+            })?
+            .with_timezone(&Utc);
+        if t > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+            return Err(ApiError::invalid(format!(
+                "{what} {text} is in the future (now is {}); event times may be back-dated, not forward-dated",
+                now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            )));
+        }
+        Ok(t)
+    }
+
+    /// The severity levels of the policy in force, most severe first.
+    pub fn levels(&self) -> Result<Vec<LevelInfo>> {
+        Ok(crate::levels::all())
+    }
+
+    fn check_severity(&self, level: &str) -> Result<String> {
+        crate::levels::check(level)
+    }
+
+    fn find(&self, key: &str) -> Result<Incident> {
+        if key.trim().is_empty() {
+            return Err(ApiError::invalid("an incident id is required"));
+        }
+        Ok(self.store.find(key)?)
+    }
+
+    fn detail(&self, id: uuid::Uuid) -> Result<IncidentDetail> {
+        let inc = self.store.incident(id)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("incident {id} vanished after writing"),
+            )
+        })?;
+        Ok(IncidentDetail::from_incident(&inc))
+    }
+
+    pub fn declare(&mut self, input: DeclareInput) -> Result<IncidentDetail> {
+        let title = input.title.trim().to_string();
+        if title.is_empty() {
+            return Err(ApiError::invalid(
+                "the title must not be empty: say in a few words what is wrong",
+            ));
+        }
+        if title.chars().count() > MAX_TITLE_CHARS {
+            return Err(ApiError::invalid(format!(
+                "the title is longer than {MAX_TITLE_CHARS} characters"
+            )));
+        }
+        let severity = self.check_severity(&input.severity)?;
+        let detected_at = self.event_time(input.at.as_deref(), "the detection time")?;
+        let mut services: Vec<String> = Vec::new();
+        for s in input.services.iter().map(|s| s.trim()) {
+            if s.is_empty() {
+                return Err(ApiError::invalid("a service name must not be empty"));
+            }
+            if !services.iter().any(|x| x == s) {
+                services.push(s.to_string());
+            }
+        }
+        let author = self.author()?;
+        let now = self.now();
+        let summary = input.summary.trim().to_string();
+        let (id, _) = self.store.declare(now, &author, |human_id| Declare {
+            human_id,
+            title,
+            summary,
+            severity,
+            services,
+            drill: input.drill,
+            detected_at,
+        })?;
+        self.detail(id)
+    }
+
+    pub fn list(&self) -> Result<Vec<IncidentSummary>> {
+        self.store
+            .list()?
+            .into_iter()
+            .map(|r| {
+                Ok(IncidentSummary {
+                    id: r.id.to_string(),
+                    human_id: r.human_id,
+                    title: r.title,
+                    severity: r.severity,
+                    status: r.status.parse()?,
+                    drill: r.drill,
+                    detected_at: r.detected_at.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    pub fn show(&self, key: &str) -> Result<IncidentDetail> {
+        Ok(IncidentDetail::from_incident(&self.find(key)?))
+    }
+
+    pub fn set_status(&mut self, input: StatusInput) -> Result<IncidentDetail> {
+        let inc = self.find(&input.incident)?;
+        let from = inc.status.value;
+        from.check_transition(input.status)?;
+        let at = self.event_time(input.at.as_deref(), "the status time")?;
+        not_before_detection(&inc, at, "a status change")?;
+        let author = self.author()?;
+        self.store.commit(
+            self.now(),
+            &author,
+            inc.id,
+            OpPayload::SetStatus {
+                from,
+                to: input.status,
+                at,
+            },
+        )?;
+        self.detail(inc.id)
+    }
+
+    pub fn set_severity(&mut self, input: SeverityInput) -> Result<IncidentDetail> {
+        let inc = self.find(&input.incident)?;
+        let to = self.check_severity(&input.level)?;
+        let from = inc.severity.value.clone();
+        if from == to {
+            return Err(ApiError::invalid(format!(
+                "{} is already {to}",
+                human(&inc)
+            )));
+        }
+        if !inc.status.value.is_open() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidTransition,
+                format!(
+                    "{} is {}; the severity of a resolved or closed incident is fixed",
+                    human(&inc),
+                    inc.status.value
+                ),
+            ));
+        }
+        let at = self.event_time(input.at.as_deref(), "the severity time")?;
+        not_before_detection(&inc, at, "a severity change")?;
+        let author = self.author()?;
+        self.store.commit(
+            self.now(),
+            &author,
+            inc.id,
+            OpPayload::SetSeverity { from, to, at },
+        )?;
+        self.detail(inc.id)
+    }
+
+    pub fn add_entry(&mut self, input: EntryInput) -> Result<IncidentDetail> {
+        let inc = self.find(&input.incident)?;
+        if input.kind.is_automatic() {
+            return Err(ApiError::invalid(format!(
+                "{} entries are written by the program when the {} changes; change it instead",
+                input.kind,
+                if input.kind == firebreak_core::timeline::EntryKind::StatusChange {
+                    "status"
+                } else {
+                    "severity"
+                }
+            )));
+        }
+        let text = input.text.trim().to_string();
+        if text.is_empty() {
+            return Err(ApiError::invalid("the entry text must not be empty"));
+        }
+        let at = self.event_time(input.at.as_deref(), "the event time")?;
+        let author = self.author()?;
+        self.store.commit(
+            self.now(),
+            &author,
+            inc.id,
+            OpPayload::AddEntry {
+                kind: input.kind,
+                at,
+                text,
+            },
+        )?;
+        self.detail(inc.id)
+    }
+}
+
+fn human(inc: &Incident) -> String {
+    inc.declaration
+        .as_ref()
+        .map_or_else(|| inc.id.to_string(), |d| d.human_id.clone())
+}
+
+fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result<()> {
+    match &inc.declaration {
+        Some(d) if at < d.detected_at => Err(ApiError::invalid(format!(
+            "{what} at {} would be before {} was detected ({})",
+            at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            d.human_id,
+            d.detected_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        ))),
+        _ => Ok(()),
+    }
+}

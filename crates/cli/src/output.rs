@@ -1,0 +1,91 @@
+//! Text output for people: tables and the incident page, times in the local zone.
+use chrono::{DateTime, Local, Utc};
+use firebreak_api::dto::{IncidentDetail, IncidentSummary};
+
+pub fn local(t: DateTime<Utc>) -> String {
+    t.with_timezone(&Local)
+        .format("%Y-%m-%d %H:%M:%S %:z")
+        .to_string()
+}
+
+/// "3d 4h", "2h 05m", "14m", "40s".
+pub fn age(d: chrono::Duration) -> String {
+    let s = d.num_seconds().max(0);
+    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60);
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else if mins > 0 {
+        format!("{mins}m")
+    } else {
+        format!("{s}s")
+    }
+}
+
+pub fn incident_table(list: &[IncidentSummary], now: DateTime<Utc>) -> String {
+    if list.is_empty() {
+        return "no incidents".to_string();
+    }
+    let w = list
+        .iter()
+        .map(|i| i.human_id.len())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let mut out = format!(
+        "{:<w$}  {:<5} {:<13} {:>7}  TITLE",
+        "ID", "SEV", "STATUS", "AGE"
+    );
+    for i in list {
+        out.push_str(&format!(
+            "\n{:<w$}  {:<5} {:<13} {:>7}  {}{}",
+            i.human_id,
+            i.severity,
+            i.status.as_str(),
+            age(now - i.detected_at),
+            if i.drill { "[DRILL] " } else { "" },
+            i.title
+        ));
+    }
+    out
+}
+
+pub fn incident_detail(i: &IncidentDetail) -> String {
+    let mut out = format!(
+        "{}{}  [{}] {}\nstatus:   {}\ndetected: {} (declared by {})\n",
+        if i.drill { "[DRILL] " } else { "" },
+        i.human_id,
+        i.severity,
+        i.title,
+        i.status,
+        local(i.detected_at),
+        i.declared_by
+    );
+    if !i.services.is_empty() {
+        out.push_str(&format!("services: {}\n", i.services.join(", ")));
+    }
+    if !i.summary.is_empty() {
+        out.push_str(&format!("summary:  {}\n", i.summary));
+    }
+    out.push_str(&format!("id:       {}\n\ntimeline:", i.id));
+    if i.timeline.is_empty() {
+        out.push_str(" (empty)");
+    }
+    for e in &i.timeline {
+        let revised = if e.revisions > 0 {
+            format!(" (revised {}×)", e.revisions)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "\n  {}  {:<15} {:<12} {}{}",
+            local(e.event_time),
+            e.kind.as_str(),
+            e.author,
+            e.text,
+            revised
+        ));
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! Operations: the only way state changes. An op carries a random 128-bit id, the
+//! replica that made it, its hybrid-logical-clock stamp, its author, its target
+//! incident and a payload. The store writes an op, its outbox row and the projection it
+//! changes in one transaction; sync replicates exactly these ops.
+use crate::hlc::Hlc;
+use crate::ids::{IncidentId, OpId, ReplicaId};
+use crate::incident::Status;
+use crate::timeline::EntryKind;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Op {
+    pub op_id: OpId,
+    pub replica: ReplicaId,
+    pub hlc: Hlc,
+    pub author: String,
+    pub target: IncidentId,
+    pub payload: OpPayload,
+}
+
+/// The total order of ops: HLC stamp, then replica, then op id. Unique per op.
+pub type Stamp = (Hlc, ReplicaId, OpId);
+
+impl Op {
+    pub fn stamp(&self) -> Stamp {
+        (self.hlc, self.replica, self.op_id)
+    }
+
+    /// When the op was written, by its replica's hybrid clock.
+    pub fn recorded_time(&self) -> DateTime<Utc> {
+        DateTime::<Utc>::from_timestamp_millis(self.hlc.wall_ms as i64).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Declare {
+    pub human_id: String,
+    pub title: String,
+    pub summary: String,
+    pub severity: String,
+    pub services: Vec<String>,
+    pub drill: bool,
+    /// When the incident was detected (the declaration's event time; may be back-dated).
+    pub detected_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OpPayload {
+    Declare(Declare),
+    SetStatus {
+        from: Status,
+        to: Status,
+        at: DateTime<Utc>,
+    },
+    SetSeverity {
+        from: String,
+        to: String,
+        at: DateTime<Utc>,
+    },
+    AddEntry {
+        kind: EntryKind,
+        at: DateTime<Utc>,
+        text: String,
+    },
+    ReviseEntry {
+        entry: OpId,
+        text: String,
+    },
+    EditIncident {
+        title: Option<String>,
+        summary: Option<String>,
+        services: Option<Vec<String>>,
+    },
+}
+
+impl OpPayload {
+    pub fn name(&self) -> &'static str {
+        match self {
+            OpPayload::Declare(_) => "declare",
+            OpPayload::SetStatus { .. } => "set_status",
+            OpPayload::SetSeverity { .. } => "set_severity",
+            OpPayload::AddEntry { .. } => "add_entry",
+            OpPayload::ReviseEntry { .. } => "revise_entry",
+            OpPayload::EditIncident { .. } => "edit_incident",
+        }
+    }
+}

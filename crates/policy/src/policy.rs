@@ -1,0 +1,250 @@
+//! The policy data model: what a team's policy file holds.
+//!
+//! Severity levels with their criteria, examples, clocks and requirements; service tiers with
+//! the RTO table; services mapped to tiers; the business calendar; metric targets. Every
+//! figure can be marked as a *team default* (a number the team chose because the reference
+//! document gives none) so the interface can tell reference figures from local choices.
+//! Loading and saving the TOML form lives in [`crate::toml_io`], checks in
+//! [`crate::validate`], the built-in presets in [`crate::presets`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::calendar::BusinessCalendar;
+use crate::target::Target;
+
+/// Fields of a [`SeverityLevel`] that `team_defaults` may name.
+pub const LEVEL_FIGURES: &[&str] = &[
+    "acknowledge",
+    "respond",
+    "update_cadence",
+    "resolve",
+    "all_hands",
+    "executive_notification",
+    "dedicated_team",
+    "incident_commander_required",
+    "continuous_work",
+    "pir_required",
+    "pir_due",
+];
+
+/// Fields of [`MetricTargets`] that its `team_defaults` may name.
+pub const METRIC_FIGURES: &[&str] = &["mtta", "mttd", "mttr", "pir_completion_rate"];
+
+/// A team's incident policy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Display name, e.g. "Incident Management Protocol".
+    pub name: String,
+    /// What this policy is and where its figures come from.
+    #[serde(default)]
+    pub description: String,
+    /// The document the reference figures were transcribed from, if any.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// When business-day targets run.
+    #[serde(default)]
+    pub calendar: BusinessCalendar,
+    /// Targets for the incident metrics (MTTA, MTTD, MTTR, PIR completion).
+    #[serde(default)]
+    pub targets: MetricTargets,
+    /// Severity levels, most severe first.
+    pub levels: Vec<SeverityLevel>,
+    /// Service tiers and their RTO per level (the RTO table).
+    #[serde(default)]
+    pub tiers: Vec<Tier>,
+    /// Known services and their tier. A service not listed has no RTO.
+    #[serde(default)]
+    pub services: Vec<Service>,
+}
+
+/// One severity level (SEV1, P2, …) and what it demands.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SeverityLevel {
+    /// Short id shown everywhere, e.g. "SEV1" or "P1". Unique within the policy.
+    pub id: String,
+    /// One-word name, e.g. "Critical".
+    pub name: String,
+    /// Headline, e.g. "Complete System Outage" (may be empty).
+    #[serde(default)]
+    pub title: String,
+    /// Longer explanation, including where its figures come from.
+    #[serde(default)]
+    pub description: String,
+    /// Conditions that make an incident this severe; offered by the severity helper.
+    #[serde(default)]
+    pub criteria: Vec<String>,
+    /// Example scenarios of this severity; offered by the severity helper.
+    #[serde(default)]
+    pub examples: Vec<String>,
+    /// Time from declaration until someone must have acknowledged the incident.
+    pub acknowledge: Target,
+    /// Time from declaration until the response must have started (investigating).
+    pub respond: Target,
+    /// Time between status updates (from declaration until the first one).
+    pub update_cadence: Target,
+    /// Time from declaration until the incident must be resolved; none when the level has no
+    /// resolution target.
+    #[serde(default)]
+    pub resolve: Option<Target>,
+    /// What the level requires of the team.
+    #[serde(default)]
+    pub requirements: Requirements,
+    /// Names of the figures above that are team defaults rather than reference figures
+    /// (see [`LEVEL_FIGURES`]).
+    #[serde(default)]
+    pub team_defaults: Vec<String>,
+}
+
+impl SeverityLevel {
+    /// True when `field` (e.g. "respond") is a figure from the reference document, false when
+    /// it is a team default.
+    pub fn is_reference(&self, field: &str) -> bool {
+        !self.team_defaults.iter().any(|f| f == field)
+    }
+
+    /// "SEV1 (Critical)".
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            self.id.clone()
+        } else {
+            format!("{} ({})", self.id, self.name)
+        }
+    }
+}
+
+/// What a severity level requires; the checklist the incident commander follows.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Requirements {
+    /// All hands until resolution or mitigation.
+    #[serde(default)]
+    pub all_hands: bool,
+    /// Executives must be notified.
+    #[serde(default)]
+    pub executive_notification: bool,
+    /// A dedicated incident team is assigned.
+    #[serde(default)]
+    pub dedicated_team: bool,
+    /// An incident commander must be assigned.
+    #[serde(default)]
+    pub incident_commander_required: bool,
+    /// Work continues around the clock (24/7) until resolved.
+    #[serde(default)]
+    pub continuous_work: bool,
+    /// A post-incident review (post-mortem) is required.
+    #[serde(default)]
+    pub pir_required: bool,
+    /// Time from resolution until the PIR is due; required when `pir_required`.
+    #[serde(default)]
+    pub pir_due: Option<Target>,
+    /// The level's requirements in the reference's own words, as checklist items.
+    #[serde(default)]
+    pub checklist: Vec<String>,
+}
+
+/// A service tier and its recovery time objective per severity level.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Tier {
+    /// Short id used by services, e.g. "core-api".
+    pub id: String,
+    /// Display name, e.g. "Core API Services".
+    pub name: String,
+    /// RTO per level id; a level without an entry has no RTO for this tier.
+    #[serde(default)]
+    pub rto: BTreeMap<String, Target>,
+    /// Level ids whose RTO here is a team default rather than a reference figure.
+    #[serde(default)]
+    pub team_defaults: Vec<String>,
+}
+
+/// A service and the tier it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Name as used on incidents, e.g. "api".
+    pub name: String,
+    /// The tier id.
+    pub tier: String,
+}
+
+/// Targets for the incident metrics. The mean must stay below each duration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct MetricTargets {
+    /// Mean time to acknowledge.
+    pub mtta: Target,
+    /// Mean time to detect.
+    pub mttd: Target,
+    /// Mean time to resolve.
+    pub mttr: Target,
+    /// Share of incidents needing a PIR that got one, in percent (0–100).
+    pub pir_completion_rate: f64,
+    /// Names of the figures above that are team defaults (see [`METRIC_FIGURES`]).
+    #[serde(default)]
+    pub team_defaults: Vec<String>,
+}
+
+impl MetricTargets {
+    /// True when `field` (e.g. "mtta") is a reference figure, false for a team default.
+    pub fn is_reference(&self, field: &str) -> bool {
+        !self.team_defaults.iter().any(|f| f == field)
+    }
+}
+
+impl Default for MetricTargets {
+    /// Team defaults equal to the matrix reference's targets: MTTA <15 min, MTTD <5 min,
+    /// MTTR <2 hours, PIR completion 100%.
+    fn default() -> Self {
+        MetricTargets {
+            mtta: Target::minutes(15),
+            mttd: Target::minutes(5),
+            mttr: Target::hours(2),
+            pir_completion_rate: 100.0,
+            team_defaults: METRIC_FIGURES.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl Policy {
+    /// The level with this id.
+    pub fn level(&self, id: &str) -> Option<&SeverityLevel> {
+        self.levels.iter().find(|l| l.id == id)
+    }
+
+    /// Position of a level, 0 being the most severe.
+    pub fn level_rank(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    /// True when level `a` is more severe than level `b` (unknown levels are never more
+    /// severe).
+    pub fn is_more_severe(&self, a: &str, b: &str) -> bool {
+        match (self.level_rank(a), self.level_rank(b)) {
+            (Some(x), Some(y)) => x < y,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+
+    /// The tier with this id.
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.id == id)
+    }
+
+    /// The RTO of a tier at a level, if the table has one.
+    pub fn rto_for(&self, tier: &str, level: &str) -> Option<Target> {
+        self.tier(tier)?.rto.get(level).copied()
+    }
+
+    /// The tier of a named service; `None` for services the policy does not list.
+    pub fn tier_of_service(&self, name: &str) -> Option<&Tier> {
+        let service = self.services.iter().find(|s| s.name == name)?;
+        self.tier(&service.tier)
+    }
+}

@@ -1,0 +1,36 @@
+//! The local store: one SQLite database per laptop (per data directory). It keeps the op
+//! log, the outbox of ops the team server has not acknowledged, and projections (the
+//! folded incident states) that make reads cheap.
+//!
+//! Invariants:
+//! - An op, its outbox row and the projection it changes are written in one
+//!   transaction; when [`Store::commit`] returns, all three are on disk
+//!   (WAL, `synchronous=FULL`).
+//! - Projections are a cache: [`Store::rebuild_projections`] recomputes them from the op
+//!   log alone and must give the same states.
+//! - Migrations are embedded in the binary and applied on open, in order, once.
+
+mod migrate;
+mod store;
+
+pub use store::{IncidentRow, Store};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("stored data is unreadable: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Ambiguous(String),
+    #[error("cannot open the data directory {path}: {why}")]
+    DataDir { path: String, why: String },
+    #[error("the database was written by a newer Firebreak (schema {found}, this build knows up to {known})")]
+    TooNew { found: i64, known: i64 },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,404 @@
+//! [`Store`]: opening, committing local ops, applying remote ops, reading projections.
+use crate::migrate::migrate;
+use crate::{Result, StoreError};
+use chrono::{DateTime, Utc};
+use firebreak_core::hlc::{Hlc, HlcState};
+use firebreak_core::ids::{human_id, IncidentId, OpId, ReplicaId};
+use firebreak_core::incident::Incident;
+use firebreak_core::op::{Declare, Op, OpPayload};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use std::path::Path;
+
+pub struct Store {
+    conn: Connection,
+}
+
+/// The listing columns of an incident, read without unfolding its state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentRow {
+    pub id: IncidentId,
+    pub human_id: String,
+    pub title: String,
+    pub severity: String,
+    pub status: String,
+    pub drill: bool,
+    pub detected_at: Option<DateTime<Utc>>,
+}
+
+const META_REPLICA: &str = "replica_id";
+const META_HLC: &str = "hlc_last";
+const META_COUNTER: &str = "incident_counter";
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, applies migrations, and gives
+    /// this database a replica id on first use.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
+                path: dir.display().to_string(),
+                why: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Self> {
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        let store = Store { conn };
+        if store.meta(META_REPLICA)?.is_none() {
+            let replica = ReplicaId(rand::random::<u128>());
+            store.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
+                params![META_REPLICA, replica.to_string()],
+            )?;
+        }
+        Ok(store)
+    }
+
+    fn meta(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn replica_id(&self) -> Result<ReplicaId> {
+        let s = self
+            .meta(META_REPLICA)?
+            .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?;
+        s.parse()
+            .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
+    }
+
+    /// Writes a local op: stamps it, logs it, queues it for the server and folds it into
+    /// the projection, all in one transaction.
+    pub fn commit(
+        &mut self,
+        now: DateTime<Utc>,
+        author: &str,
+        target: IncidentId,
+        payload: OpPayload,
+    ) -> Result<Op> {
+        let tx = self.conn.transaction()?;
+        let op = stamp_op(&tx, now, author, target, payload)?;
+        write_op(&tx, &op, true)?;
+        tx.commit()?;
+        Ok(op)
+    }
+
+    /// Declares an incident: allocates its human id from this replica's counter in the
+    /// same transaction that writes the declare op.
+    pub fn declare(
+        &mut self,
+        now: DateTime<Utc>,
+        author: &str,
+        build: impl FnOnce(String) -> Declare,
+    ) -> Result<(IncidentId, Op)> {
+        let tx = self.conn.transaction()?;
+        let replica: ReplicaId = read_meta(&tx, META_REPLICA)?
+            .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
+            .parse()
+            .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
+        let counter: u64 = read_meta(&tx, META_COUNTER)?
+            .map_or(Ok(0), |s| s.parse())
+            .map_err(corrupt)?
+            + 1;
+        write_meta(&tx, META_COUNTER, &counter.to_string())?;
+        let id = new_incident_id(now);
+        let op = stamp_op(
+            &tx,
+            now,
+            author,
+            id,
+            OpPayload::Declare(build(human_id(replica, counter))),
+        )?;
+        write_op(&tx, &op, true)?;
+        tx.commit()?;
+        Ok((id, op))
+    }
+
+    /// Applies ops that came from elsewhere (sync). Ops already present are skipped;
+    /// returns how many were new. All-or-nothing.
+    pub fn apply_remote(&mut self, ops: &[Op], now: DateTime<Utc>) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut hlc: HlcState = read_meta(&tx, META_HLC)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(corrupt)?
+            .unwrap_or_default();
+        let mut new = 0;
+        for op in ops {
+            hlc.observe(op.hlc, now.timestamp_millis().max(0) as u64);
+            if write_op(&tx, op, false)? {
+                new += 1;
+            }
+        }
+        write_meta(
+            &tx,
+            META_HLC,
+            &serde_json::to_string(&hlc).map_err(corrupt)?,
+        )?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>> {
+        let state: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT state FROM incidents WHERE id = ?1 AND declared = 1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()?;
+        state
+            .map(|s| serde_json::from_str(&s).map_err(corrupt))
+            .transpose()
+    }
+
+    /// Finds an incident by human id (`INC-…`, any case), internal id, or a unique prefix
+    /// of the internal id (at least 8 characters).
+    pub fn find(&self, key: &str) -> Result<Incident> {
+        let key = key.trim();
+        let mut stmt = self.conn.prepare(
+            "SELECT id FROM incidents WHERE declared = 1 AND (upper(human_id) = upper(?1) OR id = lower(?1)
+             OR (length(?1) >= 8 AND id LIKE lower(?1) || '%'))",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map([key], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        match ids.as_slice() {
+            [] => Err(StoreError::NotFound(format!(
+                "no incident {key:?} in this data directory"
+            ))),
+            [one] => {
+                let id = IncidentId::parse_str(one).map_err(corrupt)?;
+                self.incident(id)?
+                    .ok_or_else(|| StoreError::NotFound(format!("no incident {key:?}")))
+            }
+            many => Err(StoreError::Ambiguous(format!(
+                "{key:?} names {} incidents ({}); use the internal id",
+                many.len(),
+                many.join(", ")
+            ))),
+        }
+    }
+
+    /// Declared incidents, newest detection first.
+    pub fn list(&self) -> Result<Vec<IncidentRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, human_id, title, severity, status, drill, detected_at FROM incidents
+             WHERE declared = 1 ORDER BY detected_at DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, bool>(5)?,
+                r.get::<_, Option<String>>(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, human_id, title, severity, status, drill, detected_at) = row?;
+            out.push(IncidentRow {
+                id: IncidentId::parse_str(&id).map_err(corrupt)?,
+                human_id: human_id.unwrap_or_default(),
+                title,
+                severity,
+                status,
+                drill,
+                detected_at: detected_at
+                    .map(|s| DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&Utc)))
+                    .transpose()
+                    .map_err(corrupt)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every op in the log, in local arrival order.
+    pub fn all_ops(&self) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare("SELECT body FROM ops ORDER BY seq")?;
+        let bodies = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        bodies
+            .map(|b| serde_json::from_str(&b?).map_err(corrupt))
+            .collect()
+    }
+
+    pub fn outbox_len(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
+    /// Throws the projections away and folds them again from the op log alone.
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let ops = self.all_ops()?;
+        let tx = self.conn.transaction()?;
+        tx.execute("DELETE FROM incidents", [])?;
+        for op in &ops {
+            project(&tx, op)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    pub fn delete_setting(&self, key: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        Ok(())
+    }
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
+    Ok(tx
+        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+        .optional()?)
+}
+
+fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+/// A UUIDv7 from the given instant (the random bits come from the OS).
+fn new_incident_id(now: DateTime<Utc>) -> IncidentId {
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        now.timestamp().max(0) as u64,
+        now.timestamp_subsec_nanos(),
+    );
+    uuid::Uuid::new_v7(ts)
+}
+
+fn stamp_op(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    author: &str,
+    target: IncidentId,
+    payload: OpPayload,
+) -> Result<Op> {
+    let replica: ReplicaId = read_meta(tx, META_REPLICA)?
+        .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
+        .parse()
+        .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
+    let mut hlc: HlcState = read_meta(tx, META_HLC)?
+        .map(|s| serde_json::from_str(&s))
+        .transpose()
+        .map_err(corrupt)?
+        .unwrap_or_default();
+    let stamp: Hlc = hlc.tick(now.timestamp_millis().max(0) as u64);
+    write_meta(tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
+    Ok(Op {
+        op_id: OpId(rand::random::<u128>()),
+        replica,
+        hlc: stamp,
+        author: author.to_string(),
+        target,
+        payload,
+    })
+}
+
+/// Logs an op (once), queues it when local, and folds it into its incident's
+/// projection. Returns false when the op was already in the log.
+fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
+    let body = serde_json::to_string(op).map_err(corrupt)?;
+    let inserted = tx.execute(
+        "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(op_id) DO NOTHING",
+        params![
+            op.op_id.to_string(),
+            op.replica.to_string(),
+            op.hlc.wall_ms as i64,
+            op.hlc.counter,
+            op.author,
+            op.target.to_string(),
+            op.payload.name(),
+            body
+        ],
+    )?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    if local {
+        tx.execute(
+            "INSERT INTO outbox(op_id) VALUES (?1)",
+            [op.op_id.to_string()],
+        )?;
+    }
+    project(tx, op)?;
+    Ok(true)
+}
+
+fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
+    let id = op.target.to_string();
+    let state: Option<String> = tx
+        .query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let mut inc = match state {
+        Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
+        None => Incident::new(op.target),
+    };
+    inc.apply(op);
+    let decl = inc.declaration.as_ref();
+    tx.execute(
+        "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+         ON CONFLICT(id) DO UPDATE SET human_id = excluded.human_id, declared = excluded.declared,
+           title = excluded.title, severity = excluded.severity, status = excluded.status,
+           drill = excluded.drill, detected_at = excluded.detected_at, state = excluded.state",
+        params![
+            id,
+            decl.map(|d| d.human_id.clone()),
+            decl.is_some(),
+            inc.title.value,
+            inc.severity.value,
+            inc.status.value.as_str(),
+            decl.is_some_and(|d| d.drill),
+            decl.map(|d| d.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            serde_json::to_string(&inc).map_err(corrupt)?
+        ],
+    )?;
+    Ok(())
+}

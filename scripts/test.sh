@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: UI unit tests, Rust unit/property/CLI tests,
+# lints, the desktop build and the real-window end-to-end tests under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+bash scripts/setup.sh
+source scripts/env.sh
+mkdir -p test-artifacts
+
+step() { printf '\n=== %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+step "UI: typecheck, unit tests, build"
+(cd ui && npx tsc --noEmit && npx vitest run && npx vite build --logLevel warn)
+
+step "Rust: format and lints"
+cargo fmt --all -- --check
+cargo clippy --quiet --all-targets -- -D warnings
+
+step "Rust: unit, property and CLI tests"
+cargo test --quiet
+
+step "Desktop app: debug build"
+cargo build -p firebreak-app
+
+step "Real-window end-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)"
+FIREBREAK_APP_BIN="$CARGO_TARGET_DIR/debug/firebreak-app" \
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- python3 -m pytest -q -p no:warnings -p no:cacheprovider tests/e2e
+
+step "all tests passed"

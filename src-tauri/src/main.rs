@@ -1,0 +1,38 @@
+//! The Firebreak desktop shell: builds the Tauri app, opens the data directory, and
+//! registers the IPC commands (each a few lines over crates/api). No domain logic here.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use firebreak_api::system::{default_data_dir, SystemClock};
+use firebreak_api::Firebreak;
+use std::sync::Mutex;
+
+fn main() {
+    let data_dir = std::env::var_os("FIREBREAK_DATA_DIR")
+        .map_or_else(default_data_dir, std::path::PathBuf::from);
+    let fb = match Firebreak::open(&data_dir, Box::new(SystemClock)) {
+        Ok(fb) => fb,
+        Err(e) => {
+            eprintln!("firebreak: cannot open {}: {e}", data_dir.display());
+            std::process::exit(1);
+        }
+    };
+    tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .manage(commands::AppState(Mutex::new(fb)))
+        .invoke_handler(tauri::generate_handler![
+            commands::whoami,
+            commands::set_whoami,
+            commands::list_levels,
+            commands::list_incidents,
+            commands::show_incident,
+            commands::declare_incident,
+            commands::set_status,
+            commands::set_severity,
+            commands::add_entry,
+        ])
+        .run(tauri::generate_context!("../tauri.conf.json"))
+        .expect("error while running Firebreak");
+}

@@ -1,0 +1,101 @@
+"""Real-window end-to-end fixtures: the built Firebreak app driven through tauri-driver
+and WebKitWebDriver. Run under Xvfb (the README's test command does it). Screenshots go
+to test-artifacts/ at the repository root."""
+import os
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def app_binary() -> str:
+    path = os.environ.get("FIREBREAK_APP_BIN")
+    if not path:
+        target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+        path = os.path.join(target, "debug", "firebreak-app")
+    if not os.path.exists(path):
+        pytest.fail(f"the desktop app is not built at {path}; run the README's test command")
+    return os.path.abspath(path)
+
+
+def free_port_pair() -> int:
+    """A port p such that p and p+1 are both free (tauri-driver and its native driver)."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            p = s.getsockname()[1]
+        with socket.socket() as s2:
+            if s2.connect_ex(("127.0.0.1", p + 1)) != 0 and p + 1 < 65535:
+                return p
+    raise RuntimeError("no free port pair")
+
+
+def wait_port(port: int, timeout: float = 20.0) -> None:
+    end = time.time() + timeout
+    while time.time() < end:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"tauri-driver did not listen on {port}")
+
+
+class AppLauncher:
+    """Starts tauri-driver once per data directory; each `open()` is a fresh app process."""
+
+    def __init__(self, data_dir: Path, port: int):
+        env = dict(os.environ, FIREBREAK_DATA_DIR=str(data_dir), USER="e2e-commander")
+        self.port = port
+        self.driver_proc = subprocess.Popen(
+            ["tauri-driver", "--port", str(port), "--native-port", str(port + 1)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_port(port)
+        self.sessions = []
+
+    def open(self) -> webdriver.Remote:
+        opts = ArgOptions()
+        opts.set_capability("browserName", "wry")
+        opts.set_capability("tauri:options", {"application": app_binary()})
+        d = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=opts)
+        d.implicitly_wait(0)
+        self.sessions.append(d)
+        WebDriverWait(d, 20).until(lambda drv: drv.execute_script("return document.querySelector('.sidebar') !== null"))
+        return d
+
+    def close(self) -> None:
+        for s in self.sessions:
+            try:
+                s.quit()
+            except Exception:
+                pass
+        self.driver_proc.terminate()
+        try:
+            self.driver_proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.driver_proc.kill()
+
+
+@pytest.fixture
+def launcher(tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    l = AppLauncher(tmp_path / "data", free_port_pair())
+    yield l
+    l.close()
+
+
+def screenshot(driver, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path

@@ -1,0 +1,115 @@
+// The incident page: header (severity, status, title), lifecycle controls, severity
+// change, the timeline and the entry box (type, press Enter).
+import type { EntryKind, EntryView, IncidentDetail, LevelInfo, Status } from "../../ipc";
+import { h } from "../../lib/dom";
+import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/format";
+import { severityBadge } from "./list";
+import { parseQuickEntry, PREFIXES } from "./quick-entry";
+
+export interface DetailHandlers {
+  onStatus: (to: Status) => void;
+  onSeverity: (level: string) => void;
+  onEntry: (kind: EntryKind, text: string, at: string | null) => void;
+  draft: string;
+  onDraft: (text: string) => void;
+}
+
+function statusButton(inc: IncidentDetail, to: Status, onStatus: (to: Status) => void): HTMLElement {
+  const back = Status_order(to) < Status_order(inc.status);
+  const label = back ? (inc.status === "mitigated" ? "Mitigation failed" : "Reopen") : STATUS_ACTIONS[to] ?? to;
+  return h(
+    "button",
+    { class: back ? "secondary" : "primary", "data-status": to, "data-testid": `status-${to}`, onclick: () => onStatus(to) },
+    label,
+  );
+}
+
+const ORDER: Status[] = ["detected", "acknowledged", "investigating", "mitigated", "resolved", "closed"];
+function Status_order(s: Status): number {
+  return ORDER.indexOf(s);
+}
+
+function entryRow(e: EntryView): HTMLElement {
+  return h(
+    "li",
+    { class: `entry kind-${e.kind}`, "data-testid": "timeline-entry", "data-kind": e.kind },
+    h("time", { datetime: e.event_time, title: `Recorded ${localTime(e.recorded_time)}` }, localTime(e.event_time)),
+    h("span", { class: "kind" }, e.kind.replace("-", " ")),
+    h("span", { class: "author" }, e.author),
+    h("span", { class: "text" }, e.text),
+    e.revisions > 0 ? h("span", { class: "revised", title: "This entry was corrected" }, `revised ${e.revisions}×`) : null,
+  );
+}
+
+export function renderDetail(inc: IncidentDetail, levels: LevelInfo[], rank: (l: string) => number, now: number, on: DetailHandlers): HTMLElement {
+  const kindSelect = h(
+    "select",
+    { id: "entry-kind", "aria-label": "Entry kind" },
+    PREFIXES.map(([p, kind, label]) => h("option", { value: kind }, `${label} (${p}:)`)),
+  );
+  const text = h("input", {
+    id: "entry-text",
+    "aria-label": "Timeline entry",
+    placeholder: "Type and press Enter. Prefix d: decision, a: action, al: alert, c: customer report",
+    autocomplete: "off",
+    value: on.draft,
+    oninput: (e: Event) => on.onDraft((e.target as HTMLInputElement).value),
+  });
+  const at = h("input", { id: "entry-at", type: "datetime-local", step: 1, "aria-label": "Event time (optional)", title: "Back-date: when it happened" });
+  const form = h(
+    "form",
+    {
+      class: "entry-form",
+      onsubmit: (e: Event) => {
+        e.preventDefault();
+        const { kind, text: body } = parseQuickEntry(text.value, kindSelect.value as EntryKind);
+        on.onEntry(kind, body, localInputToRfc3339(at.value));
+      },
+    },
+    kindSelect,
+    text,
+    at,
+    h("button", { type: "submit", class: "primary", id: "entry-submit" }, "Add"),
+  );
+  const sevSelect = h(
+    "select",
+    { id: "severity-select", "aria-label": "Change severity", disabled: ORDER.indexOf(inc.status) >= 4 },
+    levels.map((l) => h("option", { value: l.id, selected: l.id === inc.severity }, l.id)),
+  );
+  sevSelect.value = inc.severity;
+  sevSelect.addEventListener("change", () => on.onSeverity(sevSelect.value));
+
+  return h(
+    "section",
+    { class: `detail${inc.drill ? " drill" : ""}`, "aria-label": `Incident ${inc.human_id}` },
+    inc.drill ? h("div", { class: "drill-banner", role: "note" }, "DRILL — this incident is an exercise and is never counted in metrics") : null,
+    h(
+      "header",
+      { class: "detail-header" },
+      h(
+        "div",
+        { class: "headline" },
+        severityBadge(inc.severity, rank(inc.severity), true),
+        h("span", { class: `status-big status-${inc.status}`, "data-testid": "detail-status" }, inc.status),
+        h("span", { class: "hid-big", "data-testid": "detail-human-id" }, inc.human_id),
+      ),
+      h("h1", { "data-testid": "detail-title" }, inc.title),
+      h(
+        "p",
+        { class: "meta" },
+        `Detected ${localTime(inc.detected_at)} (${age(now - Date.parse(inc.detected_at))} ago) · declared by ${inc.declared_by}`,
+        inc.services.length ? ` · services: ${inc.services.join(", ")}` : "",
+      ),
+      inc.summary ? h("p", { class: "summary" }, inc.summary) : null,
+      h(
+        "div",
+        { class: "controls" },
+        inc.next_statuses.map((s) => statusButton(inc, s, on.onStatus)),
+        h("label", { class: "sev-change" }, "Severity ", sevSelect),
+      ),
+    ),
+    h("h2", { class: "section-title" }, `Timeline (${inc.timeline.length})`),
+    form,
+    h("ol", { class: "timeline", "data-testid": "timeline" }, [...inc.timeline].reverse().map(entryRow)),
+  );
+}

@@ -1,0 +1,52 @@
+// The incident list: newest first, each row with severity badge, status, age and title.
+import type { IncidentSummary } from "../../ipc";
+import { h } from "../../lib/dom";
+import { age } from "../../lib/format";
+
+export function severityBadge(level: string, rank: number, big = false): HTMLElement {
+  return h("span", { class: `sev sev-${rank}${big ? " sev-big" : ""}`, title: `Severity ${level}` }, level);
+}
+
+export function renderList(
+  items: IncidentSummary[],
+  opts: { selected: string | null; filter: string; now: number; rank: (l: string) => number; onSelect: (id: string) => void },
+): HTMLElement {
+  const q = opts.filter.trim().toLowerCase();
+  const shown = q
+    ? items.filter((i) => `${i.human_id} ${i.title} ${i.severity} ${i.status}`.toLowerCase().includes(q))
+    : items;
+  if (shown.length === 0) {
+    return h("p", { class: "empty" }, items.length === 0 ? "No incidents yet. Press N to declare one." : "Nothing matches.");
+  }
+  return h(
+    "ul",
+    { class: "incident-list", role: "listbox", "aria-label": "Incidents" },
+    shown.map((i) =>
+      h(
+        "li",
+        {
+          class: `incident-row${i.id === opts.selected ? " selected" : ""}${i.drill ? " drill" : ""}`,
+          role: "option",
+          "aria-selected": i.id === opts.selected ? "true" : "false",
+          "data-id": i.id,
+          "data-testid": "incident-row",
+          tabindex: 0,
+          onclick: () => opts.onSelect(i.id),
+          onkeydown: (e: Event) => {
+            if ((e as KeyboardEvent).key === "Enter") opts.onSelect(i.id);
+          },
+        },
+        h(
+          "div",
+          { class: "row-top" },
+          severityBadge(i.severity, opts.rank(i.severity)),
+          h("span", { class: "hid" }, i.human_id),
+          i.drill ? h("span", { class: "drill-tag" }, "DRILL") : null,
+          h("span", { class: `status status-${i.status}` }, i.status),
+          h("span", { class: "age", title: `Detected ${new Date(i.detected_at).toLocaleString()}` }, age(opts.now - Date.parse(i.detected_at))),
+        ),
+        h("div", { class: "row-title" }, i.title),
+      ),
+    ),
+  );
+}

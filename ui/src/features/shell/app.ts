@@ -1,0 +1,236 @@
+// The application shell: state, layout, keyboard shortcuts, error display. Renders the
+// incident list on the left and the selected incident on the right.
+import { api } from "../../ipc";
+import type { ApiError, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, LevelInfo, Status } from "../../ipc";
+import { h, replace } from "../../lib/dom";
+import { renderDeclare } from "../incidents/declare";
+import { renderDetail } from "../incidents/detail";
+import { renderList } from "../incidents/list";
+
+export const SHORTCUTS: [string, string][] = [
+  ["N", "Declare an incident"],
+  ["/", "Search incidents"],
+  ["E", "Write in the timeline"],
+  ["Alt+↓ / Alt+↑", "Next / previous incident"],
+  ["Esc", "Close a dialog"],
+  ["?", "Show these shortcuts"],
+];
+
+const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
+
+export class App {
+  private items: IncidentSummary[] = [];
+  private levels: LevelInfo[] = [];
+  private selected: IncidentDetail | null = null;
+  private filter = "";
+  private me = "";
+  private readonly listEl = h("div", { class: "list-body" });
+  private readonly mainEl = h("main", { class: "main", id: "main" });
+  private readonly overlayEl = h("div", { id: "overlay-root" });
+  private readonly toastEl = h("div", { class: "toast", role: "alert", "aria-live": "assertive", hidden: true, "data-testid": "error" });
+  private readonly whoEl = h("span", { class: "who" });
+  private readonly searchEl = h("input", {
+    id: "search",
+    type: "search",
+    placeholder: "Search  ( / )",
+    "aria-label": "Search incidents",
+    oninput: () => {
+      this.filter = this.searchEl.value;
+      this.renderList();
+    },
+  });
+
+  constructor(private readonly root: HTMLElement, private readonly now: () => number = () => Date.now()) {}
+
+  async start(): Promise<void> {
+    replace(
+      this.root,
+      h(
+        "div",
+        { class: "layout" },
+        h(
+          "aside",
+          { class: "sidebar" },
+          h(
+            "div",
+            { class: "brand" },
+            h("span", { class: "logo", "aria-hidden": "true" }, "▲"),
+            h("span", {}, "Firebreak"),
+            h("button", { class: "primary declare-btn", id: "declare-open", title: "Declare an incident (N)", onclick: () => this.openDeclare() }, "Declare  N"),
+          ),
+          this.searchEl,
+          this.listEl,
+          h("footer", { class: "sidebar-foot" }, this.whoEl, h("button", { class: "link", onclick: () => this.showHelp() }, "Shortcuts ?")),
+        ),
+        this.mainEl,
+      ),
+      this.overlayEl,
+      this.toastEl,
+    );
+    document.addEventListener("keydown", (e) => this.onKey(e));
+    await this.guard(async () => {
+      const [me, levels] = await Promise.all([api.whoami(), api.listLevels()]);
+      this.me = me.name;
+      this.levels = levels;
+      replace(this.whoEl, `You are ${me.name}`);
+      await this.refresh();
+    });
+    window.setInterval(() => this.renderList(), 30_000);
+  }
+
+  rank = (level: string): number => {
+    const i = this.levels.findIndex((l) => l.id === level);
+    return i < 0 ? 4 : Math.min(4, i + 1);
+  };
+
+  private async guard(f: () => Promise<void>): Promise<boolean> {
+    try {
+      await f();
+      this.toastEl.hidden = true;
+      return true;
+    } catch (e) {
+      this.showError(e as ApiError);
+      return false;
+    }
+  }
+
+  showError(e: ApiError): void {
+    replace(this.toastEl, h("strong", {}, e.code.replace(/_/g, " ")), " — ", e.message, h("button", { class: "link", onclick: () => (this.toastEl.hidden = true) }, "dismiss"));
+    this.toastEl.hidden = false;
+  }
+
+  async refresh(): Promise<void> {
+    this.items = await api.listIncidents();
+    if (!this.selected && this.items.length > 0) {
+      this.selected = await api.showIncident(this.items[0].id);
+    }
+    this.render();
+  }
+
+  private render(): void {
+    this.renderList();
+    this.renderMain();
+  }
+
+  private renderList(): void {
+    replace(
+      this.listEl,
+      renderList(this.items, { selected: this.selected?.id ?? null, filter: this.filter, now: this.now(), rank: this.rank, onSelect: (id) => void this.select(id) }),
+    );
+  }
+
+  private renderMain(): void {
+    const inc = this.selected;
+    if (!inc) {
+      replace(this.mainEl, h("div", { class: "welcome" }, h("h1", {}, "No incident selected"), h("p", {}, "Press N to declare an incident, or pick one from the list.")));
+      return;
+    }
+    replace(
+      this.mainEl,
+      renderDetail(inc, this.levels, this.rank, this.now(), {
+        onStatus: (to) => void this.setStatus(to),
+        onSeverity: (level) => void this.setSeverity(level),
+        onEntry: (kind, text, at) => void this.addEntry(kind, text, at),
+        draft: localStorage.getItem(DRAFT_KEY(inc.id)) ?? "",
+        onDraft: (text) => localStorage.setItem(DRAFT_KEY(inc.id), text),
+      }),
+    );
+  }
+
+  async select(id: string): Promise<void> {
+    await this.guard(async () => {
+      this.selected = await api.showIncident(id);
+      this.render();
+    });
+  }
+
+  private async update(f: () => Promise<IncidentDetail>): Promise<boolean> {
+    return this.guard(async () => {
+      this.selected = await f();
+      this.items = await api.listIncidents();
+      this.render();
+    });
+  }
+
+  private setStatus(to: Status): Promise<boolean> {
+    const inc = this.selected!;
+    return this.update(() => api.setStatus({ incident: inc.id, status: to, at: null }));
+  }
+
+  private setSeverity(level: string): Promise<boolean> {
+    const inc = this.selected!;
+    return this.update(() => api.setSeverity({ incident: inc.id, level, at: null }));
+  }
+
+  private async addEntry(kind: EntryKind, text: string, at: string | null): Promise<void> {
+    const inc = this.selected!;
+    if (await this.update(() => api.addEntry({ incident: inc.id, kind, text, at }))) {
+      localStorage.removeItem(DRAFT_KEY(inc.id));
+      this.renderMain();
+      document.getElementById("entry-text")?.focus();
+    }
+  }
+
+  openDeclare(): void {
+    const close = () => replace(this.overlayEl);
+    replace(
+      this.overlayEl,
+      renderDeclare(this.levels, (input: DeclareInput) => void this.declare(input, close), close),
+    );
+    document.getElementById("declare-title")?.focus();
+  }
+
+  private async declare(input: DeclareInput, close: () => void): Promise<void> {
+    if (await this.update(() => api.declareIncident(input))) close();
+  }
+
+  showHelp(): void {
+    const close = () => replace(this.overlayEl);
+    replace(
+      this.overlayEl,
+      h(
+        "div",
+        { class: "overlay", role: "dialog", "aria-label": "Keyboard shortcuts", onclick: close, onkeydown: close },
+        h("div", { class: "help" }, h("h2", {}, "Keyboard shortcuts"), h("dl", {}, SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)]))),
+      ),
+    );
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    const target = e.target as HTMLElement;
+    const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName);
+    if (e.key === "Escape") {
+      replace(this.overlayEl);
+      return;
+    }
+    if (e.altKey && (e.key === "ArrowDown" || e.key === "ArrowUp")) {
+      e.preventDefault();
+      const i = this.items.findIndex((x) => x.id === this.selected?.id);
+      const next = this.items[Math.max(0, Math.min(this.items.length - 1, i + (e.key === "ArrowDown" ? 1 : -1)))];
+      if (next) void this.select(next.id);
+      return;
+    }
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === "n") {
+      e.preventDefault();
+      this.openDeclare();
+      return;
+    }
+    if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === "n" || e.key === "N") {
+      e.preventDefault();
+      this.openDeclare();
+    } else if (e.key === "/") {
+      e.preventDefault();
+      this.searchEl.focus();
+    } else if (e.key === "e" || e.key === "E") {
+      e.preventDefault();
+      document.getElementById("entry-text")?.focus();
+    } else if (e.key === "?") {
+      this.showHelp();
+    }
+  }
+
+  get author(): string {
+    return this.me;
+  }
+}

@@ -1,0 +1,158 @@
+// The shell against a mocked IPC backend: declare from the keyboard, add a timeline
+// entry with Enter, move the status, and see errors as {code, message}.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { App } from "../src/features/shell/app";
+import type { DeclareInput, EntryInput, IncidentDetail, StatusInput } from "../src/ipc";
+
+const NEXT: Record<string, string[]> = {
+  detected: ["acknowledged", "investigating", "mitigated", "resolved"],
+  investigating: ["mitigated", "resolved"],
+};
+
+function fakeBackend() {
+  const incidents: IncidentDetail[] = [];
+  const calls: string[] = [];
+  mockIPC((cmd, args) => {
+    calls.push(cmd);
+    const a = args as Record<string, unknown>;
+    const find = (id: string) => {
+      const inc = incidents.find((i) => i.id === id);
+      if (!inc) throw { code: "not_found", message: `no incident ${id}` };
+      return inc;
+    };
+    switch (cmd) {
+      case "whoami":
+        return { name: "Ana", replica_tag: "ABCDE", data_dir: "/tmp" };
+      case "list_levels":
+        return [1, 2, 3, 4].map((n) => ({ id: `SEV${n}`, name: `Level ${n}`, description: "" }));
+      case "list_incidents":
+        return incidents.map(({ id, human_id, title, severity, status, drill, detected_at }) => ({ id, human_id, title, severity, status, drill, detected_at }));
+      case "show_incident":
+        return find(a.input as string);
+      case "declare_incident": {
+        const input = a.input as DeclareInput;
+        if (!input.title.trim()) throw { code: "invalid_input", message: "the title must not be empty" };
+        const inc: IncidentDetail = {
+          id: `id-${incidents.length + 1}`,
+          human_id: `INC-ABCDE-${incidents.length + 1}`,
+          title: input.title,
+          summary: input.summary,
+          severity: input.severity,
+          status: "detected",
+          drill: input.drill,
+          services: input.services,
+          detected_at: new Date().toISOString(),
+          declared_by: "Ana",
+          milestones: { acknowledged_at: null, investigating_at: null, mitigated_at: null, resolved_at: null, closed_at: null },
+          next_statuses: NEXT.detected as IncidentDetail["next_statuses"],
+          timeline: [],
+        };
+        incidents.unshift(inc);
+        return inc;
+      }
+      case "add_entry": {
+        const input = a.input as EntryInput;
+        const inc = find(input.incident);
+        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: input.kind, event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: input.text, change: null, revisions: 0 });
+        return inc;
+      }
+      case "set_status": {
+        const input = a.input as StatusInput;
+        const inc = find(input.incident);
+        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "status-change", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: `Status: ${inc.status} → ${input.status}`, change: null, revisions: 0 });
+        inc.status = input.status;
+        inc.next_statuses = (NEXT[input.status] ?? []) as IncidentDetail["next_statuses"];
+        return inc;
+      }
+      default:
+        throw { code: "internal", message: `unexpected command ${cmd}` };
+    }
+  });
+  return { incidents, calls };
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+describe("App", () => {
+  let root: HTMLElement;
+  beforeEach(() => {
+    document.body.replaceChildren();
+    localStorage.clear();
+    root = document.createElement("div");
+    document.body.append(root);
+  });
+  afterEach(() => clearMocks());
+
+  it("declares with the keyboard, logs with Enter, and moves the status", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    expect(root.textContent).toContain("No incidents yet");
+
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "n", bubbles: true }));
+    const title = document.getElementById("declare-title") as HTMLInputElement;
+    expect(document.activeElement).toBe(title);
+    title.value = "Checkout <b>failing</b>";
+    (document.getElementById("declare-severity") as HTMLSelectElement).value = "SEV2";
+    (document.getElementById("declare-services") as HTMLInputElement).value = "api, payments";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+
+    expect(backend.incidents[0].services).toEqual(["api", "payments"]);
+    expect(document.querySelector(".overlay")).toBeNull();
+    expect(root.querySelector('[data-testid="detail-title"]')?.textContent).toBe("Checkout <b>failing</b>");
+    expect(root.querySelector('[data-testid="detail-title"] b')).toBeNull();
+    expect(root.querySelectorAll('[data-testid="incident-row"]').length).toBe(1);
+
+    const text = document.getElementById("entry-text") as HTMLInputElement;
+    text.value = "d: roll back";
+    text.form!.requestSubmit();
+    await flush();
+    await flush();
+    const entry = root.querySelector('[data-testid="timeline-entry"]')!;
+    expect(entry.getAttribute("data-kind")).toBe("decision");
+    expect(entry.textContent).toContain("roll back");
+
+    (root.querySelector('[data-testid="status-investigating"]') as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect(root.querySelector('[data-testid="detail-status"]')?.textContent).toBe("investigating");
+  });
+
+  it("shows a backend error as code and message, and keeps the form open", async () => {
+    fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "   ";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    const toast = document.querySelector('[data-testid="error"]') as HTMLElement;
+    expect(toast.hidden).toBe(false);
+    expect(toast.textContent).toContain("invalid input");
+    expect(toast.textContent).toContain("the title must not be empty");
+    expect(document.querySelector(".declare-form")).not.toBeNull();
+  });
+
+  it("keeps a typed timeline draft across a restart of the window", async () => {
+    const backend = fakeBackend();
+    let app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "db slow";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    const text = document.getElementById("entry-text") as HTMLInputElement;
+    text.value = "half a thought";
+    text.dispatchEvent(new Event("input"));
+    root.replaceChildren();
+    app = new App(root);
+    await app.start();
+    expect(backend.incidents.length).toBe(1);
+    expect((document.getElementById("entry-text") as HTMLInputElement).value).toBe("half a thought");
+  });
+});

@@ -196,11 +196,13 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
         }
     };
     use Status::*;
-    let ops = [mk(Detected, Acknowledged, 2),
+    let ops = [
+        mk(Detected, Acknowledged, 2),
         mk(Acknowledged, Mitigated, 10),
         mk(Mitigated, Resolved, 20),
         mk(Resolved, Investigating, 30),
-        mk(Investigating, Resolved, 45)];
+        mk(Investigating, Resolved, 45),
+    ];
     let inc = Incident::from_ops(incident_id(), ops.iter());
     let m = inc.milestones();
     assert_eq!(m.acknowledged_at, Some(t0() + Duration::minutes(2)));

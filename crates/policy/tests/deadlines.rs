@@ -492,8 +492,8 @@ fn same_facts_same_deadlines_after_a_restart() {
         before
     );
     let json = serde_json::to_value(&before).unwrap();
-    assert_eq!(json[0]["kind"]["kind"], "acknowledge");
-    assert!(json[0]["state"]["state"].is_string());
+    assert_eq!(json[0]["kind"]["type"], "acknowledge");
+    assert!(json[0]["state"]["type"].is_string());
 }
 
 #[test]

@@ -88,7 +88,7 @@ impl IncidentFacts {
 
 /// Which clock a deadline is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// Someone must acknowledge the incident.
     Acknowledge,
@@ -111,7 +111,7 @@ pub enum DeadlineKind {
 
 /// Where a deadline stands at `now`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum DeadlineState {
     /// Not due yet, and not within the due-soon lead.
     Pending,

@@ -55,7 +55,9 @@ python3 - <<'PY' 2>/dev/null || python3 -m pip install -q --disable-pip-version-
 import pytest, selenium  # noqa: F401
 PY
 
-# UI dependencies, exactly as locked
+# UI dependencies at the locked versions. (`npm ci` is not used: this npm writes locks
+# without other platforms' optional packages and then refuses them in `npm ci`;
+# `install --no-save` installs the locked versions and leaves the lock untouched.)
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
-  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  (cd ui && npm install --no-save --no-audit --no-fund --loglevel=error)
 fi

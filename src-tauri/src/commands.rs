@@ -3,6 +3,7 @@
 //! `firebreak_api::bindings::COMMANDS` (checked by a test in crates/api).
 use firebreak_api::dto::*;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, Result};
+use firebreak_policy::{Answer, Suggestion};
 use std::sync::Mutex;
 use tauri::State;
 
@@ -29,8 +30,16 @@ pub fn set_whoami(state: State<'_, AppState>, input: String) -> Result<Identity>
 }
 
 #[tauri::command]
-pub fn list_levels(state: State<'_, AppState>) -> Result<Vec<LevelInfo>> {
-    state.with(|fb| fb.levels())
+pub fn get_policy(state: State<'_, AppState>) -> Result<PolicyView> {
+    state.with(|fb| fb.policy_view())
+}
+
+#[tauri::command]
+pub fn suggest_severity(
+    state: State<'_, AppState>,
+    input: Vec<Answer>,
+) -> Result<Option<Suggestion>> {
+    state.with(|fb| fb.suggest_severity(&input))
 }
 
 #[tauri::command]

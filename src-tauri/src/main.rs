@@ -25,7 +25,8 @@ fn main() {
         .invoke_handler(tauri::generate_handler![
             commands::whoami,
             commands::set_whoami,
-            commands::list_levels,
+            commands::get_policy,
+            commands::suggest_severity,
             commands::list_incidents,
             commands::show_incident,
             commands::declare_incident,

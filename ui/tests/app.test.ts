@@ -24,10 +24,24 @@ function fakeBackend() {
     switch (cmd) {
       case "whoami":
         return { name: "Ana", replica_tag: "ABCDE", data_dir: "/tmp" };
-      case "list_levels":
-        return [1, 2, 3, 4].map((n) => ({ id: `SEV${n}`, name: `Level ${n}`, description: "" }));
+      case "get_policy":
+        return {
+          name: "Test policy",
+          description: "",
+          source: "preset:test",
+          levels: [1, 2, 3, 4].map((n) => ({ id: `SEV${n}`, name: `Level ${n}`, criteria: [`criterion ${n}`], examples: [] })),
+          questions: [1, 2].map((n) => ({ level: `SEV${n}`, criterion: `criterion ${n}`, is_example: false })),
+          rebase_rule: "rule",
+          tie_rule: "If unsure, take the higher level.",
+          lead_minutes: 5,
+        };
+      case "suggest_severity": {
+        const answers = a.input as { level: string; reply: string }[];
+        const hit = answers.find((x) => x.reply === "yes" || x.reply === "unsure");
+        return hit ? { level: hit.level, reason: `you said ${hit.reply}`, lifted_by_unsure: hit.reply === "unsure" } : null;
+      }
       case "list_incidents":
-        return incidents.map(({ id, human_id, title, severity, status, drill, detected_at }) => ({ id, human_id, title, severity, status, drill, detected_at }));
+        return incidents.map(({ id, human_id, title, severity, status, drill, detected_at, deadlines }) => ({ id, human_id, title, severity, status, drill, detected_at, next_deadline: deadlines[0] ?? null }));
       case "show_incident":
         return find(a.input as string);
       case "declare_incident": {
@@ -47,6 +61,8 @@ function fakeBackend() {
           milestones: { acknowledged_at: null, investigating_at: null, mitigated_at: null, resolved_at: null, closed_at: null },
           next_statuses: NEXT.detected as IncidentDetail["next_statuses"],
           timeline: [],
+          deadlines: input.severity === "SEV1" ? [clock("Respond by", 10 * 60_000)] : [],
+          computed_at: new Date().toISOString(),
         };
         incidents.unshift(inc);
         return inc;
@@ -70,6 +86,20 @@ function fakeBackend() {
     }
   });
   return { incidents, calls };
+}
+
+function clock(label: string, inMs: number): IncidentDetail["deadlines"][number] {
+  return {
+    kind: { type: "respond" },
+    label,
+    meaning: "Start the response",
+    level: "SEV1",
+    target: "15m",
+    due: new Date(Date.now() + inMs).toISOString(),
+    state: { type: "pending" },
+    earlier_breaches: [],
+    from_reference: true,
+  };
 }
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -135,6 +165,46 @@ describe("App", () => {
     expect(toast.textContent).toContain("invalid input");
     expect(toast.textContent).toContain("the title must not be empty");
     expect(document.querySelector(".declare-form")).not.toBeNull();
+  });
+
+  it("suggests a severity from the questionnaire and logs the suggestion with the choice", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "api down";
+    const answers = document.querySelectorAll<HTMLSelectElement>('[data-testid="helper-answer"]');
+    expect(answers.length).toBe(2);
+    answers[1].value = "unsure";
+    (document.getElementById("helper-suggest") as HTMLButtonElement).click();
+    await flush();
+    await flush();
+    expect((document.getElementById("declare-severity") as HTMLSelectElement).value).toBe("SEV2");
+    expect(document.querySelector('[data-testid="helper-result"]')?.textContent).toContain("Suggested: SEV2");
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    expect(backend.incidents[0].severity).toBe("SEV2");
+    expect(backend.calls).toContain("suggest_severity");
+  });
+
+  it("shows the clocks of the incident with live countdowns", async () => {
+    fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
+    (document.getElementById("declare-severity") as HTMLSelectElement).value = "SEV1";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    const clocks = root.querySelectorAll<HTMLElement>('[data-testid="clocks"] [data-testid="clock"]');
+    expect(clocks.length).toBe(1);
+    expect(clocks[0].dataset.kind).toBe("respond");
+    expect(clocks[0].dataset.state).toBe("pending");
+    expect(clocks[0].textContent).toMatch(/Respond by(09|10):\d\d/);
+    const row = root.querySelector('[data-testid="incident-row"]')!;
+    expect(row.querySelector('[data-testid="clock"]')?.getAttribute("data-kind")).toBe("respond");
   });
 
   it("keeps a typed timeline draft across a restart of the window", async () => {

@@ -52,3 +52,43 @@ describe("quick entry", () => {
     expect(parseQuickEntry("  plain note ", "note")).toEqual({ kind: "note", text: "plain note" });
   });
 });
+
+import { clockState, formatRemaining, renderClock, tickClocks } from "../src/features/clocks/clock";
+import type { Deadline } from "../src/ipc";
+
+function deadline(due: string, state: Deadline["state"] = { type: "pending" }): Deadline {
+  return { kind: { type: "respond" }, label: "Respond by", meaning: "m", level: "SEV1", target: "15m", due, state, earlier_breaches: [], from_reference: false };
+}
+
+describe("clocks", () => {
+  const due = Date.parse("2026-11-23T14:45:00Z");
+  it("formats time left to the second under an hour", () => {
+    expect(formatRemaining(4 * 60_000 + 7_000)).toBe("04:07");
+    expect(formatRemaining(-42_000)).toBe("-00:42");
+    expect(formatRemaining((2 * 60 + 5) * 60_000)).toBe("2h 05m");
+    expect(formatRemaining(-(26 * 3_600_000))).toBe("-1d 2h");
+  });
+  it("derives pending, due soon and breached from the due time and the lead", () => {
+    const d = deadline("2026-11-23T14:45:00Z");
+    expect(clockState(d, due - 10 * 60_000, 5 * 60_000)).toBe("pending");
+    expect(clockState(d, due - 5 * 60_000, 5 * 60_000)).toBe("due-soon");
+    expect(clockState(d, due, 5 * 60_000)).toBe("breached");
+    expect(clockState(deadline("2026-11-23T14:45:00Z", { type: "met", at: "2026-11-23T14:40:00Z", on_time: true }), due + 1, 1)).toBe("met");
+  });
+  it("ticks a running clock across its states and leaves met clocks alone", () => {
+    const root = document.createElement("div");
+    root.append(renderClock(deadline("2026-11-23T14:45:00Z"), due - 6 * 60_000, 5 * 60_000));
+    root.append(renderClock(deadline("2026-11-23T14:45:00Z", { type: "met", at: "2026-11-23T14:40:00Z", on_time: false }), due, 5 * 60_000));
+    const [running, met] = Array.from(root.querySelectorAll<HTMLElement>(".clock"));
+    expect(running.dataset.state).toBe("pending");
+    expect(running.title).toContain("team default");
+    tickClocks(root, due - 60_000, 5 * 60_000);
+    expect(running.dataset.state).toBe("due-soon");
+    expect(running.querySelector(".clock-time")!.textContent).toBe("01:00");
+    tickClocks(root, due + 3_000, 5 * 60_000);
+    expect(running.dataset.state).toBe("breached");
+    expect(running.textContent).toContain("BREACHED");
+    expect(running.querySelector(".clock-time")!.textContent).toBe("-00:03");
+    expect(met.textContent).toContain("met late");
+  });
+});

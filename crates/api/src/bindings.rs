@@ -6,7 +6,12 @@
 use crate::dto::*;
 use crate::error::{ApiError, ErrorCode};
 use firebreak_core::incident::{Milestones, Status};
+use firebreak_core::op::SeverityAdvice;
 use firebreak_core::timeline::{Change, EntryKind};
+use firebreak_policy::{
+    Answer, Deadline, DeadlineKind, DeadlineState, EarlierBreach, Question, Reply, Requirements,
+    SeverityLevel, Suggestion, Target,
+};
 use ts_rs::TS;
 
 /// One IPC command: its Rust/IPC name, its single `input` argument (TS type) if any,
@@ -18,52 +23,26 @@ pub struct Command {
     pub output: &'static str,
 }
 
+const fn cmd(name: &'static str, input: Option<&'static str>, output: &'static str) -> Command {
+    Command {
+        name,
+        input,
+        output,
+    }
+}
+
+#[rustfmt::skip]
 pub const COMMANDS: &[Command] = &[
-    Command {
-        name: "whoami",
-        input: None,
-        output: "Identity",
-    },
-    Command {
-        name: "set_whoami",
-        input: Some("string"),
-        output: "Identity",
-    },
-    Command {
-        name: "list_levels",
-        input: None,
-        output: "LevelInfo[]",
-    },
-    Command {
-        name: "list_incidents",
-        input: None,
-        output: "IncidentSummary[]",
-    },
-    Command {
-        name: "show_incident",
-        input: Some("string"),
-        output: "IncidentDetail",
-    },
-    Command {
-        name: "declare_incident",
-        input: Some("DeclareInput"),
-        output: "IncidentDetail",
-    },
-    Command {
-        name: "set_status",
-        input: Some("StatusInput"),
-        output: "IncidentDetail",
-    },
-    Command {
-        name: "set_severity",
-        input: Some("SeverityInput"),
-        output: "IncidentDetail",
-    },
-    Command {
-        name: "add_entry",
-        input: Some("EntryInput"),
-        output: "IncidentDetail",
-    },
+    cmd("whoami", None, "Identity"),
+    cmd("set_whoami", Some("string"), "Identity"),
+    cmd("get_policy", None, "PolicyView"),
+    cmd("suggest_severity", Some("Answer[]"), "Suggestion | null"),
+    cmd("list_incidents", None, "IncidentSummary[]"),
+    cmd("show_incident", Some("string"), "IncidentDetail"),
+    cmd("declare_incident", Some("DeclareInput"), "IncidentDetail"),
+    cmd("set_status", Some("StatusInput"), "IncidentDetail"),
+    cmd("set_severity", Some("SeverityInput"), "IncidentDetail"),
+    cmd("add_entry", Some("EntryInput"), "IncidentDetail"),
 ];
 
 fn decls() -> Vec<String> {
@@ -75,7 +54,20 @@ fn decls() -> Vec<String> {
         ErrorCode::decl(),
         ApiError::decl(),
         Identity::decl(),
-        LevelInfo::decl(),
+        SeverityAdvice::decl(),
+        Target::decl(),
+        Requirements::decl(),
+        SeverityLevel::decl(),
+        Question::decl(),
+        Reply::decl(),
+        Answer::decl(),
+        Suggestion::decl(),
+        PolicyView::decl(),
+        DeadlineKind::decl(),
+        DeadlineState::decl(),
+        EarlierBreach::decl(),
+        Deadline::decl(),
+        TimersView::decl(),
         DeclareInput::decl(),
         StatusInput::decl(),
         SeverityInput::decl(),

@@ -3,7 +3,9 @@
 //! TypeScript is committed in `ui/src/ipc/bindings.ts`.
 use chrono::{DateTime, Utc};
 use firebreak_core::incident::{Incident, Milestones, Status};
+use firebreak_core::op::SeverityAdvice;
 use firebreak_core::timeline::{Change, EntryKind};
+use firebreak_policy::{Deadline, Question, SeverityLevel};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -20,6 +22,9 @@ pub struct DeclareInput {
     /// RFC 3339; when the incident was detected. Empty or absent means now.
     #[serde(default)]
     pub at: Option<String>,
+    /// The severity helper's suggestion, when it was used (logged beside the choice).
+    #[serde(default)]
+    pub suggested: Option<SeverityAdvice>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -47,7 +52,7 @@ pub struct EntryInput {
     pub at: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IncidentSummary {
     pub id: String,
     pub human_id: String,
@@ -56,6 +61,8 @@ pub struct IncidentSummary {
     pub status: Status,
     pub drill: bool,
     pub detected_at: DateTime<Utc>,
+    /// The most urgent running clock (breached first, then the soonest due).
+    pub next_deadline: Option<Deadline>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -72,7 +79,7 @@ pub struct EntryView {
     pub revisions: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct IncidentDetail {
     pub id: String,
     pub human_id: String,
@@ -88,14 +95,38 @@ pub struct IncidentDetail {
     /// Statuses the lifecycle allows next, in order.
     pub next_statuses: Vec<Status>,
     pub timeline: Vec<EntryView>,
+    /// Every clock of the incident at the time of the call.
+    pub deadlines: Vec<Deadline>,
+    /// When the deadlines were computed.
+    pub computed_at: DateTime<Utc>,
 }
 
-/// A severity level of the policy in force, for pickers and badges.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct LevelInfo {
-    pub id: String,
+/// The policy in force, as the window shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PolicyView {
     pub name: String,
     pub description: String,
+    /// `preset:NAME` or `file:PATH`.
+    pub source: String,
+    pub levels: Vec<SeverityLevel>,
+    pub questions: Vec<Question>,
+    /// How a severity change moves the clocks (shown in the UI).
+    pub rebase_rule: String,
+    /// The severity helper's tie rule ("if unsure, take the higher").
+    pub tie_rule: String,
+    /// Minutes before a due time that a clock turns "due soon" and first notifies.
+    #[ts(type = "number")]
+    pub lead_minutes: i64,
+}
+
+/// Every clock of one incident at one instant (`firebreak timers`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct TimersView {
+    pub incident: String,
+    pub human_id: String,
+    pub severity: String,
+    pub at: DateTime<Utc>,
+    pub deadlines: Vec<Deadline>,
 }
 
 /// Who am I, as recorded on every change, and where my data lives.
@@ -109,7 +140,11 @@ pub struct Identity {
 impl IncidentDetail {
     /// The view of a declared incident. Panics never: undeclared states are filtered by
     /// the store, and missing declarations give empty fields.
-    pub fn from_incident(inc: &Incident) -> Self {
+    pub fn from_incident(
+        inc: &Incident,
+        deadlines: Vec<Deadline>,
+        computed_at: DateTime<Utc>,
+    ) -> Self {
         let decl = inc.declaration.as_ref();
         let status = inc.status.value;
         IncidentDetail {
@@ -142,6 +177,8 @@ impl IncidentDetail {
                     revisions: inc.revisions_of(e.id).len() as u32,
                 })
                 .collect(),
+            deadlines,
+            computed_at,
         }
     }
 }

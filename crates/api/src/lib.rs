@@ -7,11 +7,22 @@
 //! lines each.
 
 pub mod bindings;
+pub mod clocks;
 pub mod dto;
 pub mod error;
-mod levels;
+mod policy_in_force;
 mod service;
 pub mod system;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use service::Firebreak;
+
+/// A built-in preset by name, or a clear error naming the presets.
+pub fn policy_preset(name: &str) -> Result<firebreak_policy::Policy> {
+    policy_in_force::preset(name)
+}
+
+/// Parses a policy file; errors name the file, the line and the field.
+pub fn check_policy_file(path: &std::path::Path) -> Result<firebreak_policy::Policy> {
+    policy_in_force::check_file(path).map(|(p, _)| p)
+}

@@ -1,16 +1,22 @@
 //! [`Firebreak`]: one open data directory, a clock and the local person. Every public
 //! method validates its input completely before writing, so bad input writes nothing.
+use crate::clocks::{self, DEFAULT_LEAD_MINUTES};
 use crate::dto::*;
+use crate::policy_in_force;
 use crate::system::{database_path, os_user_name};
 use crate::{ApiError, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::clock::Clock;
 use firebreak_core::incident::Incident;
 use firebreak_core::op::{Declare, OpPayload};
+use firebreak_policy::{
+    questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE,
+};
 use firebreak_store::Store;
 use std::path::{Path, PathBuf};
 
 const SETTING_AUTHOR: &str = "author";
+const SETTING_LEAD: &str = "notify.lead_minutes";
 /// Event times may be stamped a little ahead of this laptop's clock (another person's
 /// watch), but not further.
 const FUTURE_TOLERANCE_MINUTES: i64 = 5;
@@ -103,13 +109,99 @@ impl Firebreak {
         Ok(t)
     }
 
-    /// The severity levels of the policy in force, most severe first.
-    pub fn levels(&self) -> Result<Vec<LevelInfo>> {
-        Ok(crate::levels::all())
+    /// The policy in force (default: the `protocol` preset).
+    pub fn policy(&self) -> Result<Policy> {
+        policy_in_force::load(&self.store)
     }
 
+    pub fn policy_view(&self) -> Result<PolicyView> {
+        let p = self.policy()?;
+        Ok(PolicyView {
+            name: p.name.clone(),
+            description: p.description.clone(),
+            source: policy_in_force::source(&self.store)?,
+            questions: questionnaire(&p),
+            levels: p.levels,
+            rebase_rule: SEVERITY_REBASE_RULE.to_string(),
+            tie_rule: TIE_RULE.to_string(),
+            lead_minutes: self.lead_minutes()?,
+        })
+    }
+
+    /// Puts a preset or a policy file in force; a bad file changes nothing.
+    pub fn use_policy(&mut self, name_or_file: &str) -> Result<PolicyView> {
+        policy_in_force::use_policy(&self.store, name_or_file)?;
+        self.policy_view()
+    }
+
+    /// Minutes before a due time that a clock is "due soon" and first notifies.
+    pub fn lead_minutes(&self) -> Result<i64> {
+        Ok(self
+            .store
+            .setting(SETTING_LEAD)?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(DEFAULT_LEAD_MINUTES))
+    }
+
+    pub fn set_lead_minutes(&mut self, minutes: i64) -> Result<()> {
+        if !(0..=24 * 60).contains(&minutes) {
+            return Err(ApiError::invalid(format!(
+                "the notification lead must be 0–1440 minutes, not {minutes}"
+            )));
+        }
+        self.store.set_setting(SETTING_LEAD, &minutes.to_string())?;
+        Ok(())
+    }
+
+    /// The severity helper: suggests a level from yes/no/unsure answers.
+    pub fn suggest_severity(&self, answers: &[Answer]) -> Result<Option<Suggestion>> {
+        Ok(suggest_level(&self.policy()?, answers))
+    }
+
+    /// The level id as the policy spells it (case-insensitive match), or a clear error.
     fn check_severity(&self, level: &str) -> Result<String> {
-        crate::levels::check(level)
+        let p = self.policy()?;
+        let want = level.trim();
+        p.levels
+            .iter()
+            .find(|l| l.id.eq_ignore_ascii_case(want))
+            .map(|l| l.id.clone())
+            .ok_or_else(|| {
+                let ids: Vec<&str> = p.levels.iter().map(|l| l.id.as_str()).collect();
+                ApiError::invalid(format!(
+                    "unknown severity {level:?} for the policy in force ({}); expected one of: {}",
+                    p.name,
+                    ids.join(", ")
+                ))
+            })
+    }
+
+    /// Every clock of an incident at `at` (default now).
+    pub fn timers(&self, key: &str, at: Option<&str>) -> Result<TimersView> {
+        let inc = self.find(key)?;
+        let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
+            None => self.now(),
+            Some(t) => DateTime::parse_from_rfc3339(t)
+                .map_err(|e| {
+                    ApiError::invalid(format!("--at {t:?} is not an RFC 3339 time ({e})"))
+                })?
+                .with_timezone(&Utc),
+        };
+        let deadlines = clocks::deadlines(&self.policy()?, &inc, at, self.lead_minutes()?);
+        let decl = inc.declaration.as_ref();
+        Ok(TimersView {
+            incident: inc.id.to_string(),
+            human_id: decl.map(|d| d.human_id.clone()).unwrap_or_default(),
+            severity: inc.severity.value.clone(),
+            at,
+            deadlines,
+        })
+    }
+
+    fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
+        let now = self.now();
+        let deadlines = clocks::deadlines(&self.policy()?, inc, now, self.lead_minutes()?);
+        Ok(IncidentDetail::from_incident(inc, deadlines, now))
     }
 
     fn find(&self, key: &str) -> Result<Incident> {
@@ -126,7 +218,7 @@ impl Firebreak {
                 format!("incident {id} vanished after writing"),
             )
         })?;
-        Ok(IncidentDetail::from_incident(&inc))
+        self.view(&inc)
     }
 
     pub fn declare(&mut self, input: DeclareInput) -> Result<IncidentDetail> {
@@ -163,15 +255,26 @@ impl Firebreak {
             services,
             drill: input.drill,
             detected_at,
+            suggested: input.suggested,
         })?;
         self.detail(id)
     }
 
     pub fn list(&self) -> Result<Vec<IncidentSummary>> {
+        let policy = self.policy()?;
+        let (now, lead) = (self.now(), self.lead_minutes()?);
         self.store
             .list()?
             .into_iter()
             .map(|r| {
+                // Closed incidents have no running clock; skip unfolding them.
+                let next_deadline = if r.status == "closed" {
+                    None
+                } else {
+                    self.store.incident(r.id)?.and_then(|inc| {
+                        clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned()
+                    })
+                };
                 Ok(IncidentSummary {
                     id: r.id.to_string(),
                     human_id: r.human_id,
@@ -180,13 +283,14 @@ impl Firebreak {
                     status: r.status.parse()?,
                     drill: r.drill,
                     detected_at: r.detected_at.unwrap_or_default(),
+                    next_deadline,
                 })
             })
             .collect()
     }
 
     pub fn show(&self, key: &str) -> Result<IncidentDetail> {
-        Ok(IncidentDetail::from_incident(&self.find(key)?))
+        self.view(&self.find(key)?)
     }
 
     pub fn set_status(&mut self, input: StatusInput) -> Result<IncidentDetail> {

@@ -38,6 +38,16 @@ enum Command {
     /// The incident timeline.
     #[command(subcommand)]
     Timeline(TimelineCmd),
+    /// The policy in force: severity levels, clocks, RTO table, calendar, targets.
+    #[command(subcommand)]
+    Policy(PolicyCmd),
+    /// Every clock of an incident (due time, state, time left) at an instant.
+    Timers {
+        id: String,
+        /// The instant to evaluate at (RFC 3339), if not now.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Show or set the name recorded on every change you make.
     Whoami {
         #[arg(long, value_name = "NAME")]
@@ -90,6 +100,19 @@ struct DeclareArgs {
 }
 
 #[derive(Subcommand)]
+enum PolicyCmd {
+    /// Print the policy in force (or a built-in preset) as TOML.
+    Show {
+        #[arg(long, value_name = "NAME")]
+        preset: Option<String>,
+    },
+    /// Check a policy file; prints the first problem with its line and field.
+    Check { file: PathBuf },
+    /// Put a preset (protocol, matrix) or a policy file in force.
+    Use { name_or_file: String },
+}
+
+#[derive(Subcommand)]
 enum TimelineCmd {
     /// Add an entry (note, decision, action, alert, customer-report, role-change, comms-update).
     Add {
@@ -122,7 +145,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
     let json = cli.json;
     let out = |v: serde_json::Value, text: String| -> serde_json::Value {
         if !json {
-            println!("{text}");
+            print_line(&text);
         }
         v
     };
@@ -149,6 +172,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 services: a.services,
                 drill: a.drill,
                 at: a.at,
+                suggested: None,
             })?;
             out(value(&inc), inc.human_id.clone())
         }
@@ -184,6 +208,41 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 format!("{} is now {}", inc.human_id, inc.severity),
             )
         }
+        Command::Policy(PolicyCmd::Show { preset }) => {
+            let policy = match preset {
+                Some(name) => firebreak_api::policy_preset(&name)?,
+                None => fb.policy()?,
+            };
+            out(value(&policy), policy.to_toml_string())
+        }
+        Command::Policy(PolicyCmd::Check { file }) => {
+            let policy = firebreak_api::check_policy_file(&file)?;
+            let text = format!(
+                "{}: ok — {} ({} levels: {})",
+                file.display(),
+                policy.name,
+                policy.levels.len(),
+                policy
+                    .levels
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            out(value(&policy), text)
+        }
+        Command::Policy(PolicyCmd::Use { name_or_file }) => {
+            let view = fb.use_policy(&name_or_file)?;
+            out(
+                value(&view),
+                format!("policy in force: {} ({})", view.name, view.source),
+            )
+        }
+        Command::Timers { id, at } => {
+            let t = fb.timers(&id, at.as_deref())?;
+            let text = output::timers(&t);
+            out(value(&t), text)
+        }
         Command::Timeline(TimelineCmd::Add { id, kind, text, at }) => {
             let kind = kind.parse().map_err(ApiError::from)?;
             let inc = fb.add_entry(EntryInput {
@@ -218,13 +277,22 @@ mod erased {
     }
 }
 
+/// Prints a line; a closed pipe (`firebreak … | head`) ends the program quietly.
+fn print_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{text}").and_then(|_| out.flush()).is_err() {
+        std::process::exit(0);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let json = cli.json;
     match run(cli) {
         Ok(v) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+                print_line(&serde_json::to_string_pretty(&v).unwrap_or_default());
             }
             ExitCode::SUCCESS
         }

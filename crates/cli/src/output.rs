@@ -1,6 +1,7 @@
 //! Text output for people: tables and the incident page, times in the local zone.
 use chrono::{DateTime, Local, Utc};
-use firebreak_api::dto::{IncidentDetail, IncidentSummary};
+use firebreak_api::dto::{IncidentDetail, IncidentSummary, TimersView};
+use firebreak_policy::DeadlineState;
 
 pub fn local(t: DateTime<Utc>) -> String {
     t.with_timezone(&Local)
@@ -86,6 +87,78 @@ pub fn incident_detail(i: &IncidentDetail) -> String {
             e.text,
             revised
         ));
+    }
+    out
+}
+
+/// "-1h 05m" when overdue, "12m" when ahead.
+pub fn signed(d: chrono::Duration) -> String {
+    if d < chrono::Duration::zero() {
+        format!("-{}", age(-d))
+    } else {
+        age(d)
+    }
+}
+
+pub fn timers(t: &TimersView) -> String {
+    let mut out = format!(
+        "{}  [{}]  clocks at {}\n",
+        t.human_id,
+        t.severity,
+        local(t.at)
+    );
+    if t.deadlines.is_empty() {
+        out.push_str("no clocks: the severity is not in the policy in force");
+        return out;
+    }
+    let w = t
+        .deadlines
+        .iter()
+        .map(|d| d.label.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    out.push_str(&format!(
+        "{:<w$}  {:<26}  {:<28}  LEFT",
+        "CLOCK", "DUE", "STATE"
+    ));
+    for d in &t.deadlines {
+        let (state, left) = match &d.state {
+            DeadlineState::Pending => ("pending".to_string(), signed(d.remaining(t.at))),
+            DeadlineState::DueSoon => ("DUE SOON".to_string(), signed(d.remaining(t.at))),
+            DeadlineState::Breached { at } => (
+                format!("BREACHED at {}", at.with_timezone(&Local).format("%H:%M")),
+                signed(d.remaining(t.at)),
+            ),
+            DeadlineState::Met { at, on_time } => (
+                format!(
+                    "met {} {}",
+                    at.with_timezone(&Local).format("%m-%d %H:%M"),
+                    if *on_time { "(on time)" } else { "(late)" }
+                ),
+                "-".into(),
+            ),
+            DeadlineState::Withdrawn { .. } => ("withdrawn".to_string(), "-".into()),
+        };
+        let source = if d.from_reference {
+            ""
+        } else {
+            "  [team default]"
+        };
+        out.push_str(&format!(
+            "\n{:<w$}  {:<26}  {:<28}  {}{}",
+            d.label,
+            local(d.due),
+            state,
+            left,
+            source
+        ));
+        if !d.earlier_breaches.is_empty() {
+            out.push_str(&format!(
+                "  (earlier breaches: {})",
+                d.earlier_breaches.len()
+            ));
+        }
     }
     out
 }

@@ -144,6 +144,11 @@ fn declare_log_move_and_show_through_the_binary() {
         timeline,
         vec![
             (
+                "2026-11-23T14:30:00Z".into(),
+                "status-change".into(),
+                "Declared SEV2: Checkout failing".into()
+            ),
+            (
                 "2026-11-23T14:35:00Z".into(),
                 "status-change".into(),
                 "Status: detected → acknowledged".into()
@@ -189,7 +194,7 @@ fn bad_input_is_one_line_and_writes_nothing() {
     let dir = d.path();
     let human = ok(
         dir,
-        &["incident", "declare", "--title", "x", "--severity", "P2"],
+        &["incident", "declare", "--title", "x", "--severity", "SEV2"],
     )
     .trim()
     .to_string();
@@ -283,7 +288,16 @@ fn bad_input_is_one_line_and_writes_nothing() {
         ],
         "before",
     );
-    refused(dir, &["incident", "severity", &human, "P2"], "already P2");
+    refused(
+        dir,
+        &["incident", "severity", &human, "sev2"],
+        "already SEV2",
+    );
+    refused(
+        dir,
+        &["incident", "severity", &human, "P2"],
+        "unknown severity \"P2\" for the policy in force",
+    );
     let o = fb(dir, &["--json", "incident", "show", "nope"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "not_found");
@@ -330,4 +344,150 @@ fn list_is_newest_first_and_marks_drills() {
     assert!(ok(dir, &["incident", "list"]).contains("[DRILL] drill run"));
     let who = json(dir, &["whoami"]);
     assert_eq!(who["name"], "tester", "defaults to the OS user");
+}
+
+#[test]
+fn policy_show_check_and_use() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let shown = ok(dir, &["policy", "show"]);
+    assert!(
+        shown.contains("id = \"SEV1\"") && shown.contains("30m"),
+        "protocol preset is the default: {shown}"
+    );
+    let matrix = ok(dir, &["policy", "show", "--preset", "matrix"]);
+    assert!(matrix.contains("id = \"P1\""));
+    refused(
+        dir,
+        &["policy", "show", "--preset", "nope"],
+        "unknown preset \"nope\"",
+    );
+
+    // A bad file names the line and the field, and the policy in force stays.
+    let bad = dir.join("bad.toml");
+    let good_text = matrix.replace("respond = \"15m\"", "respond = \"15 minutes\"");
+    std::fs::write(&bad, &good_text).unwrap();
+    let line = good_text
+        .lines()
+        .position(|l| l.trim() == "respond = \"15 minutes\"")
+        .unwrap()
+        + 1;
+    let o = fb(dir, &["policy", "check", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(
+        err.contains(&format!("line {line}:")) && err.contains("respond"),
+        "{err}"
+    );
+    let o = fb(dir, &["policy", "use", bad.to_str().unwrap()]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains(&format!("line {line}:")), "{err}");
+    assert_eq!(
+        json(dir, &["policy", "show"])["name"],
+        json(dir, &["policy", "show", "--preset", "protocol"])["name"],
+        "the policy in force stays"
+    );
+
+    // A good file is taken; P-levels become valid and SEV-levels not.
+    let good = dir.join("ours.toml");
+    std::fs::write(&good, &matrix).unwrap();
+    ok(dir, &["policy", "check", good.to_str().unwrap()]);
+    ok(dir, &["policy", "use", good.to_str().unwrap()]);
+    ok(
+        dir,
+        &["incident", "declare", "--title", "t", "--severity", "p2"],
+    );
+    refused(
+        dir,
+        &["incident", "declare", "--title", "t", "--severity", "SEV2"],
+        "expected one of: P1, P2, P3, P4",
+    );
+    ok(dir, &["policy", "use", "protocol"]);
+    ok(
+        dir,
+        &["incident", "declare", "--title", "t", "--severity", "SEV2"],
+    );
+}
+
+#[test]
+fn timers_list_every_clock_at_an_instant() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let human = ok(
+        dir,
+        &[
+            "incident",
+            "declare",
+            "--title",
+            "api down",
+            "--severity",
+            "SEV1",
+            "--service",
+            "api",
+            "--at",
+            "2026-11-23T14:30:00Z",
+        ],
+    );
+    let human = human.trim();
+    ok(
+        dir,
+        &[
+            "incident",
+            "status",
+            human,
+            "acknowledged",
+            "--at",
+            "2026-11-23T14:33:00Z",
+        ],
+    );
+    let t = json(dir, &["timers", human, "--at", "2026-11-23T14:38:00Z"]);
+    let by_kind = |k: &str| {
+        t["deadlines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["kind"]["type"] == k || d["kind"] == k)
+            .cloned()
+            .unwrap()
+    };
+    // Protocol SEV1: respond within 15 minutes (reference), RTO of Core API services 30 minutes.
+    let respond = by_kind("respond");
+    assert_eq!(respond["due"], "2026-11-23T14:45:00Z");
+    assert_eq!(respond["state"]["type"], "pending");
+    let rto = by_kind("rto");
+    assert_eq!(rto["due"], "2026-11-23T15:00:00Z");
+    let ack = by_kind("acknowledge");
+    assert_eq!(ack["state"]["type"], "met");
+    // Asked about an instant before the acknowledgement, the clock was still running.
+    let before = json(dir, &["timers", human, "--at", "2026-11-23T14:31:00Z"]);
+    let ack_then = before["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "acknowledge" || d["kind"]["type"] == "acknowledge")
+        .unwrap();
+    assert_eq!(ack_then["state"]["type"], "due_soon");
+    // After the respond-by time passes unmet, it is breached, with when.
+    let later = json(dir, &["timers", human, "--at", "2026-11-23T14:50:00Z"]);
+    let respond_later = later["deadlines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "respond" || d["kind"]["type"] == "respond")
+        .unwrap();
+    assert_eq!(
+        respond_later["state"],
+        serde_json::json!({"type": "breached", "at": "2026-11-23T14:45:00Z"})
+    );
+    let text = ok(dir, &["timers", human, "--at", "2026-11-23T14:50:00Z"]);
+    assert!(
+        text.contains("Respond by") && text.contains("BREACHED") && text.contains("-5m"),
+        "{text}"
+    );
+    refused(
+        dir,
+        &["timers", human, "--at", "later"],
+        "not an RFC 3339 time",
+    );
 }

@@ -218,6 +218,7 @@ impl Incident {
                     services,
                     drill,
                     detected_at,
+                    suggested,
                 } = d;
                 let keep_existing = self.declaration.as_ref().is_some_and(|e| e.stamp <= stamp);
                 if !keep_existing {
@@ -235,6 +236,21 @@ impl Incident {
                 self.services.set(services.clone(), stamp);
                 self.severity.set(severity.clone(), stamp);
                 self.status.set(Status::Detected, stamp);
+                let mut text = format!("Declared {severity}: {title}");
+                if let Some(s) = suggested {
+                    text.push_str(&format!(
+                        " (severity helper suggested {}: {})",
+                        s.level, s.reason
+                    ));
+                }
+                let change = Change::Declared {
+                    severity: severity.clone(),
+                    suggested: suggested.as_ref().map(|s| s.level.clone()),
+                };
+                self.timeline.insert(
+                    op.op_id,
+                    entry(EntryKind::StatusChange, *detected_at, text, Some(change)),
+                );
             }
             OpPayload::SetStatus { from, to, at } => {
                 self.status.set(*to, stamp);

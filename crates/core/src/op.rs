@@ -44,6 +44,15 @@ pub struct Declare {
     pub drill: bool,
     /// When the incident was detected (the declaration's event time; may be back-dated).
     pub detected_at: DateTime<Utc>,
+    /// What the severity helper suggested, when it was used; logged beside the choice.
+    #[serde(default)]
+    pub suggested: Option<SeverityAdvice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SeverityAdvice {
+    pub level: String,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

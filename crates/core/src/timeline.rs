@@ -84,8 +84,19 @@ impl FromStr for EntryKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
-    Status { from: Status, to: Status },
-    Severity { from: String, to: String },
+    /// The declaration: the chosen level and, if the helper was used, its suggestion.
+    Declared {
+        severity: String,
+        suggested: Option<String>,
+    },
+    Status {
+        from: Status,
+        to: Status,
+    },
+    Severity {
+        from: String,
+        to: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

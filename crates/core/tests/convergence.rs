@@ -31,6 +31,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
             services: vec![format!("svc{}", n % 5)],
             drill: n.is_multiple_of(2),
             detected_at: at,
+            suggested: None,
         }),
         1 => OpPayload::SetStatus {
             from: Status::Detected,
@@ -128,7 +129,7 @@ proptest! {
         prop_assert_eq!(state_json(&reference), state_json(&other));
         // Every entry-creating op is present exactly once.
         let created = ops.iter().filter(|o| matches!(o.payload,
-            OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. })).count();
+            OpPayload::Declare(_) | OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. })).count();
         prop_assert_eq!(other.timeline.len(), created);
     }
 }

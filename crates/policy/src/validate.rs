@@ -19,7 +19,7 @@ impl Policy {
         }
     }
 
-    /// Every problem found, in file order (without line numbers; [`Policy::from_toml_str`]
+    /// Every problem found, section by section (without line numbers; [`Policy::from_toml_str`]
     /// adds them).
     pub fn problems(&self) -> Vec<PolicyError> {
         let mut out = Vec::new();

@@ -433,10 +433,6 @@ fn json_round_trip_and_typescript_declarations() {
     ];
     assert!(decls[5].contains("time_zone: string"), "{}", decls[5]);
     assert!(decls[5].contains("holidays: Array<string>"), "{}", decls[5]);
-    assert!(
-        decls[10].contains(r#""type": "breached""#),
-        "{}",
-        decls[10]
-    );
+    assert!(decls[10].contains(r#""type": "breached""#), "{}", decls[10]);
     assert!(decls[9].contains(r#""type": "rto""#), "{}", decls[9]);
 }

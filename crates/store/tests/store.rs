@@ -25,6 +25,7 @@ fn declare(store: &mut Store, title: &str, at: DateTime<Utc>) -> uuid::Uuid {
             services: vec!["api".into()],
             drill: false,
             detected_at: at,
+            suggested: None,
         })
         .unwrap()
         .0
@@ -77,7 +78,11 @@ fn everything_is_there_after_reopening_the_file() {
     let texts: Vec<&str> = inc.entries().iter().map(|e| e.text.as_str()).collect();
     assert_eq!(
         texts,
-        vec!["Status: detected → investigating", "paged the DBA"]
+        vec![
+            "Declared SEV2: API down",
+            "Status: detected → investigating",
+            "paged the DBA"
+        ]
     );
     assert_eq!(s.outbox_len().unwrap(), 3);
 }
@@ -122,7 +127,7 @@ fn remote_ops_apply_once_and_another_replica_converges() {
     let sa = serde_json::to_string(&a.incident(id).unwrap().unwrap()).unwrap();
     let sb = serde_json::to_string(&b.incident(id).unwrap().unwrap()).unwrap();
     assert_eq!(sa, sb);
-    assert_eq!(a.incident(id).unwrap().unwrap().timeline.len(), 2);
+    assert_eq!(a.incident(id).unwrap().unwrap().timeline.len(), 3);
 }
 
 proptest! {
@@ -216,5 +221,9 @@ fn acknowledged_writes_survive_kill_9() {
     }
     // The log and the projection agree after the crash.
     let ops = s.all_ops().unwrap();
-    assert_eq!(ops.len(), inc.timeline.len() + 1);
+    assert_eq!(
+        ops.len(),
+        inc.timeline.len(),
+        "one entry per op (the declaration included)"
+    );
 }

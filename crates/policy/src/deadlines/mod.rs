@@ -285,7 +285,10 @@ pub fn compute_deadlines(
             &|l| {
                 let r = &l.requirements;
                 let due = r.pir_due.filter(|_| r.pir_required)?;
-                Some((due, l.is_reference("pir_due") && l.is_reference("pir_required")))
+                Some((
+                    due,
+                    l.is_reference("pir_due") && l.is_reference("pir_required"),
+                ))
             },
         ));
     }

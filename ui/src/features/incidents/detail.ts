@@ -1,6 +1,7 @@
 // The incident page: header (severity, status, title), lifecycle controls, severity
 // change, the timeline and the entry box (type, press Enter).
-import type { EntryKind, EntryView, IncidentDetail, LevelInfo, Status } from "../../ipc";
+import type { EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
+import { renderClock } from "../clocks/clock";
 import { h } from "../../lib/dom";
 import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/format";
 import { severityBadge } from "./list";
@@ -41,7 +42,20 @@ function entryRow(e: EntryView): HTMLElement {
   );
 }
 
-export function renderDetail(inc: IncidentDetail, levels: LevelInfo[], rank: (l: string) => number, now: number, on: DetailHandlers): HTMLElement {
+function renderClocks(inc: IncidentDetail, now: number, leadMs: number): HTMLElement | null {
+  if (inc.deadlines.length === 0) return h("p", { class: "meta" }, `No clocks: ${inc.severity} is not a level of the policy in force.`);
+  const running = inc.deadlines.filter((d) => d.state.type !== "met" && d.state.type !== "withdrawn");
+  const urgent = [...running].sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
+  return h(
+    "div",
+    { class: "clocks", "aria-label": "Clocks", "data-testid": "clocks" },
+    inc.deadlines.map((d) => renderClock(d, now, leadMs, d === urgent)),
+  );
+}
+
+export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: string) => number, now: number, on: DetailHandlers): HTMLElement {
+  const levels = policy.levels;
+  const leadMs = policy.lead_minutes * 60_000;
   const kindSelect = h(
     "select",
     { id: "entry-kind", "aria-label": "Entry kind" },
@@ -105,8 +119,9 @@ export function renderDetail(inc: IncidentDetail, levels: LevelInfo[], rank: (l:
         "div",
         { class: "controls" },
         inc.next_statuses.map((s) => statusButton(inc, s, on.onStatus)),
-        h("label", { class: "sev-change" }, "Severity ", sevSelect),
+        h("label", { class: "sev-change" }, "Severity ", sevSelect, h("span", { class: "info", title: policy.rebase_rule, "aria-label": policy.rebase_rule }, "ⓘ")),
       ),
+      renderClocks(inc, now, leadMs),
     ),
     h("h2", { class: "section-title" }, `Timeline (${inc.timeline.length})`),
     form,

@@ -2,6 +2,7 @@
 import type { IncidentSummary } from "../../ipc";
 import { h } from "../../lib/dom";
 import { age } from "../../lib/format";
+import { renderClock } from "../clocks/clock";
 
 export function severityBadge(level: string, rank: number, big = false): HTMLElement {
   return h("span", { class: `sev sev-${rank}${big ? " sev-big" : ""}`, title: `Severity ${level}` }, level);
@@ -9,7 +10,7 @@ export function severityBadge(level: string, rank: number, big = false): HTMLEle
 
 export function renderList(
   items: IncidentSummary[],
-  opts: { selected: string | null; filter: string; now: number; rank: (l: string) => number; onSelect: (id: string) => void },
+  opts: { selected: string | null; filter: string; now: number; leadMs: number; rank: (l: string) => number; onSelect: (id: string) => void },
 ): HTMLElement {
   const q = opts.filter.trim().toLowerCase();
   const shown = q
@@ -46,6 +47,7 @@ export function renderList(
           h("span", { class: "age", title: `Detected ${new Date(i.detected_at).toLocaleString()}` }, age(opts.now - Date.parse(i.detected_at))),
         ),
         h("div", { class: "row-title" }, i.title),
+        i.next_deadline ? renderClock(i.next_deadline, opts.now, opts.leadMs) : null,
       ),
     ),
   );

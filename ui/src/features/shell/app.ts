@@ -1,7 +1,8 @@
 // The application shell: state, layout, keyboard shortcuts, error display. Renders the
 // incident list on the left and the selected incident on the right.
 import { api } from "../../ipc";
-import type { ApiError, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, LevelInfo, Status } from "../../ipc";
+import type { ApiError, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, PolicyView, Status } from "../../ipc";
+import { tickClocks } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
 import { renderDeclare } from "../incidents/declare";
 import { renderDetail } from "../incidents/detail";
@@ -20,7 +21,7 @@ const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
 
 export class App {
   private items: IncidentSummary[] = [];
-  private levels: LevelInfo[] = [];
+  private policy: PolicyView = { name: "", description: "", source: "", levels: [], questions: [], rebase_rule: "", tie_rule: "", lead_minutes: 5 };
   private selected: IncidentDetail | null = null;
   private filter = "";
   private me = "";
@@ -69,17 +70,39 @@ export class App {
     );
     document.addEventListener("keydown", (e) => this.onKey(e));
     await this.guard(async () => {
-      const [me, levels] = await Promise.all([api.whoami(), api.listLevels()]);
+      const [me, policy] = await Promise.all([api.whoami(), api.getPolicy()]);
       this.me = me.name;
-      this.levels = levels;
+      this.policy = policy;
       replace(this.whoEl, `You are ${me.name}`);
       await this.refresh();
     });
-    window.setInterval(() => this.renderList(), 30_000);
+    // Seconds move locally; every 30 s the core recomputes the clocks from stored events.
+    window.setInterval(() => tickClocks(this.root, this.now(), this.leadMs), 1_000);
+    window.setInterval(() => void this.poll(), 30_000);
+  }
+
+  private get leadMs(): number {
+    return this.policy.lead_minutes * 60_000;
+  }
+
+  /** Re-reads the list and the open incident unless the user is typing in a form. */
+  private async poll(): Promise<void> {
+    if (this.overlayEl.childElementCount > 0) return;
+    const active = document.activeElement as HTMLElement | null;
+    if (active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName) && active.id !== "search") {
+      this.items = await api.listIncidents().catch(() => this.items);
+      this.renderList();
+      return;
+    }
+    await this.guard(async () => {
+      this.items = await api.listIncidents();
+      if (this.selected) this.selected = await api.showIncident(this.selected.id);
+      this.render();
+    });
   }
 
   rank = (level: string): number => {
-    const i = this.levels.findIndex((l) => l.id === level);
+    const i = this.policy.levels.findIndex((l) => l.id === level);
     return i < 0 ? 4 : Math.min(4, i + 1);
   };
 
@@ -115,7 +138,7 @@ export class App {
   private renderList(): void {
     replace(
       this.listEl,
-      renderList(this.items, { selected: this.selected?.id ?? null, filter: this.filter, now: this.now(), rank: this.rank, onSelect: (id) => void this.select(id) }),
+      renderList(this.items, { selected: this.selected?.id ?? null, filter: this.filter, now: this.now(), leadMs: this.leadMs, rank: this.rank, onSelect: (id) => void this.select(id) }),
     );
   }
 
@@ -127,7 +150,7 @@ export class App {
     }
     replace(
       this.mainEl,
-      renderDetail(inc, this.levels, this.rank, this.now(), {
+      renderDetail(inc, this.policy, this.rank, this.now(), {
         onStatus: (to) => void this.setStatus(to),
         onSeverity: (level) => void this.setSeverity(level),
         onEntry: (kind, text, at) => void this.addEntry(kind, text, at),
@@ -175,7 +198,12 @@ export class App {
     const close = () => replace(this.overlayEl);
     replace(
       this.overlayEl,
-      renderDeclare(this.levels, (input: DeclareInput) => void this.declare(input, close), close),
+      renderDeclare(
+        this.policy,
+        (answers) => api.suggestSeverity(answers).catch((e: ApiError) => (this.showError(e), null)),
+        (input: DeclareInput) => void this.declare(input, close),
+        close,
+      ),
     );
     document.getElementById("declare-title")?.focus();
   }

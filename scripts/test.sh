@@ -20,11 +20,11 @@ cargo clippy --quiet --all-targets -- -D warnings
 step "Rust: unit, property and CLI tests"
 cargo test --quiet
 
-step "Desktop app: debug build"
-cargo build -p firebreak-app
+step "Desktop app and CLI: debug build"
+cargo build -p firebreak-app -p firebreak-cli
 
 step "Real-window end-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)"
-FIREBREAK_APP_BIN="$CARGO_TARGET_DIR/debug/firebreak-app" \
+FIREBREAK_APP_BIN="$CARGO_TARGET_DIR/debug/firebreak-app" FIREBREAK_CLI_BIN="$CARGO_TARGET_DIR/debug/firebreak" \
   xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- python3 -m pytest -q -p no:warnings -p no:cacheprovider tests/e2e
 
 step "all tests passed"

@@ -4,18 +4,38 @@
 use firebreak_api::dto::*;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, Result};
 use firebreak_policy::{Answer, Suggestion};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use tauri::State;
+use tokio::sync::Notify;
 
-pub struct AppState(pub Mutex<Firebreak>);
+pub struct AppState {
+    fb: Mutex<Firebreak>,
+    /// Woken after every command that changes something, so the scheduler re-reads
+    /// the clocks at once.
+    pub changed: Arc<Notify>,
+}
 
 impl AppState {
-    fn with<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
+    pub fn new(fb: Firebreak) -> Self {
+        AppState {
+            fb: Mutex::new(fb),
+            changed: Arc::new(Notify::new()),
+        }
+    }
+
+    pub fn with<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
         let mut fb = self
-            .0
+            .fb
             .lock()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the store lock was poisoned"))?;
         f(&mut fb)
+    }
+
+    /// Runs a command that changes state, then wakes the scheduler.
+    fn change<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
+        let out = self.with(f);
+        self.changed.notify_one();
+        out
     }
 }
 
@@ -26,7 +46,7 @@ pub fn whoami(state: State<'_, AppState>) -> Result<Identity> {
 
 #[tauri::command]
 pub fn set_whoami(state: State<'_, AppState>, input: String) -> Result<Identity> {
-    state.with(|fb| fb.set_author(&input))
+    state.change(|fb| fb.set_author(&input))
 }
 
 #[tauri::command]
@@ -54,20 +74,20 @@ pub fn show_incident(state: State<'_, AppState>, input: String) -> Result<Incide
 
 #[tauri::command]
 pub fn declare_incident(state: State<'_, AppState>, input: DeclareInput) -> Result<IncidentDetail> {
-    state.with(|fb| fb.declare(input))
+    state.change(|fb| fb.declare(input))
 }
 
 #[tauri::command]
 pub fn set_status(state: State<'_, AppState>, input: StatusInput) -> Result<IncidentDetail> {
-    state.with(|fb| fb.set_status(input))
+    state.change(|fb| fb.set_status(input))
 }
 
 #[tauri::command]
 pub fn set_severity(state: State<'_, AppState>, input: SeverityInput) -> Result<IncidentDetail> {
-    state.with(|fb| fb.set_severity(input))
+    state.change(|fb| fb.set_severity(input))
 }
 
 #[tauri::command]
 pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<IncidentDetail> {
-    state.with(|fb| fb.add_entry(input))
+    state.change(|fb| fb.add_entry(input))
 }

@@ -3,10 +3,10 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod scheduler;
 
 use firebreak_api::system::{default_data_dir, SystemClock};
 use firebreak_api::Firebreak;
-use std::sync::Mutex;
 
 fn main() {
     let data_dir = std::env::var_os("FIREBREAK_DATA_DIR")
@@ -21,7 +21,11 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
-        .manage(commands::AppState(Mutex::new(fb)))
+        .manage(commands::AppState::new(fb))
+        .setup(|app| {
+            scheduler::spawn(app.handle().clone());
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::whoami,
             commands::set_whoami,

@@ -48,11 +48,23 @@ def wait_port(port: int, timeout: float = 20.0) -> None:
     raise RuntimeError(f"tauri-driver did not listen on {port}")
 
 
+def cli_binary() -> str:
+    path = os.environ.get("FIREBREAK_CLI_BIN")
+    if not path:
+        target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+        path = os.path.join(target, "debug", "firebreak")
+    if not os.path.exists(path):
+        pytest.fail(f"the CLI is not built at {path}; run the README's test command")
+    return os.path.abspath(path)
+
+
 class AppLauncher:
     """Starts tauri-driver once per data directory; each `open()` is a fresh app process."""
 
     def __init__(self, data_dir: Path, port: int):
+        self.data_dir = data_dir
         env = dict(os.environ, FIREBREAK_DATA_DIR=str(data_dir), USER="e2e-commander")
+        self.env = env
         self.port = port
         self.driver_proc = subprocess.Popen(
             ["tauri-driver", "--port", str(port), "--native-port", str(port + 1)],
@@ -62,6 +74,13 @@ class AppLauncher:
         )
         wait_port(port)
         self.sessions = []
+
+    def cli(self, *args: str) -> str:
+        """Runs the `firebreak` CLI on the same data directory (to prepare a scene)."""
+        out = subprocess.run([cli_binary(), *args], env=self.env, capture_output=True, text=True, timeout=30)
+        if out.returncode != 0:
+            raise AssertionError(f"firebreak {' '.join(args)} failed: {out.stderr}")
+        return out.stdout.strip()
 
     def open(self) -> webdriver.Remote:
         opts = ArgOptions()

@@ -50,7 +50,8 @@ def test_declare_note_investigate_restart(launcher):
     assert "Paged the database on-call" in timeline
     assert "Status: detected → investigating" in timeline
     kinds = [e.get_attribute("data-kind") for e in d2.find_elements(By.CSS_SELECTOR, '[data-testid="timeline-entry"]')]
-    assert sorted(kinds) == ["note", "status-change"]
+    assert sorted(kinds) == ["note", "status-change", "status-change"]
+    assert "Declared SEV1: Payments API timing out" in timeline
     screenshot(d2, "foundation-after-restart")
 
 

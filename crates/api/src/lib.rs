@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod clocks;
 pub mod dto;
 pub mod error;
+pub mod notify;
 mod policy_in_force;
 mod service;
 pub mod system;

@@ -198,6 +198,46 @@ impl Firebreak {
         })
     }
 
+    /// The desktop notifications due now, each recorded as sent in the same call (so a
+    /// stage fires once, also across restarts), and when to look again.
+    pub fn due_notifications(&mut self) -> Result<crate::notify::NotificationBatch> {
+        use crate::notify::{message, plan, summary, NotificationBatch, SUMMARY_THRESHOLD};
+        let policy = self.policy()?;
+        let (now, lead) = (self.now(), self.lead_minutes()?);
+        let mut running = Vec::new();
+        for row in self.list()? {
+            if !row.status.is_open() && row.next_deadline.is_none() {
+                continue;
+            }
+            let Some(inc) = self.store.incident(
+                row.id
+                    .parse()
+                    .map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?,
+            )?
+            else {
+                continue;
+            };
+            let deadlines = clocks::deadlines(&policy, &inc, now, lead);
+            running.push((row, deadlines));
+        }
+        let store = &self.store;
+        let sent = |key: &str| store.setting(key).ok().flatten().is_some();
+        let (pending, next_wake) = plan(&running, now, Duration::minutes(lead), &sent);
+        let notifications = if pending.len() > SUMMARY_THRESHOLD {
+            vec![summary(&pending)]
+        } else {
+            pending.iter().map(|p| message(p, now)).collect()
+        };
+        let stamp = now.to_rfc3339();
+        for key in pending.iter().flat_map(|p| p.keys.iter()) {
+            self.store.set_setting(key, &stamp)?;
+        }
+        Ok(NotificationBatch {
+            notifications,
+            next_wake,
+        })
+    }
+
     fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
         let now = self.now();
         let deadlines = clocks::deadlines(&self.policy()?, inc, now, self.lead_minutes()?);

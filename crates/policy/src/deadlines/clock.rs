@@ -230,7 +230,7 @@ impl<'p> Ctx<'p> {
             .comms_updates
             .iter()
             .copied()
-            .filter(|u| *u > facts.declared_at && resolved.map_or(true, |r| *u < r))
+            .filter(|u| *u > facts.declared_at && resolved.is_none_or(|r| *u < r))
             .collect();
         updates.sort();
         updates.dedup();

@@ -1,0 +1,51 @@
+//! The notification scheduler: a tokio task that asks the core which stages of which
+//! deadlines are due (crates/api `due_notifications`, which records them as sent), shows
+//! them as desktop notifications, and sleeps until the next stage falls due — or until a
+//! command changed something (`AppState::changed`), or at most [`MAX_SLEEP`], so a new
+//! deadline is never missed. It runs whether or not the window is visible.
+use crate::commands::AppState;
+use std::time::Duration;
+use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
+
+const MAX_SLEEP: Duration = Duration::from_secs(30);
+
+pub fn spawn(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        loop {
+            let state = app.state::<AppState>();
+            let wake = state.changed.clone();
+            let sleep = match state.with(|fb| {
+                let batch = fb.due_notifications()?;
+                Ok((batch, fb.now()))
+            }) {
+                Ok((batch, now)) => {
+                    for n in &batch.notifications {
+                        if let Err(e) = app
+                            .notification()
+                            .builder()
+                            .title(&n.title)
+                            .body(&n.body)
+                            .show()
+                        {
+                            eprintln!("firebreak: notification failed: {e}");
+                        }
+                    }
+                    batch
+                        .next_wake
+                        .and_then(|w| (w - now).to_std().ok())
+                        .map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP))
+                        .max(Duration::from_millis(200))
+                }
+                Err(e) => {
+                    eprintln!("firebreak: cannot compute notifications: {}", e.message);
+                    MAX_SLEEP
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(sleep) => {}
+                _ = wake.notified() => {}
+            }
+        }
+    });
+}

@@ -17,17 +17,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(fb: Firebreak) -> Self {
-        AppState {
-            fb: Mutex::new(fb),
-            changed: Arc::new(Notify::new()),
-        }
+        AppState { fb: Mutex::new(fb), changed: Arc::new(Notify::new()) }
     }
 
     pub fn with<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
-        let mut fb = self
-            .fb
-            .lock()
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "the store lock was poisoned"))?;
+        let mut fb = self.fb.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "the store lock was poisoned"))?;
         f(&mut fb)
     }
 
@@ -55,10 +49,7 @@ pub fn get_policy(state: State<'_, AppState>) -> Result<PolicyView> {
 }
 
 #[tauri::command]
-pub fn suggest_severity(
-    state: State<'_, AppState>,
-    input: Vec<Answer>,
-) -> Result<Option<Suggestion>> {
+pub fn suggest_severity(state: State<'_, AppState>, input: Vec<Answer>) -> Result<Option<Suggestion>> {
     state.with(|fb| fb.suggest_severity(&input))
 }
 
@@ -90,4 +81,84 @@ pub fn set_severity(state: State<'_, AppState>, input: SeverityInput) -> Result<
 #[tauri::command]
 pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<IncidentDetail> {
     state.change(|fb| fb.add_entry(input))
+}
+
+#[tauri::command]
+pub fn assign_role(state: State<'_, AppState>, input: RoleInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.assign_role(input))
+}
+
+#[tauri::command]
+pub fn add_decision(state: State<'_, AppState>, input: DecisionInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.add_decision(input))
+}
+
+#[tauri::command]
+pub fn pin_entry(state: State<'_, AppState>, input: PinInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.pin_entry(input))
+}
+
+#[tauri::command]
+pub fn revise_entry(state: State<'_, AppState>, input: ReviseInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.revise_entry(input))
+}
+
+#[tauri::command]
+pub fn add_task(state: State<'_, AppState>, input: TaskInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.add_task(input))
+}
+
+#[tauri::command]
+pub fn complete_task(state: State<'_, AppState>, input: TaskDoneInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.complete_task(input))
+}
+
+#[tauri::command]
+pub fn checklists(state: State<'_, AppState>, input: String) -> Result<Vec<ChecklistView>> {
+    state.with(|fb| fb.checklists(&input))
+}
+
+#[tauri::command]
+pub fn check_item(state: State<'_, AppState>, input: CheckInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.check_item(input))
+}
+
+#[tauri::command]
+pub fn runbook(state: State<'_, AppState>, input: String) -> Result<Vec<RunbookView>> {
+    state.with(|fb| fb.runbook(&input))
+}
+
+#[tauri::command]
+pub fn take_runbook_action(state: State<'_, AppState>, input: RunbookInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.take_runbook_action(input))
+}
+
+#[tauri::command]
+pub fn comms_draft(state: State<'_, AppState>, input: CommsDraftInput) -> Result<String> {
+    state.with(|fb| fb.comms_draft(&input.incident, input.template))
+}
+
+#[tauri::command]
+pub fn comms_sent(state: State<'_, AppState>, input: CommsInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.comms_sent(input))
+}
+
+#[tauri::command]
+pub fn handoff_draft(state: State<'_, AppState>, input: String) -> Result<String> {
+    state.with(|fb| fb.handoff_draft(&input))
+}
+
+#[tauri::command]
+pub fn handoff(state: State<'_, AppState>, input: HandoffInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.handoff(input))
+}
+
+/// Copies text to the system clipboard (from Rust, so the webview needs no clipboard
+/// permission).
+#[tauri::command]
+pub fn copy_text(app: tauri::AppHandle, input: String) -> Result<()> {
+    use tauri_plugin_clipboard_manager::ClipboardExt;
+    app.clipboard()
+        .write_text(input)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the clipboard refused the text: {e}")))
 }

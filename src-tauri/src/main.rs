@@ -9,8 +9,7 @@ use firebreak_api::system::{default_data_dir, SystemClock};
 use firebreak_api::Firebreak;
 
 fn main() {
-    let data_dir = std::env::var_os("FIREBREAK_DATA_DIR")
-        .map_or_else(default_data_dir, std::path::PathBuf::from);
+    let data_dir = std::env::var_os("FIREBREAK_DATA_DIR").map_or_else(default_data_dir, std::path::PathBuf::from);
     let fb = match Firebreak::open(&data_dir, Box::new(SystemClock)) {
         Ok(fb) => fb,
         Err(e) => {
@@ -37,6 +36,21 @@ fn main() {
             commands::set_status,
             commands::set_severity,
             commands::add_entry,
+            commands::assign_role,
+            commands::add_decision,
+            commands::pin_entry,
+            commands::revise_entry,
+            commands::add_task,
+            commands::complete_task,
+            commands::checklists,
+            commands::check_item,
+            commands::runbook,
+            commands::take_runbook_action,
+            commands::comms_draft,
+            commands::comms_sent,
+            commands::handoff_draft,
+            commands::handoff,
+            commands::copy_text,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Firebreak");

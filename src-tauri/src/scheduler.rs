@@ -21,13 +21,7 @@ pub fn spawn(app: AppHandle) {
             }) {
                 Ok((batch, now)) => {
                     for n in &batch.notifications {
-                        if let Err(e) = app
-                            .notification()
-                            .builder()
-                            .title(&n.title)
-                            .body(&n.body)
-                            .show()
-                        {
+                        if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
                             eprintln!("firebreak: notification failed: {e}");
                         }
                     }

@@ -86,7 +86,16 @@ class AppLauncher:
         opts = ArgOptions()
         opts.set_capability("browserName", "wry")
         opts.set_capability("tauri:options", {"application": app_binary()})
-        d = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=opts)
+        # tauri-driver starts WebKitWebDriver per session; right after start-up it now and
+        # then drops the first request. Retry the session (not the test) a few times.
+        for attempt in range(4):
+            try:
+                d = webdriver.Remote(command_executor=f"http://127.0.0.1:{self.port}", options=opts)
+                break
+            except Exception:  # urllib3 ProtocolError / WebDriverException
+                if attempt == 3:
+                    raise
+                time.sleep(1.0)
         d.implicitly_wait(0)
         self.sessions.append(d)
         WebDriverWait(d, 20).until(lambda drv: drv.execute_script("return document.querySelector('.sidebar') !== null"))

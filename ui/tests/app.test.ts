@@ -61,6 +61,10 @@ function fakeBackend() {
           milestones: { acknowledged_at: null, investigating_at: null, mitigated_at: null, resolved_at: null, closed_at: null },
           next_statuses: NEXT.detected as IncidentDetail["next_statuses"],
           timeline: [],
+          roles: [],
+          tasks: [],
+          last_handoff: null,
+          impact_started_at: null,
           deadlines: input.severity === "SEV1" ? [clock("Respond by", 10 * 60_000)] : [],
           computed_at: new Date().toISOString(),
         };
@@ -70,13 +74,13 @@ function fakeBackend() {
       case "add_entry": {
         const input = a.input as EntryInput;
         const inc = find(input.incident);
-        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: input.kind, event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: input.text, change: null, revisions: 0 });
+        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: input.kind, event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: input.text, change: null, revisions: 0, history: [], pinned: false });
         return inc;
       }
       case "set_status": {
         const input = a.input as StatusInput;
         const inc = find(input.incident);
-        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "status-change", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: `Status: ${inc.status} → ${input.status}`, change: null, revisions: 0 });
+        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "status-change", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: `Status: ${inc.status} → ${input.status}`, change: null, revisions: 0, history: [], pinned: false });
         inc.status = input.status;
         inc.next_statuses = (NEXT[input.status] ?? []) as IncidentDetail["next_statuses"];
         return inc;

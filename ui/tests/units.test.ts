@@ -92,3 +92,14 @@ describe("clocks", () => {
     expect(met.textContent).toContain("met late");
   });
 });
+
+import { fillCommand } from "../src/features/response/panels";
+
+describe("runbook commands", () => {
+  it("fills placeholders from values, else defaults, else leaves them visible", () => {
+    const t = "kubectl scale deployment/{deployment} --replicas={replicas}";
+    expect(fillCommand(t, {}, { deployment: "workers", replicas: "200" })).toBe("kubectl scale deployment/workers --replicas=200");
+    expect(fillCommand(t, { replicas: "300" }, { deployment: "workers", replicas: "200" })).toBe("kubectl scale deployment/workers --replicas=300");
+    expect(fillCommand(t, { replicas: "  " }, { deployment: "workers" })).toBe("kubectl scale deployment/workers --replicas={replicas}");
+  });
+});

@@ -9,8 +9,8 @@ use firebreak_core::incident::{Milestones, Status};
 use firebreak_core::op::SeverityAdvice;
 use firebreak_core::timeline::{Change, EntryKind};
 use firebreak_policy::{
-    Answer, Deadline, DeadlineKind, DeadlineState, EarlierBreach, Question, Reply, Requirements,
-    SeverityLevel, Suggestion, Target,
+    Answer, Deadline, DeadlineKind, DeadlineState, EarlierBreach, Question, Reply, Requirements, SeverityLevel,
+    Suggestion, Target,
 };
 use ts_rs::TS;
 
@@ -24,11 +24,7 @@ pub struct Command {
 }
 
 const fn cmd(name: &'static str, input: Option<&'static str>, output: &'static str) -> Command {
-    Command {
-        name,
-        input,
-        output,
-    }
+    Command { name, input, output }
 }
 
 #[rustfmt::skip]
@@ -43,10 +39,26 @@ pub const COMMANDS: &[Command] = &[
     cmd("set_status", Some("StatusInput"), "IncidentDetail"),
     cmd("set_severity", Some("SeverityInput"), "IncidentDetail"),
     cmd("add_entry", Some("EntryInput"), "IncidentDetail"),
+    cmd("assign_role", Some("RoleInput"), "IncidentDetail"),
+    cmd("add_decision", Some("DecisionInput"), "IncidentDetail"),
+    cmd("pin_entry", Some("PinInput"), "IncidentDetail"),
+    cmd("revise_entry", Some("ReviseInput"), "IncidentDetail"),
+    cmd("add_task", Some("TaskInput"), "IncidentDetail"),
+    cmd("complete_task", Some("TaskDoneInput"), "IncidentDetail"),
+    cmd("checklists", Some("string"), "ChecklistView[]"),
+    cmd("check_item", Some("CheckInput"), "IncidentDetail"),
+    cmd("runbook", Some("string"), "RunbookView[]"),
+    cmd("take_runbook_action", Some("RunbookInput"), "IncidentDetail"),
+    cmd("comms_draft", Some("CommsDraftInput"), "string"),
+    cmd("comms_sent", Some("CommsInput"), "IncidentDetail"),
+    cmd("handoff_draft", Some("string"), "string"),
+    cmd("handoff", Some("HandoffInput"), "IncidentDetail"),
+    cmd("copy_text", Some("string"), "null"),
 ];
 
 fn decls() -> Vec<String> {
     vec![
+        firebreak_core::ids::OpId::decl(),
         Status::decl(),
         EntryKind::decl(),
         Change::decl(),
@@ -72,6 +84,25 @@ fn decls() -> Vec<String> {
         StatusInput::decl(),
         SeverityInput::decl(),
         EntryInput::decl(),
+        crate::comms::Template::decl(),
+        RoleInput::decl(),
+        DecisionInput::decl(),
+        PinInput::decl(),
+        ReviseInput::decl(),
+        TaskInput::decl(),
+        TaskDoneInput::decl(),
+        ChecklistItemView::decl(),
+        ChecklistView::decl(),
+        CheckInput::decl(),
+        RunbookParamView::decl(),
+        RunbookView::decl(),
+        RunbookInput::decl(),
+        CommsInput::decl(),
+        CommsDraftInput::decl(),
+        HandoffInput::decl(),
+        RoleView::decl(),
+        TaskView::decl(),
+        HandoffView::decl(),
         IncidentSummary::decl(),
         EntryView::decl(),
         IncidentDetail::decl(),
@@ -112,12 +143,7 @@ pub fn typescript() -> String {
             Some(t) => (format!("input: {t}"), ", { input }"),
             None => (String::new(), ""),
         };
-        out.push_str(&format!(
-            "  {}: ({param}) => invoke<{}>(\"{}\"{args}),\n",
-            camel(c.name),
-            c.output,
-            c.name
-        ));
+        out.push_str(&format!("  {}: ({param}) => invoke<{}>(\"{}\"{args}),\n", camel(c.name), c.output, c.name));
     }
     out.push_str("};\n");
     out

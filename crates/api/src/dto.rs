@@ -77,6 +77,10 @@ pub struct EntryView {
     pub change: Option<Change>,
     /// How many corrections the entry has had.
     pub revisions: u32,
+    /// The earlier texts, oldest first (the original, then each replaced revision).
+    pub history: Vec<String>,
+    /// A key event (pinned).
+    pub pinned: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -95,6 +99,13 @@ pub struct IncidentDetail {
     /// Statuses the lifecycle allows next, in order.
     pub next_statuses: Vec<Status>,
     pub timeline: Vec<EntryView>,
+    /// Who holds which role now.
+    pub roles: Vec<RoleView>,
+    pub tasks: Vec<TaskView>,
+    /// The most recent shift handoff, shown to the next commander.
+    pub last_handoff: Option<HandoffView>,
+    /// When the impact began, if known (for MTTD).
+    pub impact_started_at: Option<DateTime<Utc>>,
     /// Every clock of the incident at the time of the call.
     pub deadlines: Vec<Deadline>,
     /// When the deadlines were computed.
@@ -140,11 +151,7 @@ pub struct Identity {
 impl IncidentDetail {
     /// The view of a declared incident. Panics never: undeclared states are filtered by
     /// the store, and missing declarations give empty fields.
-    pub fn from_incident(
-        inc: &Incident,
-        deadlines: Vec<Deadline>,
-        computed_at: DateTime<Utc>,
-    ) -> Self {
+    pub fn from_incident(inc: &Incident, deadlines: Vec<Deadline>, computed_at: DateTime<Utc>) -> Self {
         let decl = inc.declaration.as_ref();
         let status = inc.status.value;
         IncidentDetail {
@@ -159,10 +166,7 @@ impl IncidentDetail {
             detected_at: decl.map(|d| d.detected_at).unwrap_or_default(),
             declared_by: decl.map(|d| d.declared_by.clone()).unwrap_or_default(),
             milestones: inc.milestones(),
-            next_statuses: Status::ALL
-                .into_iter()
-                .filter(|to| status.check_transition(*to).is_ok())
-                .collect(),
+            next_statuses: Status::ALL.into_iter().filter(|to| status.check_transition(*to).is_ok()).collect(),
             timeline: inc
                 .entries()
                 .into_iter()
@@ -175,10 +179,194 @@ impl IncidentDetail {
                     text: inc.current_text(e).to_string(),
                     change: e.change.clone(),
                     revisions: inc.revisions_of(e.id).len() as u32,
+                    history: {
+                        let revs = inc.revisions_of(e.id);
+                        let mut h: Vec<String> = Vec::new();
+                        if !revs.is_empty() {
+                            h.push(e.text.clone());
+                            h.extend(revs[..revs.len() - 1].iter().map(|r| r.text.clone()));
+                        }
+                        h
+                    },
+                    pinned: inc.response.is_pinned(e.id),
                 })
                 .collect(),
+            roles: inc
+                .response
+                .holders()
+                .into_iter()
+                .map(|(role, person)| RoleView { role: role.to_string(), person: person.to_string() })
+                .collect(),
+            tasks: inc
+                .response
+                .tasks
+                .values()
+                .map(|t| TaskView {
+                    id: t.id.to_string(),
+                    owner: t.owner.clone(),
+                    text: t.text.clone(),
+                    check_back_at: t.check_back_at,
+                    done_at: inc.response.task_completed_at(t.id),
+                })
+                .collect(),
+            last_handoff: inc.entries().into_iter().rev().find_map(|e| match &e.change {
+                Some(Change::Handoff { from, to }) => Some(HandoffView {
+                    from: from.clone(),
+                    to: to.clone(),
+                    note: e.text.split_once('\n').map_or_else(String::new, |(_, n)| n.to_string()),
+                    at: e.event_time,
+                }),
+                _ => None,
+            }),
+            impact_started_at: inc.response.impact_started_at.value,
             deadlines,
             computed_at,
         }
     }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoleInput {
+    pub incident: String,
+    pub role: String,
+    /// Empty: nobody holds the role any more.
+    pub person: String,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DecisionInput {
+    pub incident: String,
+    pub text: String,
+    /// Empty: the person recording it.
+    #[serde(default)]
+    pub decided_by: String,
+    #[serde(default)]
+    pub objections: String,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PinInput {
+    pub incident: String,
+    /// The entry id (or at least its first 6 characters).
+    pub entry: String,
+    pub pinned: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ReviseInput {
+    pub incident: String,
+    pub entry: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TaskInput {
+    pub incident: String,
+    pub owner: String,
+    pub text: String,
+    #[ts(type = "number")]
+    pub check_back_minutes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TaskDoneInput {
+    pub incident: String,
+    pub task: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChecklistItemView {
+    pub item: String,
+    pub checked_by: Option<String>,
+    pub checked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ChecklistView {
+    pub name: String,
+    pub items: Vec<ChecklistItemView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CheckInput {
+    pub incident: String,
+    pub list: String,
+    pub item: String,
+    pub checked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RunbookParamView {
+    pub name: String,
+    pub default: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RunbookView {
+    pub id: String,
+    pub name: String,
+    pub template: String,
+    pub params: Vec<RunbookParamView>,
+    /// The command with the defaults filled in.
+    pub command: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RunbookInput {
+    pub incident: String,
+    pub action: String,
+    #[serde(default)]
+    pub params: std::collections::BTreeMap<String, String>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CommsInput {
+    pub incident: String,
+    pub text: String,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CommsDraftInput {
+    pub incident: String,
+    pub template: crate::comms::Template,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HandoffInput {
+    pub incident: String,
+    /// The next incident commander.
+    pub to: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RoleView {
+    pub role: String,
+    pub person: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TaskView {
+    pub id: String,
+    pub owner: String,
+    pub text: String,
+    pub check_back_at: DateTime<Utc>,
+    pub done_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HandoffView {
+    pub from: String,
+    pub to: String,
+    pub note: String,
+    pub at: DateTime<Utc>,
 }

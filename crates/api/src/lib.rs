@@ -8,10 +8,13 @@
 
 pub mod bindings;
 pub mod clocks;
+pub mod comms;
 pub mod dto;
 pub mod error;
 pub mod notify;
 mod policy_in_force;
+mod response;
+pub use response::{PROCESS_LIST, RESPONSE_PROCESS};
 mod service;
 pub mod system;
 

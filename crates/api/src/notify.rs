@@ -51,11 +51,7 @@ pub struct NotificationBatch {
 /// The settings key that records one stage of one deadline as sent.
 pub fn sent_key(incident: &str, d: &Deadline, stage: Stage) -> String {
     let kind = serde_json::to_string(&d.kind).unwrap_or_default();
-    format!(
-        "notified:{incident}:{kind}:{}:{}",
-        d.due.timestamp(),
-        stage.as_str()
-    )
+    format!("notified:{incident}:{kind}:{}:{}", d.due.timestamp(), stage.as_str())
 }
 
 /// One running deadline's stage that is due at `now` and not yet sent.
@@ -82,10 +78,7 @@ pub fn plan<'a>(
     };
     for (inc, deadlines) in incidents {
         for d in deadlines {
-            if !matches!(
-                d.state,
-                DeadlineState::Pending | DeadlineState::DueSoon | DeadlineState::Breached { .. }
-            ) {
+            if !matches!(d.state, DeadlineState::Pending | DeadlineState::DueSoon | DeadlineState::Breached { .. }) {
                 continue;
             }
             let soon_at = d.due - lead;
@@ -103,12 +96,7 @@ pub fn plan<'a>(
                 }
             } else if now >= soon_at && !lead.is_zero() {
                 if !already_sent(&soon_key) {
-                    due.push(Pending {
-                        incident: inc,
-                        deadline: d,
-                        stage: Stage::DueSoon,
-                        keys: vec![soon_key],
-                    });
+                    due.push(Pending { incident: inc, deadline: d, stage: Stage::DueSoon, keys: vec![soon_key] });
                 }
                 wake_at(d.due);
             } else {
@@ -129,49 +117,21 @@ pub fn message(p: &Pending<'_>, now: DateTime<Utc>) -> Notification {
         Stage::DueSoon => {
             let mins = (d.due - now).num_minutes().max(0);
             (
-                format!(
-                    "{drill}{} {}: {} in {mins} min",
-                    inc.human_id,
-                    inc.severity,
-                    d.label.to_lowercase()
-                ),
-                format!(
-                    "{} — due {} UTC. {}",
-                    inc.title,
-                    d.due.format("%H:%M"),
-                    d.meaning
-                ),
+                format!("{drill}{} {}: {} in {mins} min", inc.human_id, inc.severity, d.label.to_lowercase()),
+                format!("{} — due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
             )
         }
         Stage::Breached => (
-            format!(
-                "{drill}{} {}: {} BREACHED",
-                inc.human_id,
-                inc.severity,
-                d.label.to_lowercase()
-            ),
-            format!(
-                "{} — was due {} UTC. {}",
-                inc.title,
-                d.due.format("%H:%M"),
-                d.meaning
-            ),
+            format!("{drill}{} {}: {} BREACHED", inc.human_id, inc.severity, d.label.to_lowercase()),
+            format!("{} — was due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
         ),
     };
-    Notification {
-        title,
-        body,
-        incident: inc.id.clone(),
-        stage: p.stage,
-    }
+    Notification { title, body, incident: inc.id.clone(), stage: p.stage }
 }
 
 /// One notification standing for many (after a gap): counts and the most urgent.
 pub fn summary(pending: &[Pending<'_>]) -> Notification {
-    let breached = pending
-        .iter()
-        .filter(|p| p.stage == Stage::Breached)
-        .count();
+    let breached = pending.iter().filter(|p| p.stage == Stage::Breached).count();
     let soon = pending.len() - breached;
     let first = &pending[0];
     Notification {
@@ -184,10 +144,6 @@ pub fn summary(pending: &[Pending<'_>]) -> Notification {
             first.deadline.due.format("%Y-%m-%d %H:%M")
         ),
         incident: String::new(),
-        stage: if breached > 0 {
-            Stage::Breached
-        } else {
-            Stage::DueSoon
-        },
+        stage: if breached > 0 { Stage::Breached } else { Stage::DueSoon },
     }
 }

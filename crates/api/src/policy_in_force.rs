@@ -12,9 +12,7 @@ pub const DEFAULT_PRESET: &str = "protocol";
 
 /// Where the policy in force came from: `preset:NAME` or `file:PATH`.
 pub fn source(store: &Store) -> Result<String> {
-    Ok(store
-        .setting(SETTING_POLICY_SOURCE)?
-        .unwrap_or_else(|| format!("preset:{DEFAULT_PRESET}")))
+    Ok(store.setting(SETTING_POLICY_SOURCE)?.unwrap_or_else(|| format!("preset:{DEFAULT_PRESET}")))
 }
 
 pub fn load(store: &Store) -> Result<Policy> {
@@ -28,20 +26,15 @@ pub fn load(store: &Store) -> Result<Policy> {
 
 pub fn preset(name: &str) -> Result<Policy> {
     Policy::preset(name).ok_or_else(|| {
-        ApiError::invalid(format!(
-            "unknown preset {name:?}; built-in presets: {}",
-            Policy::preset_names().join(", ")
-        ))
+        ApiError::invalid(format!("unknown preset {name:?}; built-in presets: {}", Policy::preset_names().join(", ")))
     })
 }
 
 /// Parses a policy file, naming the file, line and field on error.
 pub fn check_file(path: &Path) -> Result<(Policy, String)> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        ApiError::invalid(format!("cannot read policy file {}: {e}", path.display()))
-    })?;
-    let policy = Policy::from_toml_str(&text)
-        .map_err(|e| ApiError::invalid(format!("{}: {e}", path.display())))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ApiError::invalid(format!("cannot read policy file {}: {e}", path.display())))?;
+    let policy = Policy::from_toml_str(&text).map_err(|e| ApiError::invalid(format!("{}: {e}", path.display())))?;
     Ok((policy, text))
 }
 

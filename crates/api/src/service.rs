@@ -9,9 +9,7 @@ use chrono::{DateTime, Duration, Utc};
 use firebreak_core::clock::Clock;
 use firebreak_core::incident::Incident;
 use firebreak_core::op::{Declare, OpPayload};
-use firebreak_policy::{
-    questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE,
-};
+use firebreak_policy::{questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE};
 use firebreak_store::Store;
 use std::path::{Path, PathBuf};
 
@@ -23,7 +21,7 @@ const FUTURE_TOLERANCE_MINUTES: i64 = 5;
 pub(crate) const MAX_TITLE_CHARS: usize = 200;
 
 pub struct Firebreak {
-    store: Store,
+    pub(crate) store: Store,
     clock: Box<dyn Clock>,
     data_dir: Option<PathBuf>,
 }
@@ -32,20 +30,12 @@ impl Firebreak {
     /// Opens (creating if needed) the data directory.
     pub fn open(data_dir: &Path, clock: Box<dyn Clock>) -> Result<Self> {
         let store = Store::open(&database_path(data_dir))?;
-        Ok(Firebreak {
-            store,
-            clock,
-            data_dir: Some(data_dir.to_path_buf()),
-        })
+        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()) })
     }
 
     /// A throwaway in-memory instance, for tests.
     pub fn in_memory(clock: Box<dyn Clock>) -> Result<Self> {
-        Ok(Firebreak {
-            store: Store::in_memory()?,
-            clock,
-            data_dir: None,
-        })
+        Ok(Firebreak { store: Store::in_memory()?, clock, data_dir: None })
     }
 
     pub fn store(&self) -> &Store {
@@ -60,19 +50,13 @@ impl Firebreak {
         Ok(Identity {
             name: self.author()?,
             replica_tag: self.store.replica_id()?.tag(),
-            data_dir: self
-                .data_dir
-                .as_ref()
-                .map_or_else(|| ":memory:".into(), |d| d.display().to_string()),
+            data_dir: self.data_dir.as_ref().map_or_else(|| ":memory:".into(), |d| d.display().to_string()),
         })
     }
 
     /// The name on every change this laptop makes: set once, else the OS user.
     pub fn author(&self) -> Result<String> {
-        Ok(self
-            .store
-            .setting(SETTING_AUTHOR)?
-            .unwrap_or_else(os_user_name))
+        Ok(self.store.setting(SETTING_AUTHOR)?.unwrap_or_else(os_user_name))
     }
 
     pub fn set_author(&mut self, name: &str) -> Result<Identity> {
@@ -88,7 +72,7 @@ impl Firebreak {
     }
 
     /// Reads an optional RFC 3339 time typed by the user; absent means now.
-    fn event_time(&self, at: Option<&str>, what: &str) -> Result<DateTime<Utc>> {
+    pub(crate) fn event_time(&self, at: Option<&str>, what: &str) -> Result<DateTime<Utc>> {
         let now = self.now();
         let Some(text) = at.map(str::trim).filter(|s| !s.is_empty()) else {
             return Ok(now);
@@ -136,18 +120,12 @@ impl Firebreak {
 
     /// Minutes before a due time that a clock is "due soon" and first notifies.
     pub fn lead_minutes(&self) -> Result<i64> {
-        Ok(self
-            .store
-            .setting(SETTING_LEAD)?
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(DEFAULT_LEAD_MINUTES))
+        Ok(self.store.setting(SETTING_LEAD)?.and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_LEAD_MINUTES))
     }
 
     pub fn set_lead_minutes(&mut self, minutes: i64) -> Result<()> {
         if !(0..=24 * 60).contains(&minutes) {
-            return Err(ApiError::invalid(format!(
-                "the notification lead must be 0–1440 minutes, not {minutes}"
-            )));
+            return Err(ApiError::invalid(format!("the notification lead must be 0–1440 minutes, not {minutes}")));
         }
         self.store.set_setting(SETTING_LEAD, &minutes.to_string())?;
         Ok(())
@@ -162,18 +140,14 @@ impl Firebreak {
     fn check_severity(&self, level: &str) -> Result<String> {
         let p = self.policy()?;
         let want = level.trim();
-        p.levels
-            .iter()
-            .find(|l| l.id.eq_ignore_ascii_case(want))
-            .map(|l| l.id.clone())
-            .ok_or_else(|| {
-                let ids: Vec<&str> = p.levels.iter().map(|l| l.id.as_str()).collect();
-                ApiError::invalid(format!(
-                    "unknown severity {level:?} for the policy in force ({}); expected one of: {}",
-                    p.name,
-                    ids.join(", ")
-                ))
-            })
+        p.levels.iter().find(|l| l.id.eq_ignore_ascii_case(want)).map(|l| l.id.clone()).ok_or_else(|| {
+            let ids: Vec<&str> = p.levels.iter().map(|l| l.id.as_str()).collect();
+            ApiError::invalid(format!(
+                "unknown severity {level:?} for the policy in force ({}); expected one of: {}",
+                p.name,
+                ids.join(", ")
+            ))
+        })
     }
 
     /// Every clock of an incident at `at` (default now).
@@ -182,9 +156,7 @@ impl Firebreak {
         let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
             None => self.now(),
             Some(t) => DateTime::parse_from_rfc3339(t)
-                .map_err(|e| {
-                    ApiError::invalid(format!("--at {t:?} is not an RFC 3339 time ({e})"))
-                })?
+                .map_err(|e| ApiError::invalid(format!("--at {t:?} is not an RFC 3339 time ({e})")))?
                 .with_timezone(&Utc),
         };
         let deadlines = clocks::deadlines(&self.policy()?, &inc, at, self.lead_minutes()?);
@@ -209,11 +181,8 @@ impl Firebreak {
             if !row.status.is_open() && row.next_deadline.is_none() {
                 continue;
             }
-            let Some(inc) = self.store.incident(
-                row.id
-                    .parse()
-                    .map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?,
-            )?
+            let Some(inc) =
+                self.store.incident(row.id.parse().map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?)?
             else {
                 continue;
             };
@@ -232,46 +201,37 @@ impl Firebreak {
         for key in pending.iter().flat_map(|p| p.keys.iter()) {
             self.store.set_setting(key, &stamp)?;
         }
-        Ok(NotificationBatch {
-            notifications,
-            next_wake,
-        })
+        Ok(NotificationBatch { notifications, next_wake })
     }
 
-    fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
+    pub(crate) fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
         let now = self.now();
         let deadlines = clocks::deadlines(&self.policy()?, inc, now, self.lead_minutes()?);
         Ok(IncidentDetail::from_incident(inc, deadlines, now))
     }
 
-    fn find(&self, key: &str) -> Result<Incident> {
+    pub(crate) fn find(&self, key: &str) -> Result<Incident> {
         if key.trim().is_empty() {
             return Err(ApiError::invalid("an incident id is required"));
         }
         Ok(self.store.find(key)?)
     }
 
-    fn detail(&self, id: uuid::Uuid) -> Result<IncidentDetail> {
-        let inc = self.store.incident(id)?.ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Internal,
-                format!("incident {id} vanished after writing"),
-            )
-        })?;
+    pub(crate) fn detail(&self, id: uuid::Uuid) -> Result<IncidentDetail> {
+        let inc = self
+            .store
+            .incident(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, format!("incident {id} vanished after writing")))?;
         self.view(&inc)
     }
 
     pub fn declare(&mut self, input: DeclareInput) -> Result<IncidentDetail> {
         let title = input.title.trim().to_string();
         if title.is_empty() {
-            return Err(ApiError::invalid(
-                "the title must not be empty: say in a few words what is wrong",
-            ));
+            return Err(ApiError::invalid("the title must not be empty: say in a few words what is wrong"));
         }
         if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(ApiError::invalid(format!(
-                "the title is longer than {MAX_TITLE_CHARS} characters"
-            )));
+            return Err(ApiError::invalid(format!("the title is longer than {MAX_TITLE_CHARS} characters")));
         }
         let severity = self.check_severity(&input.severity)?;
         let detected_at = self.event_time(input.at.as_deref(), "the detection time")?;
@@ -311,9 +271,9 @@ impl Firebreak {
                 let next_deadline = if r.status == "closed" {
                     None
                 } else {
-                    self.store.incident(r.id)?.and_then(|inc| {
-                        clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned()
-                    })
+                    self.store
+                        .incident(r.id)?
+                        .and_then(|inc| clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned())
                 };
                 Ok(IncidentSummary {
                     id: r.id.to_string(),
@@ -340,16 +300,7 @@ impl Firebreak {
         let at = self.event_time(input.at.as_deref(), "the status time")?;
         not_before_detection(&inc, at, "a status change")?;
         let author = self.author()?;
-        self.store.commit(
-            self.now(),
-            &author,
-            inc.id,
-            OpPayload::SetStatus {
-                from,
-                to: input.status,
-                at,
-            },
-        )?;
+        self.store.commit(self.now(), &author, inc.id, OpPayload::SetStatus { from, to: input.status, at })?;
         self.detail(inc.id)
     }
 
@@ -358,10 +309,7 @@ impl Firebreak {
         let to = self.check_severity(&input.level)?;
         let from = inc.severity.value.clone();
         if from == to {
-            return Err(ApiError::invalid(format!(
-                "{} is already {to}",
-                human(&inc)
-            )));
+            return Err(ApiError::invalid(format!("{} is already {to}", human(&inc))));
         }
         if !inc.status.value.is_open() {
             return Err(ApiError::new(
@@ -376,12 +324,7 @@ impl Firebreak {
         let at = self.event_time(input.at.as_deref(), "the severity time")?;
         not_before_detection(&inc, at, "a severity change")?;
         let author = self.author()?;
-        self.store.commit(
-            self.now(),
-            &author,
-            inc.id,
-            OpPayload::SetSeverity { from, to, at },
-        )?;
+        self.store.commit(self.now(), &author, inc.id, OpPayload::SetSeverity { from, to, at })?;
         self.detail(inc.id)
     }
 
@@ -391,11 +334,7 @@ impl Firebreak {
             return Err(ApiError::invalid(format!(
                 "{} entries are written by the program when the {} changes; change it instead",
                 input.kind,
-                if input.kind == firebreak_core::timeline::EntryKind::StatusChange {
-                    "status"
-                } else {
-                    "severity"
-                }
+                if input.kind == firebreak_core::timeline::EntryKind::StatusChange { "status" } else { "severity" }
             )));
         }
         let text = input.text.trim().to_string();
@@ -408,20 +347,14 @@ impl Firebreak {
             self.now(),
             &author,
             inc.id,
-            OpPayload::AddEntry {
-                kind: input.kind,
-                at,
-                text,
-            },
+            OpPayload::AddEntry { kind: input.kind, at, text, decision: None },
         )?;
         self.detail(inc.id)
     }
 }
 
 fn human(inc: &Incident) -> String {
-    inc.declaration
-        .as_ref()
-        .map_or_else(|| inc.id.to_string(), |d| d.human_id.clone())
+    inc.declaration.as_ref().map_or_else(|| inc.id.to_string(), |d| d.human_id.clone())
 }
 
 fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result<()> {
@@ -430,8 +363,7 @@ fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result
             "{what} at {} would be before {} was detected ({})",
             at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             d.human_id,
-            d.detected_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            d.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ))),
         _ => Ok(()),
     }

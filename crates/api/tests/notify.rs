@@ -10,9 +10,7 @@ use firebreak_core::timeline::EntryKind;
 use std::sync::Arc;
 
 fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-11-23T14:30:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-11-23T14:30:00Z").unwrap().with_timezone(&Utc)
 }
 
 fn open(dir: &std::path::Path, clock: &Arc<SteppingClock>) -> Firebreak {
@@ -20,12 +18,7 @@ fn open(dir: &std::path::Path, clock: &Arc<SteppingClock>) -> Firebreak {
 }
 
 fn titles(fb: &mut Firebreak) -> Vec<(Stage, String)> {
-    fb.due_notifications()
-        .unwrap()
-        .notifications
-        .into_iter()
-        .map(|n| (n.stage, n.title))
-        .collect()
+    fb.due_notifications().unwrap().notifications.into_iter().map(|n| (n.stage, n.title)).collect()
 }
 
 #[test]
@@ -33,25 +26,12 @@ fn each_stage_fires_once_at_its_time_and_not_again_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(SteppingClock::new(t0()));
     let mut fb = open(dir.path(), &clock);
-    let inc = fb
-        .declare(DeclareInput {
-            title: "api down".into(),
-            severity: "SEV1".into(),
-            ..Default::default()
-        })
-        .unwrap();
+    let inc =
+        fb.declare(DeclareInput { title: "api down".into(), severity: "SEV1".into(), ..Default::default() }).unwrap();
     // Acknowledge at once so only "respond by" (15 min, reference) and the update cadence run.
-    fb.set_status(StatusInput {
-        incident: inc.id.clone(),
-        status: Status::Acknowledged,
-        at: None,
-    })
-    .unwrap();
+    fb.set_status(StatusInput { incident: inc.id.clone(), status: Status::Acknowledged, at: None }).unwrap();
     let batch = fb.due_notifications().unwrap();
-    assert!(
-        batch.notifications.is_empty(),
-        "nothing is due at declaration"
-    );
+    assert!(batch.notifications.is_empty(), "nothing is due at declaration");
     // Respond-by is due at 14:45, so its "due soon" stage is at 14:40 (5 minute lead).
     assert_eq!(batch.next_wake, Some(t0() + Duration::minutes(10)));
 
@@ -66,13 +46,7 @@ fn each_stage_fires_once_at_its_time_and_not_again_after_a_restart() {
 
     clock.set(t0() + Duration::minutes(15));
     let n = titles(&mut fb);
-    assert_eq!(
-        n,
-        vec![(
-            Stage::Breached,
-            format!("{} SEV1: respond by BREACHED", inc.human_id)
-        )]
-    );
+    assert_eq!(n, vec![(Stage::Breached, format!("{} SEV1: respond by BREACHED", inc.human_id))]);
 
     // Restart: reopen the same data directory at the same instant: nothing repeats.
     drop(fb);
@@ -113,15 +87,8 @@ fn a_long_gap_gives_one_summary_not_a_storm() {
     let n = fb.due_notifications().unwrap().notifications;
     assert_eq!(n.len(), 1, "one summary: {n:?}");
     assert_eq!(n[0].stage, Stage::Breached);
-    assert!(
-        n[0].title.starts_with("Firebreak: ") && n[0].title.contains("clocks breached"),
-        "{}",
-        n[0].title
-    );
-    assert!(
-        fb.due_notifications().unwrap().notifications.is_empty(),
-        "and it is not repeated"
-    );
+    assert!(n[0].title.starts_with("Firebreak: ") && n[0].title.contains("clocks breached"), "{}", n[0].title);
+    assert!(fb.due_notifications().unwrap().notifications.is_empty(), "and it is not repeated");
 }
 
 #[test]
@@ -129,24 +96,11 @@ fn a_resolved_incident_stops_notifying_except_for_its_review() {
     let dir = tempfile::tempdir().unwrap();
     let clock = Arc::new(SteppingClock::new(t0()));
     let mut fb = open(dir.path(), &clock);
-    let inc = fb
-        .declare(DeclareInput {
-            title: "db slow".into(),
-            severity: "SEV2".into(),
-            ..Default::default()
-        })
-        .unwrap();
-    fb.set_status(StatusInput {
-        incident: inc.id.clone(),
-        status: Status::Resolved,
-        at: None,
-    })
-    .unwrap();
+    let inc =
+        fb.declare(DeclareInput { title: "db slow".into(), severity: "SEV2".into(), ..Default::default() }).unwrap();
+    fb.set_status(StatusInput { incident: inc.id.clone(), status: Status::Resolved, at: None }).unwrap();
     clock.advance(Duration::hours(47) + Duration::minutes(55));
     let n = titles(&mut fb);
     assert_eq!(n.len(), 1, "{n:?}");
-    assert!(
-        n[0].1.to_lowercase().contains("review") || n[0].1.to_lowercase().contains("pir"),
-        "{n:?}"
-    );
+    assert!(n[0].1.to_lowercase().contains("review") || n[0].1.to_lowercase().contains("pir"), "{n:?}");
 }

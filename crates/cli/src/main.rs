@@ -48,6 +48,36 @@ enum Command {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Roles: incident commander, communications, operations, scribe, on-call.
+    #[command(subcommand)]
+    Role(RoleCmd),
+    /// Print the shift handoff note; with --to, log it and hand command over.
+    Handoff {
+        id: String,
+        /// The next incident commander.
+        #[arg(long)]
+        to: Option<String>,
+        /// The note to log (default: the generated note).
+        #[arg(long, value_name = "FILE")]
+        note_file: Option<PathBuf>,
+    },
+    /// Status updates from the templates.
+    #[command(subcommand)]
+    Comms(CommsCmd),
+    /// The incident's checklists; --check N / --uncheck N marks item N.
+    Checklist {
+        id: String,
+        #[arg(long, value_name = "N", conflicts_with = "uncheck")]
+        check: Option<usize>,
+        #[arg(long, value_name = "N")]
+        uncheck: Option<usize>,
+    },
+    /// Check-back tasks: "please do X, I'll come back to you in N minutes".
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// The mitigation runbook: list actions with filled commands, or log one as taken.
+    #[command(subcommand)]
+    Runbook(RunbookCmd),
     /// Show or set the name recorded on every change you make.
     Whoami {
         #[arg(long, value_name = "NAME")]
@@ -100,6 +130,72 @@ struct DeclareArgs {
 }
 
 #[derive(Subcommand)]
+enum RoleCmd {
+    /// Give ROLE to PERSON (for incident-commander: a transfer of command).
+    Assign {
+        id: String,
+        role: String,
+        person: String,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Stand the holder of ROLE down.
+    Unassign { id: String, role: String },
+}
+
+#[derive(Subcommand)]
+enum CommsCmd {
+    /// Print a status update filled from the incident.
+    Draft {
+        id: String,
+        #[arg(long, default_value = "update")]
+        template: String,
+    },
+    /// Mark a status update as sent (restarts the update cadence). Without --file, the
+    /// draft of the fitting template is logged.
+    Sent {
+        id: String,
+        #[arg(long, value_name = "F")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TaskCmd {
+    Add {
+        id: String,
+        #[arg(long)]
+        owner: String,
+        #[arg(long)]
+        text: String,
+        /// Minutes until you check back.
+        #[arg(long = "check-back", value_name = "MINUTES")]
+        check_back: i64,
+    },
+    /// Mark a task done (TASK: its id or the first 6+ characters).
+    Done { id: String, task: String },
+}
+
+#[derive(Subcommand)]
+enum RunbookCmd {
+    List {
+        id: String,
+    },
+    /// Log ACTION as taken, with the exact command (Firebreak never runs it).
+    Take {
+        id: String,
+        action: String,
+        /// A parameter value, NAME=VALUE; repeat for several.
+        #[arg(long = "param", value_name = "NAME=VALUE")]
+        params: Vec<String>,
+        #[arg(long)]
+        at: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
 enum PolicyCmd {
     /// Print the policy in force (or a built-in preset) as TOML.
     Show {
@@ -114,6 +210,32 @@ enum PolicyCmd {
 
 #[derive(Subcommand)]
 enum TimelineCmd {
+    /// Record a decision: what was decided, by whom, objections noted.
+    Decide {
+        id: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "")]
+        objections: String,
+        #[arg(long)]
+        at: Option<String>,
+    },
+    /// Pin an entry as a key event (ENTRY: its id or first 6+ characters).
+    Pin {
+        id: String,
+        entry: String,
+        #[arg(long)]
+        unpin: bool,
+    },
+    /// Correct an entry: a new revision; the history stays.
+    Revise {
+        id: String,
+        entry: String,
+        #[arg(long)]
+        text: String,
+    },
     /// Add an entry (note, decision, action, alert, customer-report, role-change, comms-update).
     Add {
         id: String,
@@ -156,13 +278,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 Some(name) => fb.set_author(&name)?,
                 None => fb.identity()?,
             };
-            out(
-                value(&id),
-                format!(
-                    "{} (replica {}, data in {})",
-                    id.name, id.replica_tag, id.data_dir
-                ),
-            )
+            out(value(&id), format!("{} (replica {}, data in {})", id.name, id.replica_tag, id.data_dir))
         }
         Command::Incident(IncidentCmd::Declare(a)) => {
             let inc = fb.declare(DeclareInput {
@@ -187,26 +303,12 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         }
         Command::Incident(IncidentCmd::Status { id, status, at }) => {
             let status = status.parse().map_err(ApiError::from)?;
-            let inc = fb.set_status(StatusInput {
-                incident: id,
-                status,
-                at,
-            })?;
-            out(
-                value(&inc),
-                format!("{} is now {}", inc.human_id, inc.status),
-            )
+            let inc = fb.set_status(StatusInput { incident: id, status, at })?;
+            out(value(&inc), format!("{} is now {}", inc.human_id, inc.status))
         }
         Command::Incident(IncidentCmd::Severity { id, level, at }) => {
-            let inc = fb.set_severity(SeverityInput {
-                incident: id,
-                level,
-                at,
-            })?;
-            out(
-                value(&inc),
-                format!("{} is now {}", inc.human_id, inc.severity),
-            )
+            let inc = fb.set_severity(SeverityInput { incident: id, level, at })?;
+            out(value(&inc), format!("{} is now {}", inc.human_id, inc.severity))
         }
         Command::Policy(PolicyCmd::Show { preset }) => {
             let policy = match preset {
@@ -222,47 +324,145 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 file.display(),
                 policy.name,
                 policy.levels.len(),
-                policy
-                    .levels
-                    .iter()
-                    .map(|l| l.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                policy.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
             );
             out(value(&policy), text)
         }
         Command::Policy(PolicyCmd::Use { name_or_file }) => {
             let view = fb.use_policy(&name_or_file)?;
-            out(
-                value(&view),
-                format!("policy in force: {} ({})", view.name, view.source),
-            )
+            out(value(&view), format!("policy in force: {} ({})", view.name, view.source))
         }
         Command::Timers { id, at } => {
             let t = fb.timers(&id, at.as_deref())?;
             let text = output::timers(&t);
             out(value(&t), text)
         }
-        Command::Timeline(TimelineCmd::Add { id, kind, text, at }) => {
-            let kind = kind.parse().map_err(ApiError::from)?;
-            let inc = fb.add_entry(EntryInput {
+        Command::Timeline(TimelineCmd::Decide { id, text, by, objections, at }) => {
+            let inc = fb.add_decision(DecisionInput {
                 incident: id,
-                kind,
                 text,
+                decided_by: by.unwrap_or_default(),
+                objections,
                 at,
             })?;
-            let added = inc
-                .timeline
+            out(value(&inc), format!("decision logged on {}", inc.human_id))
+        }
+        Command::Timeline(TimelineCmd::Pin { id, entry, unpin }) => {
+            let inc = fb.pin_entry(PinInput { incident: id, entry, pinned: !unpin })?;
+            out(value(&inc), format!("{} on {}", if unpin { "unpinned" } else { "pinned" }, inc.human_id))
+        }
+        Command::Timeline(TimelineCmd::Revise { id, entry, text }) => {
+            let inc = fb.revise_entry(ReviseInput { incident: id, entry, text })?;
+            out(value(&inc), format!("corrected an entry of {}", inc.human_id))
+        }
+        Command::Role(RoleCmd::Assign { id, role, person, at }) => {
+            let inc = fb.assign_role(RoleInput { incident: id, role, person, at })?;
+            let text = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.text.clone()).unwrap_or_default();
+            out(value(&inc), text)
+        }
+        Command::Role(RoleCmd::Unassign { id, role }) => {
+            let inc = fb.assign_role(RoleInput { incident: id, role, person: String::new(), at: None })?;
+            out(value(&inc), format!("role cleared on {}", inc.human_id))
+        }
+        Command::Handoff { id, to, note_file } => {
+            let draft = fb.handoff_draft(&id)?;
+            match to {
+                None => out(serde_json::json!({ "note": draft }), draft),
+                Some(to) => {
+                    let note = match note_file {
+                        Some(f) => read_text(&f)?,
+                        None => draft,
+                    };
+                    let inc = fb.handoff(HandoffInput { incident: id, to: to.clone(), note })?;
+                    out(value(&inc), format!("{} handed to {to}", inc.human_id))
+                }
+            }
+        }
+        Command::Comms(CommsCmd::Draft { id, template }) => {
+            let text = fb.comms_draft(&id, template.parse()?)?;
+            out(serde_json::json!({ "text": text }), text)
+        }
+        Command::Comms(CommsCmd::Sent { id, file, at }) => {
+            let text = match file {
+                Some(f) => read_text(&f)?,
+                None => {
+                    let inc = fb.show(&id)?;
+                    let sent_before =
+                        inc.timeline.iter().any(|e| e.kind == firebreak_core::timeline::EntryKind::CommsUpdate);
+                    let template = if !inc.status.is_open() {
+                        firebreak_api::comms::Template::Resolution
+                    } else if sent_before {
+                        firebreak_api::comms::Template::Update
+                    } else {
+                        firebreak_api::comms::Template::Initial
+                    };
+                    fb.comms_draft(&id, template)?
+                }
+            };
+            let inc = fb.comms_sent(CommsInput { incident: id, text, at })?;
+            out(value(&inc), format!("status update logged on {}; the update cadence restarts", inc.human_id))
+        }
+        Command::Checklist { id, check, uncheck } => {
+            let lists = fb.checklists(&id)?;
+            if let Some((n, checked)) = check.map(|n| (n, true)).or(uncheck.map(|n| (n, false))) {
+                let (list, item) = lists
+                    .iter()
+                    .flat_map(|l| l.items.iter().map(move |i| (l.name.clone(), i.item.clone())))
+                    .nth(n.wrapping_sub(1))
+                    .ok_or_else(|| {
+                        ApiError::invalid(format!(
+                            "no checklist item {n}; run `firebreak checklist {id}` for the numbers"
+                        ))
+                    })?;
+                fb.check_item(CheckInput { incident: id.clone(), list, item, checked })?;
+            }
+            let lists = fb.checklists(&id)?;
+            let text = output::checklists(&lists);
+            out(value(&lists), text)
+        }
+        Command::Task(TaskCmd::Add { id, owner, text, check_back }) => {
+            let inc = fb.add_task(TaskInput { incident: id, owner, text, check_back_minutes: check_back })?;
+            let task = inc.tasks.iter().max_by_key(|t| t.check_back_at).map(|t| t.id.clone()).unwrap_or_default();
+            out(value(&inc), format!("task {} added on {}", &task[..8.min(task.len())], inc.human_id))
+        }
+        Command::Task(TaskCmd::Done { id, task }) => {
+            let inc = fb.complete_task(TaskDoneInput { incident: id, task })?;
+            out(value(&inc), format!("task done on {}", inc.human_id))
+        }
+        Command::Runbook(RunbookCmd::List { id }) => {
+            let actions = fb.runbook(&id)?;
+            let text = actions
                 .iter()
-                .max_by_key(|e| e.recorded_time)
-                .map(|e| e.id.clone())
-                .unwrap_or_default();
+                .map(|a| format!("{:<14} {:<14} {}", a.id, a.name, a.command))
+                .collect::<Vec<_>>()
+                .join("\n");
             out(
-                value(&inc),
-                format!("added {kind} to {} ({added})", inc.human_id),
+                value(&actions),
+                if text.is_empty() { "no runbook actions for this incident's services".into() } else { text },
             )
         }
+        Command::Runbook(RunbookCmd::Take { id, action, params, at }) => {
+            let mut map = std::collections::BTreeMap::new();
+            for p in params {
+                let (k, v) =
+                    p.split_once('=').ok_or_else(|| ApiError::invalid(format!("--param {p:?} is not NAME=VALUE")))?;
+                map.insert(k.trim().to_string(), v.to_string());
+            }
+            let inc = fb.take_runbook_action(RunbookInput { incident: id, action, params: map, at })?;
+            let text = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.text.clone()).unwrap_or_default();
+            out(value(&inc), text)
+        }
+        Command::Timeline(TimelineCmd::Add { id, kind, text, at }) => {
+            let kind = kind.parse().map_err(ApiError::from)?;
+            let inc = fb.add_entry(EntryInput { incident: id, kind, text, at })?;
+            let added = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.id.clone()).unwrap_or_default();
+            out(value(&inc), format!("added {kind} to {} ({added})", inc.human_id))
+        }
     })
+}
+
+fn read_text(path: &std::path::Path) -> Result<String, ApiError> {
+    std::fs::read_to_string(path).map_err(|e| ApiError::invalid(format!("cannot read {}: {e}", path.display())))
 }
 
 /// Serialises any DTO without naming its type at each call site.

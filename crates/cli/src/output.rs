@@ -1,12 +1,10 @@
 //! Text output for people: tables and the incident page, times in the local zone.
 use chrono::{DateTime, Local, Utc};
-use firebreak_api::dto::{IncidentDetail, IncidentSummary, TimersView};
+use firebreak_api::dto::{ChecklistView, IncidentDetail, IncidentSummary, TimersView};
 use firebreak_policy::DeadlineState;
 
 pub fn local(t: DateTime<Utc>) -> String {
-    t.with_timezone(&Local)
-        .format("%Y-%m-%d %H:%M:%S %:z")
-        .to_string()
+    t.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S %:z").to_string()
 }
 
 /// "3d 4h", "2h 05m", "14m", "40s".
@@ -28,16 +26,8 @@ pub fn incident_table(list: &[IncidentSummary], now: DateTime<Utc>) -> String {
     if list.is_empty() {
         return "no incidents".to_string();
     }
-    let w = list
-        .iter()
-        .map(|i| i.human_id.len())
-        .max()
-        .unwrap_or(0)
-        .max(2);
-    let mut out = format!(
-        "{:<w$}  {:<5} {:<13} {:>7}  TITLE",
-        "ID", "SEV", "STATUS", "AGE"
-    );
+    let w = list.iter().map(|i| i.human_id.len()).max().unwrap_or(0).max(2);
+    let mut out = format!("{:<w$}  {:<5} {:<13} {:>7}  TITLE", "ID", "SEV", "STATUS", "AGE");
     for i in list {
         out.push_str(&format!(
             "\n{:<w$}  {:<5} {:<13} {:>7}  {}{}",
@@ -69,16 +59,28 @@ pub fn incident_detail(i: &IncidentDetail) -> String {
     if !i.summary.is_empty() {
         out.push_str(&format!("summary:  {}\n", i.summary));
     }
+    if !i.roles.is_empty() {
+        let roles: Vec<String> = i.roles.iter().map(|r| format!("{}: {}", r.role, r.person)).collect();
+        out.push_str(&format!("roles:    {}\n", roles.join(", ")));
+    }
+    for t in i.tasks.iter().filter(|t| t.done_at.is_none()) {
+        out.push_str(&format!(
+            "task:     {} — {} (check back {}) [{}]\n",
+            t.owner,
+            t.text,
+            local(t.check_back_at),
+            &t.id[..8]
+        ));
+    }
+    if let Some(h) = &i.last_handoff {
+        out.push_str(&format!("handoff:  {} → {} at {}\n", h.from, h.to, local(h.at)));
+    }
     out.push_str(&format!("id:       {}\n\ntimeline:", i.id));
     if i.timeline.is_empty() {
         out.push_str(" (empty)");
     }
     for e in &i.timeline {
-        let revised = if e.revisions > 0 {
-            format!(" (revised {}×)", e.revisions)
-        } else {
-            String::new()
-        };
+        let revised = if e.revisions > 0 { format!(" (revised {}×)", e.revisions) } else { String::new() };
         out.push_str(&format!(
             "\n  {}  {:<15} {:<12} {}{}",
             local(e.event_time),
@@ -101,35 +103,20 @@ pub fn signed(d: chrono::Duration) -> String {
 }
 
 pub fn timers(t: &TimersView) -> String {
-    let mut out = format!(
-        "{}  [{}]  clocks at {}\n",
-        t.human_id,
-        t.severity,
-        local(t.at)
-    );
+    let mut out = format!("{}  [{}]  clocks at {}\n", t.human_id, t.severity, local(t.at));
     if t.deadlines.is_empty() {
         out.push_str("no clocks: the severity is not in the policy in force");
         return out;
     }
-    let w = t
-        .deadlines
-        .iter()
-        .map(|d| d.label.chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    out.push_str(&format!(
-        "{:<w$}  {:<26}  {:<28}  LEFT",
-        "CLOCK", "DUE", "STATE"
-    ));
+    let w = t.deadlines.iter().map(|d| d.label.chars().count()).max().unwrap_or(5).max(5);
+    out.push_str(&format!("{:<w$}  {:<26}  {:<28}  LEFT", "CLOCK", "DUE", "STATE"));
     for d in &t.deadlines {
         let (state, left) = match &d.state {
             DeadlineState::Pending => ("pending".to_string(), signed(d.remaining(t.at))),
             DeadlineState::DueSoon => ("DUE SOON".to_string(), signed(d.remaining(t.at))),
-            DeadlineState::Breached { at } => (
-                format!("BREACHED at {}", at.with_timezone(&Local).format("%H:%M")),
-                signed(d.remaining(t.at)),
-            ),
+            DeadlineState::Breached { at } => {
+                (format!("BREACHED at {}", at.with_timezone(&Local).format("%H:%M")), signed(d.remaining(t.at)))
+            }
             DeadlineState::Met { at, on_time } => (
                 format!(
                     "met {} {}",
@@ -140,25 +127,28 @@ pub fn timers(t: &TimersView) -> String {
             ),
             DeadlineState::Withdrawn { .. } => ("withdrawn".to_string(), "-".into()),
         };
-        let source = if d.from_reference {
-            ""
-        } else {
-            "  [team default]"
-        };
-        out.push_str(&format!(
-            "\n{:<w$}  {:<26}  {:<28}  {}{}",
-            d.label,
-            local(d.due),
-            state,
-            left,
-            source
-        ));
+        let source = if d.from_reference { "" } else { "  [team default]" };
+        out.push_str(&format!("\n{:<w$}  {:<26}  {:<28}  {}{}", d.label, local(d.due), state, left, source));
         if !d.earlier_breaches.is_empty() {
-            out.push_str(&format!(
-                "  (earlier breaches: {})",
-                d.earlier_breaches.len()
-            ));
+            out.push_str(&format!("  (earlier breaches: {})", d.earlier_breaches.len()));
         }
     }
     out
+}
+
+pub fn checklists(lists: &[ChecklistView]) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for l in lists {
+        out.push_str(&format!("{}\n", l.name));
+        for i in &l.items {
+            n += 1;
+            let mark = match (&i.checked_by, i.checked_at) {
+                (Some(by), Some(at)) => format!("[x] {}  ({by}, {})", i.item, local(at)),
+                _ => format!("[ ] {}", i.item),
+            };
+            out.push_str(&format!("{n:>3}. {mark}\n"));
+        }
+    }
+    out.trim_end().to_string()
 }

@@ -18,11 +18,7 @@ fn fb(dir: &Path, args: &[&str]) -> Output {
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     let o = fb(dir, args);
-    assert!(
-        o.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
     String::from_utf8(o.stdout).unwrap()
 }
 
@@ -39,10 +35,7 @@ fn refused(dir: &Path, args: &[&str], why: &str) {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success(), "{args:?} should fail");
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(
-        err.starts_with("error: ") && err.contains(why),
-        "{args:?}: {err}"
-    );
+    assert!(err.starts_with("error: ") && err.contains(why), "{args:?}: {err}");
     assert_eq!(snapshot(dir), before, "nothing written");
 }
 
@@ -79,47 +72,14 @@ fn declare_log_move_and_show_through_the_binary() {
         ],
     );
     let human = human.trim();
-    assert!(
-        human.starts_with("INC-") && human.ends_with("-1"),
-        "{human}"
-    );
+    assert!(human.starts_with("INC-") && human.ends_with("-1"), "{human}");
     ok(
         dir,
-        &[
-            "timeline",
-            "add",
-            human,
-            "--kind",
-            "note",
-            "--text",
-            "rolled back 1.42",
-            "--at",
-            "2026-11-23T14:40:00Z",
-        ],
+        &["timeline", "add", human, "--kind", "note", "--text", "rolled back 1.42", "--at", "2026-11-23T14:40:00Z"],
     );
-    ok(
-        dir,
-        &[
-            "incident",
-            "status",
-            human,
-            "acknowledged",
-            "--at",
-            "2026-11-23T14:35:00Z",
-        ],
-    );
+    ok(dir, &["incident", "status", human, "acknowledged", "--at", "2026-11-23T14:35:00Z"]);
     ok(dir, &["incident", "status", human, "investigating"]);
-    ok(
-        dir,
-        &[
-            "incident",
-            "severity",
-            &human.to_lowercase(),
-            "SEV1",
-            "--at",
-            "2026-11-23T14:50:00Z",
-        ],
-    );
+    ok(dir, &["incident", "severity", &human.to_lowercase(), "SEV1", "--at", "2026-11-23T14:50:00Z"]);
 
     let inc = json(dir, &["incident", "show", human]);
     assert_eq!(inc["title"], "Checkout failing");
@@ -143,161 +103,46 @@ fn declare_log_move_and_show_through_the_binary() {
     assert_eq!(
         timeline,
         vec![
-            (
-                "2026-11-23T14:30:00Z".into(),
-                "status-change".into(),
-                "Declared SEV2: Checkout failing".into()
-            ),
-            (
-                "2026-11-23T14:35:00Z".into(),
-                "status-change".into(),
-                "Status: detected → acknowledged".into()
-            ),
-            (
-                "2026-11-23T14:40:00Z".into(),
-                "note".into(),
-                "rolled back 1.42".into()
-            ),
-            (
-                "2026-11-23T14:50:00Z".into(),
-                "severity-change".into(),
-                "Severity: SEV2 → SEV1".into()
-            ),
-            (
-                "2026-11-23T15:00:00Z".into(),
-                "status-change".into(),
-                "Status: acknowledged → investigating".into()
-            ),
+            ("2026-11-23T14:30:00Z".into(), "status-change".into(), "Declared SEV2: Checkout failing".into()),
+            ("2026-11-23T14:35:00Z".into(), "status-change".into(), "Status: detected → acknowledged".into()),
+            ("2026-11-23T14:40:00Z".into(), "note".into(), "rolled back 1.42".into()),
+            ("2026-11-23T14:50:00Z".into(), "severity-change".into(), "Severity: SEV2 → SEV1".into()),
+            ("2026-11-23T15:00:00Z".into(), "status-change".into(), "Status: acknowledged → investigating".into()),
         ]
     );
-    assert!(inc["timeline"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|e| e["author"] == "Ana Ops"));
+    assert!(inc["timeline"].as_array().unwrap().iter().all(|e| e["author"] == "Ana Ops"));
 
     let text = ok(dir, &["incident", "show", human]);
-    assert!(
-        text.contains("[SEV1] Checkout failing") && text.contains("rolled back 1.42"),
-        "{text}"
-    );
+    assert!(text.contains("[SEV1] Checkout failing") && text.contains("rolled back 1.42"), "{text}");
     let list = ok(dir, &["incident", "list"]);
-    assert!(
-        list.contains(human) && list.contains("investigating") && list.contains("30m"),
-        "{list}"
-    );
+    assert!(list.contains(human) && list.contains("investigating") && list.contains("30m"), "{list}");
 }
 
 #[test]
 fn bad_input_is_one_line_and_writes_nothing() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    let human = ok(
-        dir,
-        &["incident", "declare", "--title", "x", "--severity", "SEV2"],
-    )
-    .trim()
-    .to_string();
+    let human = ok(dir, &["incident", "declare", "--title", "x", "--severity", "SEV2"]).trim().to_string();
+    refused(dir, &["incident", "show", "INC-ZZZZZ-99"], "no incident \"INC-ZZZZZ-99\"");
+    refused(dir, &["incident", "declare", "--title", "y", "--severity", "SEV9"], "unknown severity \"SEV9\"");
+    refused(dir, &["incident", "declare", "--title", "   ", "--severity", "SEV1"], "title must not be empty");
     refused(
         dir,
-        &["incident", "show", "INC-ZZZZZ-99"],
-        "no incident \"INC-ZZZZZ-99\"",
-    );
-    refused(
-        dir,
-        &["incident", "declare", "--title", "y", "--severity", "SEV9"],
-        "unknown severity \"SEV9\"",
-    );
-    refused(
-        dir,
-        &[
-            "incident",
-            "declare",
-            "--title",
-            "   ",
-            "--severity",
-            "SEV1",
-        ],
-        "title must not be empty",
-    );
-    refused(
-        dir,
-        &[
-            "incident",
-            "declare",
-            "--title",
-            "y",
-            "--severity",
-            "SEV1",
-            "--at",
-            "noon",
-        ],
+        &["incident", "declare", "--title", "y", "--severity", "SEV1", "--at", "noon"],
         "not an RFC 3339 time",
     );
     refused(
         dir,
-        &[
-            "incident",
-            "declare",
-            "--title",
-            "y",
-            "--severity",
-            "SEV1",
-            "--at",
-            "2027-01-01T00:00:00Z",
-        ],
+        &["incident", "declare", "--title", "y", "--severity", "SEV1", "--at", "2027-01-01T00:00:00Z"],
         "in the future",
     );
-    refused(
-        dir,
-        &["timeline", "add", &human, "--kind", "gossip", "--text", "t"],
-        "unknown entry kind \"gossip\"",
-    );
-    refused(
-        dir,
-        &[
-            "timeline",
-            "add",
-            &human,
-            "--kind",
-            "status-change",
-            "--text",
-            "t",
-        ],
-        "written by the program",
-    );
-    refused(
-        dir,
-        &["incident", "status", &human, "closed"],
-        "only a resolved incident can be closed",
-    );
-    refused(
-        dir,
-        &["incident", "status", &human, "done"],
-        "unknown status \"done\"",
-    );
-    refused(
-        dir,
-        &[
-            "incident",
-            "status",
-            &human,
-            "acknowledged",
-            "--at",
-            "2026-11-22T00:00:00Z",
-        ],
-        "before",
-    );
-    refused(
-        dir,
-        &["incident", "severity", &human, "sev2"],
-        "already SEV2",
-    );
-    refused(
-        dir,
-        &["incident", "severity", &human, "P2"],
-        "unknown severity \"P2\" for the policy in force",
-    );
+    refused(dir, &["timeline", "add", &human, "--kind", "gossip", "--text", "t"], "unknown entry kind \"gossip\"");
+    refused(dir, &["timeline", "add", &human, "--kind", "status-change", "--text", "t"], "written by the program");
+    refused(dir, &["incident", "status", &human, "closed"], "only a resolved incident can be closed");
+    refused(dir, &["incident", "status", &human, "done"], "unknown status \"done\"");
+    refused(dir, &["incident", "status", &human, "acknowledged", "--at", "2026-11-22T00:00:00Z"], "before");
+    refused(dir, &["incident", "severity", &human, "sev2"], "already SEV2");
+    refused(dir, &["incident", "severity", &human, "P2"], "unknown severity \"P2\" for the policy in force");
     let o = fb(dir, &["--json", "incident", "show", "nope"]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["error"]["code"], "not_found");
@@ -307,38 +152,10 @@ fn bad_input_is_one_line_and_writes_nothing() {
 fn list_is_newest_first_and_marks_drills() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
-    ok(
-        dir,
-        &[
-            "incident",
-            "declare",
-            "--title",
-            "older",
-            "--severity",
-            "SEV3",
-            "--at",
-            "2026-11-23T10:00:00Z",
-        ],
-    );
-    ok(
-        dir,
-        &[
-            "incident",
-            "declare",
-            "--title",
-            "drill run",
-            "--severity",
-            "SEV1",
-            "--drill",
-        ],
-    );
+    ok(dir, &["incident", "declare", "--title", "older", "--severity", "SEV3", "--at", "2026-11-23T10:00:00Z"]);
+    ok(dir, &["incident", "declare", "--title", "drill run", "--severity", "SEV1", "--drill"]);
     let list = json(dir, &["incident", "list"]);
-    let titles: Vec<&str> = list
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["title"].as_str().unwrap())
-        .collect();
+    let titles: Vec<&str> = list.as_array().unwrap().iter().map(|i| i["title"].as_str().unwrap()).collect();
     assert_eq!(titles, vec!["drill run", "older"]);
     assert_eq!(list[0]["drill"], true);
     assert!(ok(dir, &["incident", "list"]).contains("[DRILL] drill run"));
@@ -351,34 +168,20 @@ fn policy_show_check_and_use() {
     let d = tempfile::tempdir().unwrap();
     let dir = d.path();
     let shown = ok(dir, &["policy", "show"]);
-    assert!(
-        shown.contains("id = \"SEV1\"") && shown.contains("30m"),
-        "protocol preset is the default: {shown}"
-    );
+    assert!(shown.contains("id = \"SEV1\"") && shown.contains("30m"), "protocol preset is the default: {shown}");
     let matrix = ok(dir, &["policy", "show", "--preset", "matrix"]);
     assert!(matrix.contains("id = \"P1\""));
-    refused(
-        dir,
-        &["policy", "show", "--preset", "nope"],
-        "unknown preset \"nope\"",
-    );
+    refused(dir, &["policy", "show", "--preset", "nope"], "unknown preset \"nope\"");
 
     // A bad file names the line and the field, and the policy in force stays.
     let bad = dir.join("bad.toml");
     let good_text = matrix.replace("respond = \"15m\"", "respond = \"15 minutes\"");
     std::fs::write(&bad, &good_text).unwrap();
-    let line = good_text
-        .lines()
-        .position(|l| l.trim() == "respond = \"15 minutes\"")
-        .unwrap()
-        + 1;
+    let line = good_text.lines().position(|l| l.trim() == "respond = \"15 minutes\"").unwrap() + 1;
     let o = fb(dir, &["policy", "check", bad.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(!o.status.success());
-    assert!(
-        err.contains(&format!("line {line}:")) && err.contains("respond"),
-        "{err}"
-    );
+    assert!(err.contains(&format!("line {line}:")) && err.contains("respond"), "{err}");
     let o = fb(dir, &["policy", "use", bad.to_str().unwrap()]);
     assert!(!o.status.success());
     let err = String::from_utf8_lossy(&o.stderr);
@@ -394,20 +197,10 @@ fn policy_show_check_and_use() {
     std::fs::write(&good, &matrix).unwrap();
     ok(dir, &["policy", "check", good.to_str().unwrap()]);
     ok(dir, &["policy", "use", good.to_str().unwrap()]);
-    ok(
-        dir,
-        &["incident", "declare", "--title", "t", "--severity", "p2"],
-    );
-    refused(
-        dir,
-        &["incident", "declare", "--title", "t", "--severity", "SEV2"],
-        "expected one of: P1, P2, P3, P4",
-    );
+    ok(dir, &["incident", "declare", "--title", "t", "--severity", "p2"]);
+    refused(dir, &["incident", "declare", "--title", "t", "--severity", "SEV2"], "expected one of: P1, P2, P3, P4");
     ok(dir, &["policy", "use", "protocol"]);
-    ok(
-        dir,
-        &["incident", "declare", "--title", "t", "--severity", "SEV2"],
-    );
+    ok(dir, &["incident", "declare", "--title", "t", "--severity", "SEV2"]);
 }
 
 #[test]
@@ -430,26 +223,10 @@ fn timers_list_every_clock_at_an_instant() {
         ],
     );
     let human = human.trim();
-    ok(
-        dir,
-        &[
-            "incident",
-            "status",
-            human,
-            "acknowledged",
-            "--at",
-            "2026-11-23T14:33:00Z",
-        ],
-    );
+    ok(dir, &["incident", "status", human, "acknowledged", "--at", "2026-11-23T14:33:00Z"]);
     let t = json(dir, &["timers", human, "--at", "2026-11-23T14:38:00Z"]);
     let by_kind = |k: &str| {
-        t["deadlines"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|d| d["kind"]["type"] == k || d["kind"] == k)
-            .cloned()
-            .unwrap()
+        t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == k || d["kind"] == k).cloned().unwrap()
     };
     // Protocol SEV1: respond within 15 minutes (reference), RTO of Core API services 30 minutes.
     let respond = by_kind("respond");
@@ -476,18 +253,139 @@ fn timers_list_every_clock_at_an_instant() {
         .iter()
         .find(|d| d["kind"] == "respond" || d["kind"]["type"] == "respond")
         .unwrap();
-    assert_eq!(
-        respond_later["state"],
-        serde_json::json!({"type": "breached", "at": "2026-11-23T14:45:00Z"})
-    );
+    assert_eq!(respond_later["state"], serde_json::json!({"type": "breached", "at": "2026-11-23T14:45:00Z"}));
     let text = ok(dir, &["timers", human, "--at", "2026-11-23T14:50:00Z"]);
-    assert!(
-        text.contains("Respond by") && text.contains("BREACHED") && text.contains("-5m"),
-        "{text}"
-    );
-    refused(
+    assert!(text.contains("Respond by") && text.contains("BREACHED") && text.contains("-5m"), "{text}");
+    refused(dir, &["timers", human, "--at", "later"], "not an RFC 3339 time");
+}
+
+#[test]
+fn running_the_response_roles_tasks_runbook_comms_checklist_handoff() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let human = ok(
         dir,
-        &["timers", human, "--at", "later"],
-        "not an RFC 3339 time",
+        &[
+            "incident",
+            "declare",
+            "--title",
+            "API down",
+            "--severity",
+            "SEV1",
+            "--service",
+            "api",
+            "--summary",
+            "API requests failing for ~30% of users",
+            "--at",
+            "2026-11-23T14:30:00Z",
+        ],
     );
+    let human = human.trim();
+
+    // Roles: assigning the commander twice is an explicit, logged transfer of command.
+    ok(dir, &["role", "assign", human, "incident-commander", "Ana"]);
+    let out = ok(dir, &["role", "assign", human, "ic", "Bo"]);
+    assert_eq!(out.trim(), "Command transferred: Ana → Bo");
+    ok(dir, &["role", "assign", human, "comms", "Cy"]);
+    refused(dir, &["role", "assign", human, "ic", "Bo"], "Bo already holds incident-commander");
+    let inc = json(dir, &["incident", "show", human]);
+    assert_eq!(
+        inc["roles"],
+        serde_json::json!([
+        {"role": "communications", "person": "Cy"}, {"role": "incident-commander", "person": "Bo"}])
+    );
+    let role_entries: Vec<&str> = inc["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "role-change")
+        .map(|e| e["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(role_entries, vec!["incident-commander: Ana", "Command transferred: Ana → Bo", "communications: Cy"]);
+
+    // Status updates: the initial template as in the reference, and "sent" restarts the cadence.
+    let draft = ok(dir, &["comms", "draft", human, "--template", "initial"]);
+    assert!(draft.starts_with(&format!("[Incident: {human}] [SEV1] API down\n\nStatus: Detected\nImpact: API requests failing for ~30% of users\nStarted: 2026-11-23 14:30 UTC\n")), "{draft}");
+    assert!(draft.contains("Next update in 30 minutes."), "{draft}");
+    let before = json(dir, &["timers", human]);
+    let next = |t: &Value| {
+        t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == "next_update").unwrap()["due"].clone()
+    };
+    assert_eq!(next(&before), "2026-11-23T15:00:00Z", "before any update the cadence runs from declaration");
+    let f = dir.join("update.txt");
+    std::fs::write(&f, "We are rolling back.").unwrap();
+    ok(dir, &["comms", "sent", human, "--file", f.to_str().unwrap(), "--at", "2026-11-23T14:50:00Z"]);
+    assert_eq!(
+        next(&json(dir, &["timers", human])),
+        "2026-11-23T15:20:00Z",
+        "the cadence restarts from the update sent"
+    );
+    refused(dir, &["comms", "draft", human, "--template", "weekly"], "unknown template \"weekly\"");
+
+    // Runbook: the filled command is logged exactly; nothing is run.
+    let list = json(dir, &["runbook", "list", human]);
+    assert!(list.as_array().unwrap().iter().any(|a| a["command"] == "kubectl rollout undo deployment/api-gateway"));
+    let taken = ok(dir, &["runbook", "take", human, "scale-up", "--param", "replicas=300"]);
+    assert_eq!(taken.trim(), "Runbook: Scale up — `kubectl scale deployment/workers --replicas=300`");
+    refused(dir, &["runbook", "take", human, "reboot-everything"], "no runbook action \"reboot-everything\"");
+
+    // Check-back task with its own deadline.
+    ok(dir, &["task", "add", human, "--owner", "Dee", "--text", "check the DB pool", "--check-back", "10"]);
+    let t = json(dir, &["timers", human, "--at", "2026-11-23T15:09:00Z"]);
+    let cb = t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == "check_back").unwrap().clone();
+    assert_eq!(cb["due"], "2026-11-23T15:10:00Z");
+    assert_eq!(cb["state"]["type"], "due_soon");
+    let task_id = json(dir, &["incident", "show", human])["tasks"][0]["id"].as_str().unwrap().to_string();
+    ok(dir, &["task", "done", human, &task_id[..8]]);
+    let t = json(dir, &["timers", human]);
+    let cb = t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == "check_back").unwrap().clone();
+    assert_eq!(cb["state"]["type"], "met");
+
+    // Checklist: SEV1's requirements from the policy, checked with who and when.
+    let lists = json(dir, &["checklist", human]);
+    let first = &lists[0];
+    assert_eq!(first["name"], "SEV1 requirements");
+    assert!(first["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["item"].as_str().unwrap().contains("Executive notification")));
+    let checked = json(dir, &["checklist", human, "--check", "3"]);
+    assert_eq!(checked[0]["items"][2]["checked_by"], "tester");
+    assert_eq!(checked[0]["items"][2]["checked_at"], NOW);
+    refused(dir, &["checklist", human, "--check", "99"], "no checklist item 99");
+
+    // Decisions with objections; pin and correct an entry with visible history.
+    ok(
+        dir,
+        &["timeline", "decide", human, "--text", "Fail over to EU-2", "--by", "Bo", "--objections", "Cy: stale reads"],
+    );
+    let inc = json(dir, &["incident", "show", human]);
+    let decision = inc["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "decision").unwrap().clone();
+    assert_eq!(
+        decision["change"],
+        serde_json::json!({"type": "decision", "decided_by": "Bo", "objections": "Cy: stale reads"})
+    );
+    let id = decision["id"].as_str().unwrap().to_string();
+    ok(dir, &["timeline", "pin", human, &id[..8]]);
+    ok(dir, &["timeline", "revise", human, &id[..8], "--text", "Fail over to EU-3"]);
+    let inc = json(dir, &["incident", "show", human]);
+    let e = inc["timeline"].as_array().unwrap().iter().find(|e| e["id"] == id.as_str()).unwrap().clone();
+    assert_eq!(e["text"], "Fail over to EU-3");
+    assert_eq!(e["history"], serde_json::json!(["Fail over to EU-2"]));
+    assert_eq!(e["pinned"], true);
+    assert_eq!(e["event_time"], NOW, "a correction keeps the event time");
+
+    // Handoff: generated from the state, logged, and command passes to the next commander.
+    let note = ok(dir, &["handoff", human]);
+    assert!(
+        note.contains("Roles:") && note.contains("incident commander: Bo") && note.contains("Next deadlines:"),
+        "{note}"
+    );
+    assert!(note.contains("Last update sent") && note.contains("We are rolling back."), "{note}");
+    ok(dir, &["handoff", human, "--to", "Eve"]);
+    let inc = json(dir, &["incident", "show", human]);
+    assert_eq!(inc["last_handoff"]["to"], "Eve");
+    assert!(inc["last_handoff"]["note"].as_str().unwrap().contains("Open actions:"));
+    assert!(inc["roles"].as_array().unwrap().iter().any(|r| r["role"] == "incident-commander" && r["person"] == "Eve"));
 }

@@ -124,9 +124,7 @@ mod tests {
     use std::sync::Arc;
 
     fn t0() -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z")
-            .unwrap()
-            .with_timezone(&Utc)
+        DateTime::parse_from_rfc3339("2026-03-01T10:00:00Z").unwrap().with_timezone(&Utc)
     }
 
     #[test]

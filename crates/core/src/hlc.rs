@@ -8,9 +8,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default, TS)]
 pub struct Hlc {
     /// Milliseconds since the Unix epoch, as the issuing replica's HLC saw them.
     #[ts(type = "number")]
@@ -31,15 +29,9 @@ impl HlcState {
     /// A stamp for a local event at wall time `now_ms`, greater than every stamp seen.
     pub fn tick(&mut self, now_ms: u64) -> Hlc {
         let next = if now_ms > self.last.wall_ms {
-            Hlc {
-                wall_ms: now_ms,
-                counter: 0,
-            }
+            Hlc { wall_ms: now_ms, counter: 0 }
         } else {
-            Hlc {
-                wall_ms: self.last.wall_ms,
-                counter: self.last.counter.saturating_add(1),
-            }
+            Hlc { wall_ms: self.last.wall_ms, counter: self.last.counter.saturating_add(1) }
         };
         self.last = next;
         next
@@ -68,41 +60,17 @@ mod tests {
         let c = s.tick(900);
         let d = s.tick(2_000);
         assert!(a < b && b < c && c < d);
-        assert_eq!(
-            b,
-            Hlc {
-                wall_ms: 1_000,
-                counter: 1
-            }
-        );
-        assert_eq!(
-            d,
-            Hlc {
-                wall_ms: 2_000,
-                counter: 0
-            }
-        );
+        assert_eq!(b, Hlc { wall_ms: 1_000, counter: 1 });
+        assert_eq!(d, Hlc { wall_ms: 2_000, counter: 0 });
     }
 
     #[test]
     fn observing_a_stamp_hours_ahead_is_accepted_and_flagged() {
         let mut s = HlcState::default();
-        let remote = Hlc {
-            wall_ms: 10 * 3_600_000,
-            counter: 3,
-        };
+        let remote = Hlc { wall_ms: 10 * 3_600_000, counter: 3 };
         assert_eq!(s.observe(remote, 1_000), Some(10 * 3_600_000 - 1_000));
         let next = s.tick(2_000);
         assert!(next > remote, "local stamps must sort after what was seen");
-        assert_eq!(
-            s.observe(
-                Hlc {
-                    wall_ms: 5,
-                    counter: 0
-                },
-                2_000
-            ),
-            None
-        );
+        assert_eq!(s.observe(Hlc { wall_ms: 5, counter: 0 }, 2_000), None);
     }
 }

@@ -41,11 +41,7 @@ macro_rules! hex128 {
                     )));
                 }
                 u128::from_str_radix(s, 16).map($name).map_err(|_| {
-                    crate::CoreError::Invalid(format!(
-                        "{} must be 32 hex digits, got {:?}",
-                        stringify!($name),
-                        s
-                    ))
+                    crate::CoreError::Invalid(format!("{} must be 32 hex digits, got {:?}", stringify!($name), s))
                 })
             }
         }
@@ -65,21 +61,13 @@ macro_rules! hex128 {
     };
 }
 
-hex128!(
-    OpId,
-    "A random 128-bit operation id; also the id of the timeline entry an op creates."
-);
-hex128!(
-    ReplicaId,
-    "A random 128-bit id of one local database (one laptop, one data directory)."
-);
+hex128!(OpId, "A random 128-bit operation id; also the id of the timeline entry an op creates.");
+hex128!(ReplicaId, "A random 128-bit id of one local database (one laptop, one data directory).");
 
 impl ReplicaId {
     /// Five Crockford base32 characters from the top 25 bits.
     pub fn tag(&self) -> String {
-        (0..5)
-            .map(|i| CROCKFORD[((self.0 >> (123 - 5 * i)) & 31) as usize] as char)
-            .collect()
+        (0..5).map(|i| CROCKFORD[((self.0 >> (123 - 5 * i)) & 31) as usize] as char).collect()
     }
 }
 

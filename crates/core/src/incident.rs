@@ -7,6 +7,7 @@
 //! tests/convergence.rs), and the state can always be rebuilt from the op log alone.
 use crate::ids::{IncidentId, OpId};
 use crate::op::{Declare, Op, OpPayload, Stamp};
+use crate::response::{check_key, CheckMark, Response, Task, INCIDENT_COMMANDER};
 use crate::timeline::{Change, EntryKind, Revision, TimelineEntry};
 use crate::{CoreError, Result};
 use chrono::{DateTime, Utc};
@@ -16,9 +17,7 @@ use std::fmt;
 use std::str::FromStr;
 use ts_rs::TS;
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     #[default]
@@ -60,11 +59,7 @@ impl Status {
     /// only backward moves are back to `investigating` from `mitigated` (the mitigation
     /// did not hold) or `resolved` (the incident recurred).
     pub fn check_transition(self, to: Status) -> Result<()> {
-        let refuse = |why: &str| {
-            Err(CoreError::Transition(format!(
-                "cannot move from {self} to {to}: {why}"
-            )))
-        };
+        let refuse = |why: &str| Err(CoreError::Transition(format!("cannot move from {self} to {to}: {why}")));
         if self == to {
             return refuse(&format!("the incident is already {to}"));
         }
@@ -74,10 +69,7 @@ impl Status {
         if to == Status::Closed && self != Status::Resolved {
             return refuse("only a resolved incident can be closed");
         }
-        if to < self
-            && !(to == Status::Investigating
-                && matches!(self, Status::Mitigated | Status::Resolved))
-        {
+        if to < self && !(to == Status::Investigating && matches!(self, Status::Mitigated | Status::Resolved)) {
             return refuse("the only way back is to investigating, from mitigated or resolved");
         }
         Ok(())
@@ -94,16 +86,10 @@ impl FromStr for Status {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self> {
         let want = s.trim().to_ascii_lowercase();
-        Status::ALL
-            .into_iter()
-            .find(|st| st.as_str() == want)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
-                CoreError::Invalid(format!(
-                    "unknown status {s:?}; expected one of: {}",
-                    names.join(", ")
-                ))
-            })
+        Status::ALL.into_iter().find(|st| st.as_str() == want).ok_or_else(|| {
+            let names: Vec<&str> = Status::ALL.iter().map(|st| st.as_str()).collect();
+            CoreError::Invalid(format!("unknown status {s:?}; expected one of: {}", names.join(", ")))
+        })
     }
 }
 
@@ -158,6 +144,9 @@ pub struct Incident {
     pub timeline: BTreeMap<OpId, TimelineEntry>,
     /// Revisions keyed by entry, kept sorted by stamp; may precede their entry.
     pub revisions: BTreeMap<OpId, Vec<Revision>>,
+    /// Roles, key events, tasks and checklists.
+    #[serde(default)]
+    pub response: Response,
 }
 
 impl Incident {
@@ -172,6 +161,7 @@ impl Incident {
             status: Lww::default(),
             timeline: BTreeMap::new(),
             revisions: BTreeMap::new(),
+            response: Response::default(),
         }
     }
 
@@ -195,31 +185,20 @@ impl Incident {
         }
         let stamp = op.stamp();
         let recorded = op.recorded_time();
-        let entry = |kind: EntryKind, at: DateTime<Utc>, text: String, change: Option<Change>| {
-            TimelineEntry {
-                id: op.op_id,
-                kind,
-                event_time: at,
-                recorded_time: recorded,
-                author: op.author.clone(),
-                text,
-                change,
-                stamp: op.hlc,
-                replica: op.replica,
-            }
+        let entry = |kind: EntryKind, at: DateTime<Utc>, text: String, change: Option<Change>| TimelineEntry {
+            id: op.op_id,
+            kind,
+            event_time: at,
+            recorded_time: recorded,
+            author: op.author.clone(),
+            text,
+            change,
+            stamp: op.hlc,
+            replica: op.replica,
         };
         match &op.payload {
             OpPayload::Declare(d) => {
-                let Declare {
-                    human_id,
-                    title,
-                    summary,
-                    severity,
-                    services,
-                    drill,
-                    detected_at,
-                    suggested,
-                } = d;
+                let Declare { human_id, title, summary, severity, services, drill, detected_at, suggested } = d;
                 let keep_existing = self.declaration.as_ref().is_some_and(|e| e.stamp <= stamp);
                 if !keep_existing {
                     self.declaration = Some(Declaration {
@@ -238,19 +217,13 @@ impl Incident {
                 self.status.set(Status::Detected, stamp);
                 let mut text = format!("Declared {severity}: {title}");
                 if let Some(s) = suggested {
-                    text.push_str(&format!(
-                        " (severity helper suggested {}: {})",
-                        s.level, s.reason
-                    ));
+                    text.push_str(&format!(" (severity helper suggested {}: {})", s.level, s.reason));
                 }
                 let change = Change::Declared {
                     severity: severity.clone(),
                     suggested: suggested.as_ref().map(|s| s.level.clone()),
                 };
-                self.timeline.insert(
-                    op.op_id,
-                    entry(EntryKind::StatusChange, *detected_at, text, Some(change)),
-                );
+                self.timeline.insert(op.op_id, entry(EntryKind::StatusChange, *detected_at, text, Some(change)));
             }
             OpPayload::SetStatus { from, to, at } => {
                 self.status.set(*to, stamp);
@@ -258,10 +231,7 @@ impl Incident {
                     EntryKind::StatusChange,
                     *at,
                     format!("Status: {from} → {to}"),
-                    Some(Change::Status {
-                        from: *from,
-                        to: *to,
-                    }),
+                    Some(Change::Status { from: *from, to: *to }),
                 );
                 self.timeline.insert(op.op_id, e);
             }
@@ -271,21 +241,70 @@ impl Incident {
                     EntryKind::SeverityChange,
                     *at,
                     format!("Severity: {from} → {to}"),
-                    Some(Change::Severity {
-                        from: from.clone(),
-                        to: to.clone(),
-                    }),
+                    Some(Change::Severity { from: from.clone(), to: to.clone() }),
                 );
                 self.timeline.insert(op.op_id, e);
             }
-            OpPayload::AddEntry { kind, at, text } => {
-                let e = entry(*kind, *at, text.clone(), None);
+            OpPayload::AddEntry { kind, at, text, decision } => {
+                let change = decision
+                    .as_ref()
+                    .map(|d| Change::Decision { decided_by: d.decided_by.clone(), objections: d.objections.clone() });
+                let e = entry(*kind, *at, text.clone(), change);
                 self.timeline.insert(op.op_id, e);
             }
-            OpPayload::ReviseEntry {
-                entry: target,
-                text,
-            } => {
+            OpPayload::AssignRole { role, from, to, at } => {
+                self.response.set_role(role, to, stamp);
+                let text = match (role.as_str(), from.is_empty(), to.is_empty()) {
+                    (INCIDENT_COMMANDER, false, false) => {
+                        format!("Command transferred: {from} → {to}")
+                    }
+                    (_, _, true) => format!("{role}: {from} stood down"),
+                    (_, true, false) => format!("{role}: {to}"),
+                    (_, false, false) => format!("{role}: {from} → {to}"),
+                };
+                let change = Change::Role { role: role.clone(), from: from.clone(), to: to.clone() };
+                self.timeline.insert(op.op_id, entry(EntryKind::RoleChange, *at, text, Some(change)));
+            }
+            OpPayload::PinEntry { entry: target, pinned } => {
+                self.response.pins.entry(*target).or_default().set(*pinned, stamp);
+            }
+            OpPayload::AddTask { owner, text, check_back_at, at } => {
+                self.response.tasks.insert(
+                    op.op_id,
+                    Task {
+                        id: op.op_id,
+                        owner: owner.clone(),
+                        text: text.clone(),
+                        check_back_at: *check_back_at,
+                        created_by: op.author.clone(),
+                        created_at: *at,
+                    },
+                );
+                let line = format!("Task for {owner}: {text} (check back at {})", check_back_at.format("%H:%M UTC"));
+                let change = Change::Task { task: op.op_id, done: false };
+                self.timeline.insert(op.op_id, entry(EntryKind::Action, *at, line, Some(change)));
+            }
+            OpPayload::CompleteTask { task, text, at } => {
+                self.response.task_done.entry(*task).or_default().set(Some(*at), stamp);
+                let change = Change::Task { task: *task, done: true };
+                self.timeline
+                    .insert(op.op_id, entry(EntryKind::Action, *at, format!("Task done: {text}"), Some(change)));
+            }
+            OpPayload::CheckItem { list, item, checked, at } => {
+                let mark = checked.then(|| CheckMark { by: op.author.clone(), at: *at });
+                self.response.checks.entry(check_key(list, item)).or_default().set(mark, stamp);
+                let text = format!("{list}: {} {item}", if *checked { "✓" } else { "unchecked" });
+                let change = Change::Checklist { list: list.clone(), item: item.clone(), checked: *checked };
+                self.timeline.insert(op.op_id, entry(EntryKind::Action, *at, text, Some(change)));
+            }
+            OpPayload::Handoff { from, to, note, at } => {
+                // A handoff hands command over in the same act.
+                self.response.set_role(INCIDENT_COMMANDER, to, stamp);
+                let change = Change::Handoff { from: from.clone(), to: to.clone() };
+                let text = format!("Shift handoff {from} → {to}:\n{note}");
+                self.timeline.insert(op.op_id, entry(EntryKind::RoleChange, *at, text, Some(change)));
+            }
+            OpPayload::ReviseEntry { entry: target, text } => {
                 let rev = Revision {
                     op: op.op_id,
                     entry: *target,
@@ -300,11 +319,10 @@ impl Incident {
                     list.insert(pos, rev);
                 }
             }
-            OpPayload::EditIncident {
-                title,
-                summary,
-                services,
-            } => {
+            OpPayload::EditIncident { title, summary, services, impact_started_at } => {
+                if let Some(t) = impact_started_at {
+                    self.response.impact_started_at.set(Some(*t), stamp);
+                }
                 if let Some(t) = title {
                     self.title.set(t.clone(), stamp);
                 }
@@ -321,18 +339,13 @@ impl Incident {
     /// Timeline entries in reading order: event time, then the order they were written.
     pub fn entries(&self) -> Vec<&TimelineEntry> {
         let mut v: Vec<&TimelineEntry> = self.timeline.values().collect();
-        v.sort_by(|a, b| {
-            (a.event_time, a.stamp, a.replica, a.id).cmp(&(b.event_time, b.stamp, b.replica, b.id))
-        });
+        v.sort_by(|a, b| (a.event_time, a.stamp, a.replica, a.id).cmp(&(b.event_time, b.stamp, b.replica, b.id)));
         v
     }
 
     /// The entry's current text: its newest revision, or the original.
     pub fn current_text<'a>(&'a self, entry: &'a TimelineEntry) -> &'a str {
-        self.revisions
-            .get(&entry.id)
-            .and_then(|r| r.last())
-            .map_or(entry.text.as_str(), |r| r.text.as_str())
+        self.revisions.get(&entry.id).and_then(|r| r.last()).map_or(entry.text.as_str(), |r| r.text.as_str())
     }
 
     pub fn revisions_of(&self, entry: OpId) -> &[Revision] {
@@ -403,28 +416,18 @@ mod tests {
             (Resolved, Investigating),
         ];
         for (a, b) in ok {
-            assert!(
-                a.check_transition(b).is_ok(),
-                "{a} -> {b} should be allowed"
-            );
+            assert!(a.check_transition(b).is_ok(), "{a} -> {b} should be allowed");
         }
         let refused = [
             (Detected, Detected, "already detected"),
-            (
-                Investigating,
-                Closed,
-                "only a resolved incident can be closed",
-            ),
+            (Investigating, Closed, "only a resolved incident can be closed"),
             (Closed, Investigating, "a closed incident is final"),
             (Investigating, Acknowledged, "the only way back"),
             (Resolved, Detected, "the only way back"),
         ];
         for (a, b, why) in refused {
             let err = a.check_transition(b).unwrap_err().to_string();
-            assert!(
-                err.starts_with(&format!("cannot move from {a} to {b}")) && err.contains(why),
-                "{err}"
-            );
+            assert!(err.starts_with(&format!("cannot move from {a} to {b}")) && err.contains(why), "{err}");
         }
     }
 
@@ -432,9 +435,6 @@ mod tests {
     fn statuses_parse_case_insensitively_and_name_the_choices_on_error() {
         assert_eq!("Investigating".parse::<Status>().unwrap(), Investigating);
         let err = "fixed".parse::<Status>().unwrap_err().to_string();
-        assert!(
-            err.contains("\"fixed\"") && err.contains("mitigated"),
-            "{err}"
-        );
+        assert!(err.contains("\"fixed\"") && err.contains("mitigated"), "{err}");
     }
 }

@@ -13,6 +13,7 @@ pub mod hlc;
 pub mod ids;
 pub mod incident;
 pub mod op;
+pub mod response;
 pub mod timeline;
 
 pub use error::{CoreError, Result};

@@ -73,6 +73,9 @@ pub enum OpPayload {
         kind: EntryKind,
         at: DateTime<Utc>,
         text: String,
+        /// For decisions: who decided and the objections noted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        decision: Option<DecisionInfo>,
     },
     ReviseEntry {
         entry: OpId,
@@ -82,7 +85,57 @@ pub enum OpPayload {
         title: Option<String>,
         summary: Option<String>,
         services: Option<Vec<String>>,
+        /// When the impact began (for MTTD), if known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        impact_started_at: Option<DateTime<Utc>>,
     },
+    /// Gives a role to a person (`to` empty: nobody holds it now). `from` is who held it
+    /// as the issuing laptop saw it, for the log.
+    AssignRole {
+        role: String,
+        from: String,
+        to: String,
+        at: DateTime<Utc>,
+    },
+    /// Marks an entry as a key event (or not).
+    PinEntry {
+        entry: OpId,
+        pinned: bool,
+    },
+    /// "Please do X; I'll come back to you at T": a task with a check-back deadline.
+    AddTask {
+        owner: String,
+        text: String,
+        check_back_at: DateTime<Utc>,
+        at: DateTime<Utc>,
+    },
+    /// `text` repeats the task's text for the log, so the entry reads the same in any
+    /// arrival order.
+    CompleteTask {
+        task: OpId,
+        text: String,
+        at: DateTime<Utc>,
+    },
+    /// Checks (or unchecks) an item of one of the incident's checklists.
+    CheckItem {
+        list: String,
+        item: String,
+        checked: bool,
+        at: DateTime<Utc>,
+    },
+    /// A shift handoff: the note the next commander reads.
+    Handoff {
+        from: String,
+        to: String,
+        note: String,
+        at: DateTime<Utc>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DecisionInfo {
+    pub decided_by: String,
+    pub objections: String,
 }
 
 impl OpPayload {
@@ -94,6 +147,12 @@ impl OpPayload {
             OpPayload::AddEntry { .. } => "add_entry",
             OpPayload::ReviseEntry { .. } => "revise_entry",
             OpPayload::EditIncident { .. } => "edit_incident",
+            OpPayload::AssignRole { .. } => "assign_role",
+            OpPayload::PinEntry { .. } => "pin_entry",
+            OpPayload::AddTask { .. } => "add_task",
+            OpPayload::CompleteTask { .. } => "complete_task",
+            OpPayload::CheckItem { .. } => "check_item",
+            OpPayload::Handoff { .. } => "handoff",
         }
     }
 }

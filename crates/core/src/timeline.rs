@@ -67,16 +67,10 @@ impl fmt::Display for EntryKind {
 impl FromStr for EntryKind {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self, CoreError> {
-        EntryKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| {
-                let names: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
-                CoreError::Invalid(format!(
-                    "unknown entry kind {s:?}; expected one of: {}",
-                    names.join(", ")
-                ))
-            })
+        EntryKind::ALL.into_iter().find(|k| k.as_str() == s.trim().to_ascii_lowercase()).ok_or_else(|| {
+            let names: Vec<&str> = EntryKind::ALL.iter().map(|k| k.as_str()).collect();
+            CoreError::Invalid(format!("unknown entry kind {s:?}; expected one of: {}", names.join(", ")))
+        })
     }
 }
 
@@ -96,6 +90,28 @@ pub enum Change {
     Severity {
         from: String,
         to: String,
+    },
+    Role {
+        role: String,
+        from: String,
+        to: String,
+    },
+    Handoff {
+        from: String,
+        to: String,
+    },
+    Task {
+        task: OpId,
+        done: bool,
+    },
+    Checklist {
+        list: String,
+        item: String,
+        checked: bool,
+    },
+    Decision {
+        decided_by: String,
+        objections: String,
     },
 }
 
@@ -142,15 +158,9 @@ mod tests {
     fn kinds_parse_from_their_names_and_reject_others() {
         for k in EntryKind::ALL {
             assert_eq!(k.as_str().parse::<EntryKind>().unwrap(), k);
-            assert_eq!(
-                serde_json::to_string(&k).unwrap(),
-                format!("\"{}\"", k.as_str())
-            );
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{}\"", k.as_str()));
         }
         let err = "gossip".parse::<EntryKind>().unwrap_err().to_string();
-        assert!(
-            err.contains("unknown entry kind \"gossip\"") && err.contains("customer-report"),
-            "{err}"
-        );
+        assert!(err.contains("unknown entry kind \"gossip\"") && err.contains("customer-report"), "{err}");
     }
 }

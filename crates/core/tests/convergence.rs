@@ -9,9 +9,7 @@ use firebreak_core::timeline::EntryKind;
 use proptest::prelude::*;
 
 fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-05-04T12:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-05-04T12:00:00Z").unwrap().with_timezone(&Utc)
 }
 
 fn incident_id() -> uuid::Uuid {
@@ -20,6 +18,45 @@ fn incident_id() -> uuid::Uuid {
 
 /// A random op payload; `n` seeds the contents.
 fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
+    let pick = || entries.get(n as usize % entries.len().max(1)).copied().unwrap_or(OpId(1));
+    let at0 = t0() + Duration::seconds(n as i64 % 10_000);
+    match choice % 12 {
+        6 => {
+            return OpPayload::AssignRole {
+                role: ["incident-commander", "scribe"][(n % 2) as usize].into(),
+                from: String::new(),
+                to: format!("p{}", n % 4),
+                at: at0,
+            }
+        }
+        7 => return OpPayload::PinEntry { entry: pick(), pinned: n % 2 == 0 },
+        8 => {
+            return OpPayload::AddTask {
+                owner: format!("p{}", n % 3),
+                text: format!("task {n}"),
+                check_back_at: at0 + Duration::minutes(10),
+                at: at0,
+            }
+        }
+        9 => return OpPayload::CompleteTask { task: pick(), text: "t".into(), at: at0 },
+        10 => {
+            return OpPayload::CheckItem {
+                list: "SEV1".into(),
+                item: format!("item {}", n % 3),
+                checked: n % 3 != 0,
+                at: at0,
+            }
+        }
+        11 => {
+            return OpPayload::Handoff {
+                from: "a".into(),
+                to: format!("p{}", n % 4),
+                note: format!("note {n}"),
+                at: at0,
+            }
+        }
+        _ => {}
+    }
     let at = t0() + Duration::seconds(n as i64 % 10_000);
     let st = Status::ALL[(n % 6) as usize];
     match choice % 6 {
@@ -33,63 +70,43 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
             detected_at: at,
             suggested: None,
         }),
-        1 => OpPayload::SetStatus {
-            from: Status::Detected,
-            to: st,
-            at,
-        },
-        2 => OpPayload::SetSeverity {
-            from: "SEV3".into(),
-            to: format!("SEV{}", 1 + n % 4),
-            at,
-        },
+        1 => OpPayload::SetStatus { from: Status::Detected, to: st, at },
+        2 => OpPayload::SetSeverity { from: "SEV3".into(), to: format!("SEV{}", 1 + n % 4), at },
         3 => OpPayload::AddEntry {
             kind: EntryKind::ALL[(n % 9) as usize],
             at,
             text: format!("entry {n}"),
+            decision: (n % 7 == 0)
+                .then(|| firebreak_core::op::DecisionInfo { decided_by: "ic".into(), objections: format!("o{n}") }),
         },
         4 => OpPayload::ReviseEntry {
-            entry: entries
-                .get(n as usize % entries.len().max(1))
-                .copied()
-                .unwrap_or(OpId(1)),
+            entry: entries.get(n as usize % entries.len().max(1)).copied().unwrap_or(OpId(1)),
             text: format!("rev {n}"),
         },
         _ => OpPayload::EditIncident {
             title: n.is_multiple_of(2).then(|| format!("edited {n}")),
             summary: n.is_multiple_of(3).then(|| format!("sum {n}")),
             services: n.is_multiple_of(5).then(|| vec!["db".to_string()]),
+            impact_started_at: n.is_multiple_of(4).then_some(at0),
         },
     }
 }
 
 fn ops_strategy() -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec(
-        (any::<u8>(), any::<u64>(), 0u8..4, 0u64..50, 0u32..3),
-        1..40,
-    )
-    .prop_map(|raw| {
+    prop::collection::vec((0u8..12, any::<u64>(), 0u8..4, 0u64..50, 0u32..3), 1..40).prop_map(|raw| {
         let mut ops: Vec<Op> = Vec::new();
         let mut entries: Vec<OpId> = Vec::new();
         for (i, (choice, n, replica, wall, counter)) in raw.into_iter().enumerate() {
             let op_id = OpId(((i as u128) << 64) | n as u128);
             let p = payload(choice, n, &entries);
-            if matches!(
-                p,
-                OpPayload::AddEntry { .. }
-                    | OpPayload::SetStatus { .. }
-                    | OpPayload::SetSeverity { .. }
-            ) {
+            if matches!(p, OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. }) {
                 entries.push(op_id);
             }
             ops.push(Op {
                 op_id,
                 replica: ReplicaId(replica as u128 + 1),
                 // Equal HLCs across replicas on purpose: ties must break by replica/op id.
-                hlc: Hlc {
-                    wall_ms: 1_700_000_000_000 + wall,
-                    counter,
-                },
+                hlc: Hlc { wall_ms: 1_700_000_000_000 + wall, counter },
                 author: format!("person{replica}"),
                 target: incident_id(),
                 payload: p,
@@ -129,7 +146,9 @@ proptest! {
         prop_assert_eq!(state_json(&reference), state_json(&other));
         // Every entry-creating op is present exactly once.
         let created = ops.iter().filter(|o| matches!(o.payload,
-            OpPayload::Declare(_) | OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. })).count();
+            OpPayload::Declare(_) | OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. }
+            | OpPayload::AssignRole { .. } | OpPayload::AddTask { .. } | OpPayload::CompleteTask { .. }
+            | OpPayload::CheckItem { .. } | OpPayload::Handoff { .. })).count();
         prop_assert_eq!(other.timeline.len(), created);
     }
 }
@@ -141,16 +160,14 @@ fn arrival_order_lww_would_diverge() {
     let mk = |id: u128, replica: u128, wall: u64, title: &str| Op {
         op_id: OpId(id),
         replica: ReplicaId(replica),
-        hlc: Hlc {
-            wall_ms: wall,
-            counter: 0,
-        },
+        hlc: Hlc { wall_ms: wall, counter: 0 },
         author: "x".into(),
         target: incident_id(),
         payload: OpPayload::EditIncident {
             title: Some(title.into()),
             summary: None,
             services: None,
+            impact_started_at: None,
         },
     };
     let a = mk(1, 1, 10, "older");
@@ -164,11 +181,7 @@ fn arrival_order_lww_would_diverge() {
         }
         title
     };
-    assert_ne!(
-        naive(&[&a, &b]),
-        naive(&[&b, &a]),
-        "arrival order must matter for the naive rule"
-    );
+    assert_ne!(naive(&[&a, &b]), naive(&[&b, &a]), "arrival order must matter for the naive rule");
     let x = Incident::from_ops(incident_id(), [&a, &b]);
     let y = Incident::from_ops(incident_id(), [&b, &a]);
     assert_eq!(x.title.value, "newer");
@@ -183,17 +196,10 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
         Op {
             op_id: OpId(n),
             replica: ReplicaId(1),
-            hlc: Hlc {
-                wall_ms: 1_000 + n as u64,
-                counter: 0,
-            },
+            hlc: Hlc { wall_ms: 1_000 + n as u64, counter: 0 },
             author: "ic".into(),
             target: incident_id(),
-            payload: OpPayload::SetStatus {
-                from,
-                to,
-                at: t0() + Duration::minutes(mins),
-            },
+            payload: OpPayload::SetStatus { from, to, at: t0() + Duration::minutes(mins) },
         }
     };
     use Status::*;
@@ -207,16 +213,8 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
     let inc = Incident::from_ops(incident_id(), ops.iter());
     let m = inc.milestones();
     assert_eq!(m.acknowledged_at, Some(t0() + Duration::minutes(2)));
-    assert_eq!(
-        m.investigating_at,
-        Some(t0() + Duration::minutes(10)),
-        "skipping a step reaches it"
-    );
-    assert_eq!(
-        m.mitigated_at,
-        Some(t0() + Duration::minutes(45)),
-        "a reopen forgets the old mitigation"
-    );
+    assert_eq!(m.investigating_at, Some(t0() + Duration::minutes(10)), "skipping a step reaches it");
+    assert_eq!(m.mitigated_at, Some(t0() + Duration::minutes(45)), "a reopen forgets the old mitigation");
     assert_eq!(m.resolved_at, Some(t0() + Duration::minutes(45)));
     assert_eq!(inc.status.value, Resolved);
 }

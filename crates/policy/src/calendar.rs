@@ -148,13 +148,7 @@ impl Default for BusinessCalendar {
     fn default() -> Self {
         BusinessCalendar {
             time_zone: Tz::UTC,
-            working_days: vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-            ],
+            working_days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
             work_start: ClockTime { minutes: 9 * 60 },
             work_end: ClockTime { minutes: 17 * 60 },
             holidays: Vec::new(),
@@ -224,11 +218,7 @@ impl BusinessCalendar {
     /// Working time between `from` and `to` (zero when `to` is not after `from`).
     pub fn working_time_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Duration {
         if to <= from || !self.is_usable() {
-            return if to > from {
-                to - from
-            } else {
-                Duration::zero()
-            };
+            return if to > from { to - from } else { Duration::zero() };
         }
         let mut total = Duration::zero();
         let first = from.with_timezone(&self.time_zone).date_naive();
@@ -260,18 +250,11 @@ impl BusinessCalendar {
     }
 
     /// The instant of a local date and time of day in the calendar zone.
-    fn local_instant(
-        &self,
-        date: NaiveDate,
-        at: ClockTime,
-        earliest: bool,
-    ) -> Option<DateTime<Utc>> {
+    fn local_instant(&self, date: NaiveDate, at: ClockTime, earliest: bool) -> Option<DateTime<Utc>> {
         let naive = date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(at.minutes));
         match self.time_zone.from_local_datetime(&naive) {
             LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
-            LocalResult::Ambiguous(first, second) => {
-                Some(if earliest { first } else { second }.with_timezone(&Utc))
-            }
+            LocalResult::Ambiguous(first, second) => Some(if earliest { first } else { second }.with_timezone(&Utc)),
             // In a spring-forward gap: the first local minute after the gap.
             LocalResult::None => (1..=24 * 60).find_map(|m| {
                 self.time_zone
@@ -323,9 +306,7 @@ mod holiday_dates {
         seq.end()
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Vec<NaiveDate>, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<NaiveDate>, D::Error> {
         struct Dates;
         impl<'de> Visitor<'de> for Dates {
             type Value = Vec<NaiveDate>;
@@ -346,11 +327,8 @@ mod holiday_dates {
     struct HolidayDate(NaiveDate);
 
     fn parse<E: serde::de::Error>(text: &str) -> Result<NaiveDate, E> {
-        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-            E::custom(format!(
-                "{text:?} is not a date (use YYYY-MM-DD, e.g. 2025-12-25)"
-            ))
-        })
+        NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map_err(|_| E::custom(format!("{text:?} is not a date (use YYYY-MM-DD, e.g. 2025-12-25)")))
     }
 
     impl<'de> Deserialize<'de> for HolidayDate {
@@ -366,9 +344,7 @@ mod holiday_dates {
                 }
                 fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<HolidayDate, A::Error> {
                     // A TOML date literal arrives as toml's datetime map.
-                    let dt = toml::value::Datetime::deserialize(
-                        serde::de::value::MapAccessDeserializer::new(map),
-                    )?;
+                    let dt = toml::value::Datetime::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
                     match (dt.date, dt.time) {
                         (Some(_), None) => parse(&dt.to_string()).map(HolidayDate),
                         _ => Err(serde::de::Error::custom(format!(

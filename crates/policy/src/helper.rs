@@ -29,11 +29,7 @@ pub struct Question {
 impl Question {
     /// This question answered with `reply`.
     pub fn answer(&self, reply: Reply) -> Answer {
-        Answer {
-            level: self.level.clone(),
-            criterion: self.criterion.clone(),
-            reply,
-        }
+        Answer { level: self.level.clone(), criterion: self.criterion.clone(), reply }
     }
 }
 
@@ -75,17 +71,9 @@ pub struct Suggestion {
 pub fn questionnaire(policy: &Policy) -> Vec<Question> {
     let mut out = Vec::new();
     for level in &policy.levels {
-        let items = level
-            .criteria
-            .iter()
-            .map(|c| (c, false))
-            .chain(level.examples.iter().map(|e| (e, true)));
+        let items = level.criteria.iter().map(|c| (c, false)).chain(level.examples.iter().map(|e| (e, true)));
         for (text, is_example) in items {
-            out.push(Question {
-                level: level.id.clone(),
-                criterion: text.clone(),
-                is_example,
-            });
+            out.push(Question { level: level.id.clone(), criterion: text.clone(), is_example });
         }
     }
     out
@@ -105,11 +93,7 @@ pub fn suggest_level(policy: &Policy, answers: &[Answer]) -> Option<Suggestion> 
     };
     let yes = best(Reply::Yes);
     let unsure = best(Reply::Unsure);
-    let label = |id: &str| {
-        policy
-            .level(id)
-            .map_or_else(|| id.to_string(), |l| l.label())
-    };
+    let label = |id: &str| policy.level(id).map_or_else(|| id.to_string(), |l| l.label());
     match (yes, unsure) {
         (Some((y, yes)), Some((u, unsure))) if u < y => Some(Suggestion {
             level: unsure.level.clone(),

@@ -89,12 +89,11 @@ pub mod validate;
 
 pub use calendar::{BusinessCalendar, ClockTime, Weekday};
 pub use deadlines::{
-    compute_deadlines, Deadline, DeadlineKind, DeadlineState, EarlierBreach, IncidentFacts,
-    SEVERITY_REBASE_RULE,
+    compute_deadlines, Deadline, DeadlineKind, DeadlineState, EarlierBreach, IncidentFacts, SEVERITY_REBASE_RULE,
 };
 pub use helper::{questionnaire, suggest_level, Answer, Question, Reply, Suggestion, TIE_RULE};
 pub use policy::{
-    MetricTargets, Policy, Requirements, Service, SeverityLevel, Tier, LEVEL_FIGURES,
+    MetricTargets, Policy, Requirements, RunbookAction, RunbookParam, Service, SeverityLevel, Tier, LEVEL_FIGURES,
     METRIC_FIGURES,
 };
 pub use target::{Target, TargetParseError, TargetUnit};

@@ -59,6 +59,72 @@ pub struct Policy {
     /// Known services and their tier. A service not listed has no RTO.
     #[serde(default)]
     pub services: Vec<Service>,
+    /// Mitigation runbook: actions with command templates. Firebreak shows and copies
+    /// the filled command and logs it when taken; it never runs it.
+    #[serde(default)]
+    pub runbook: Vec<RunbookAction>,
+}
+
+/// One mitigation action, e.g. a rollback, with its command template.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookAction {
+    /// Short id, e.g. "rollback".
+    pub id: String,
+    /// Display name, e.g. "Rollback".
+    pub name: String,
+    /// Services it applies to; empty means every service.
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The command, with `{param}` placeholders.
+    pub command: String,
+    #[serde(default)]
+    pub params: Vec<RunbookParam>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct RunbookParam {
+    pub name: String,
+    #[serde(default)]
+    pub default: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+impl RunbookAction {
+    /// The `{name}` placeholders of the template, in order of appearance.
+    pub fn placeholders(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut rest = self.command.as_str();
+        while let Some(start) = rest.find('{') {
+            let Some(len) = rest[start + 1..].find('}') else { break };
+            let name = &rest[start + 1..start + 1 + len];
+            if !name.is_empty() && !out.iter().any(|n| n == name) {
+                out.push(name.to_string());
+            }
+            rest = &rest[start + 1 + len + 1..];
+        }
+        out
+    }
+
+    /// The command with every placeholder replaced: a value given, else the default.
+    /// Errors name a parameter with neither.
+    pub fn fill(&self, values: &std::collections::BTreeMap<String, String>) -> Result<String, String> {
+        let mut cmd = self.command.clone();
+        for name in self.placeholders() {
+            let value = values
+                .get(&name)
+                .filter(|v| !v.trim().is_empty())
+                .cloned()
+                .or_else(|| {
+                    self.params.iter().find(|p| p.name == name).map(|p| p.default.clone()).filter(|d| !d.is_empty())
+                })
+                .ok_or_else(|| format!("the {} action needs a value for {{{name}}}", self.name))?;
+            cmd = cmd.replace(&format!("{{{name}}}"), value.trim());
+        }
+        Ok(cmd)
+    }
 }
 
 /// One severity level (SEV1, P2, …) and what it demands.

@@ -68,45 +68,27 @@ pub struct Target {
 impl Target {
     /// `n` wall-clock minutes.
     pub const fn minutes(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::Minutes,
-        }
+        Target { amount: n, unit: TargetUnit::Minutes }
     }
     /// `n` wall-clock hours.
     pub const fn hours(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::Hours,
-        }
+        Target { amount: n, unit: TargetUnit::Hours }
     }
     /// `n` wall-clock days of 24 hours.
     pub const fn days(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::Days,
-        }
+        Target { amount: n, unit: TargetUnit::Days }
     }
     /// `n` wall-clock weeks.
     pub const fn weeks(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::Weeks,
-        }
+        Target { amount: n, unit: TargetUnit::Weeks }
     }
     /// `n` hours of working time.
     pub const fn business_hours(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::BusinessHours,
-        }
+        Target { amount: n, unit: TargetUnit::BusinessHours }
     }
     /// `n` working days.
     pub const fn business_days(n: u32) -> Self {
-        Target {
-            amount: n,
-            unit: TargetUnit::BusinessDays,
-        }
+        Target { amount: n, unit: TargetUnit::BusinessDays }
     }
 
     /// True when this target is measured on the business calendar.
@@ -117,10 +99,9 @@ impl Target {
     /// The wall-clock length of an elapsed target; `None` for business targets, whose
     /// length depends on when they start (see [`crate::BusinessCalendar::add`]).
     pub fn as_elapsed(&self) -> Option<chrono::Duration> {
-        self.unit.elapsed_minutes().map(|m| {
-            chrono::Duration::try_minutes(m * i64::from(self.amount))
-                .unwrap_or(chrono::Duration::MAX)
-        })
+        self.unit
+            .elapsed_minutes()
+            .map(|m| chrono::Duration::try_minutes(m * i64::from(self.amount)).unwrap_or(chrono::Duration::MAX))
     }
 
     /// Words for sentences shown to people: "15 minutes", "1 hour", "3 business days".
@@ -133,11 +114,7 @@ impl Target {
             TargetUnit::BusinessHours => ("business hour", "business hours"),
             TargetUnit::BusinessDays => ("business day", "business days"),
         };
-        format!(
-            "{} {}",
-            self.amount,
-            if self.amount == 1 { one } else { many }
-        )
+        format!("{} {}", self.amount, if self.amount == 1 { one } else { many })
     }
 }
 
@@ -167,10 +144,7 @@ pub struct TargetParseError {
 
 impl TargetParseError {
     fn new(text: &str, detail: &str) -> Self {
-        TargetParseError {
-            text: text.to_string(),
-            detail: detail.to_string(),
-        }
+        TargetParseError { text: text.to_string(), detail: detail.to_string() }
     }
 }
 
@@ -179,9 +153,7 @@ impl FromStr for Target {
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let text = s.trim();
-        let digits_end = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
+        let digits_end = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
         if digits_end == 0 {
             return Err(TargetParseError::new(s, ""));
         }
@@ -197,12 +169,8 @@ impl FromStr for Target {
             _ => {
                 let words: Vec<&str> = rest.split_whitespace().collect();
                 match words.as_slice() {
-                    ["business", "day" | "days"] if rest.starts_with(' ') => {
-                        TargetUnit::BusinessDays
-                    }
-                    ["business", "hour" | "hours"] if rest.starts_with(' ') => {
-                        TargetUnit::BusinessHours
-                    }
+                    ["business", "day" | "days"] if rest.starts_with(' ') => TargetUnit::BusinessDays,
+                    ["business", "hour" | "hours"] if rest.starts_with(' ') => TargetUnit::BusinessHours,
                     _ => return Err(TargetParseError::new(s, "")),
                 }
             }
@@ -211,10 +179,7 @@ impl FromStr for Target {
             return Err(TargetParseError::new(s, "; it must be greater than zero"));
         }
         if amount > MAX_AMOUNT {
-            return Err(TargetParseError::new(
-                s,
-                "; the number is too large (at most 100000)",
-            ));
+            return Err(TargetParseError::new(s, "; the number is too large (at most 100000)"));
         }
         Ok(Target { amount, unit })
     }
@@ -257,30 +222,13 @@ mod tests {
 
     #[test]
     fn lenient_plural_and_spacing() {
-        assert_eq!(
-            " 1 business days ".parse::<Target>(),
-            Ok(Target::business_days(1))
-        );
-        assert_eq!(
-            "2 business  day".parse::<Target>(),
-            Ok(Target::business_days(2))
-        );
+        assert_eq!(" 1 business days ".parse::<Target>(), Ok(Target::business_days(1)));
+        assert_eq!("2 business  day".parse::<Target>(), Ok(Target::business_days(2)));
     }
 
     #[test]
     fn rejects_other_text() {
-        for bad in [
-            "",
-            "15",
-            "15 minutes",
-            "m",
-            "1.5h",
-            "-1h",
-            "0m",
-            "1 day",
-            "15 m",
-            "2businessdays",
-        ] {
+        for bad in ["", "15", "15 minutes", "m", "1.5h", "-1h", "0m", "1 day", "15 m", "2businessdays"] {
             let err = bad.parse::<Target>().expect_err(bad);
             assert!(err.to_string().contains("is not a duration"), "{err}");
         }
@@ -295,10 +243,7 @@ mod tests {
         assert_eq!(Target::minutes(15).human(), "15 minutes");
         assert_eq!(Target::hours(1).human(), "1 hour");
         assert_eq!(Target::business_days(1).human(), "1 business day");
-        assert_eq!(
-            Target::weeks(1).as_elapsed(),
-            Some(chrono::Duration::days(7))
-        );
+        assert_eq!(Target::weeks(1).as_elapsed(), Some(chrono::Duration::days(7)));
         assert_eq!(Target::business_days(1).as_elapsed(), None);
     }
 }

@@ -30,11 +30,7 @@ pub struct PolicyError {
 impl PolicyError {
     /// A problem at a field path, with no line yet.
     pub fn at(field: impl Into<String>, message: impl Into<String>) -> Self {
-        PolicyError {
-            line: None,
-            field: field.into(),
-            message: message.into(),
-        }
+        PolicyError { line: None, field: field.into(), message: message.into() }
     }
 
     fn render(&self) -> String {
@@ -68,11 +64,7 @@ impl Policy {
             if let Some(name) = unknown_field_name(&message) {
                 field = join(&field, name);
             }
-            PolicyError {
-                line,
-                field,
-                message,
-            }
+            PolicyError { line, field, message }
         })?;
         policy.validate().map_err(|mut err| {
             err.line = index.span_of(&err.field).map(|s| line_of(text, s.start));
@@ -106,21 +98,13 @@ fn syntax_error(text: &str, e: &toml::de::Error) -> PolicyError {
 
 /// A message on one line ("a\nb" → "a; b").
 fn one_line(message: &str) -> String {
-    message
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ")
+    message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 /// 1-based line number of a byte offset.
 fn line_of(text: &str, offset: usize) -> usize {
     let end = offset.min(text.len());
-    1 + text.as_bytes()[..end]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
+    1 + text.as_bytes()[..end].iter().filter(|b| **b == b'\n').count()
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
@@ -143,9 +127,7 @@ struct FieldIndex {
 
 impl FieldIndex {
     fn build(root: Kind) -> Self {
-        let mut index = FieldIndex {
-            entries: Vec::new(),
-        };
+        let mut index = FieldIndex { entries: Vec::new() };
         index.walk("", root);
         index
     }
@@ -209,10 +191,7 @@ impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let spanned = toml::Spanned::<Kind>::deserialize(deserializer)?;
         let span = spanned.span();
-        Ok(Node {
-            span,
-            kind: spanned.into_inner(),
-        })
+        Ok(Node { span, kind: spanned.into_inner() })
     }
 }
 
@@ -279,8 +258,7 @@ mod tests {
 
     #[test]
     fn index_finds_nested_fields() {
-        let text =
-            "name = \"x\"\n[[levels]]\nid = \"A\"\n[[levels]]\nid = \"B\"\nrespond = \"1h\"\n";
+        let text = "name = \"x\"\n[[levels]]\nid = \"A\"\n[[levels]]\nid = \"B\"\nrespond = \"1h\"\n";
         let root: Kind = toml::from_str(text).expect("valid toml");
         let index = FieldIndex::build(root);
         let at = text.find("\"1h\"").expect("present");

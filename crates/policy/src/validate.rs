@@ -28,30 +28,37 @@ impl Policy {
         if self.name.trim().is_empty() {
             push("name".into(), "the policy needs a name".into());
         }
+        for (i, action) in self.runbook.iter().enumerate() {
+            if action.id.trim().is_empty() || action.command.trim().is_empty() {
+                push(format!("runbook[{i}]"), "a runbook action needs an id and a command".into());
+            }
+            for name in action.placeholders() {
+                if !action.params.iter().any(|p| p.name == name) {
+                    push(
+                        format!("runbook[{i}].command"),
+                        format!("the placeholder {{{name}}} has no matching [[runbook.params]] entry"),
+                    );
+                }
+            }
+            if self.runbook[..i].iter().any(|a| a.id == action.id) {
+                push(format!("runbook[{i}].id"), format!("duplicate runbook action id {:?}", action.id));
+            }
+        }
 
         let cal = &self.calendar;
         if cal.working_days.is_empty() {
-            push(
-                "calendar.working_days".into(),
-                "list at least one working day".into(),
-            );
+            push("calendar.working_days".into(), "list at least one working day".into());
         }
         let mut seen_days = HashSet::new();
         for (i, day) in cal.working_days.iter().enumerate() {
             if !seen_days.insert(*day) {
-                push(
-                    format!("calendar.working_days[{i}]"),
-                    format!("{day:?} is listed twice"),
-                );
+                push(format!("calendar.working_days[{i}]"), format!("{day:?} is listed twice"));
             }
         }
         if cal.work_end <= cal.work_start {
             push(
                 "calendar.work_end".into(),
-                format!(
-                    "the working day must end after it starts ({} to {} is empty)",
-                    cal.work_start, cal.work_end
-                ),
+                format!("the working day must end after it starts ({} to {} is empty)", cal.work_start, cal.work_end),
             );
         }
 
@@ -60,36 +67,29 @@ impl Policy {
             if target.is_business() {
                 push(
                     format!("targets.{name}"),
-                    format!("\"{target}\" is a business-time target; a mean time is wall-clock time (use e.g. 15m or 2h)"),
+                    format!(
+                        "\"{target}\" is a business-time target; a mean time is wall-clock time (use e.g. 15m or 2h)"
+                    ),
                 );
             }
         }
         if !(0.0..=100.0).contains(&t.pir_completion_rate) {
             push(
                 "targets.pir_completion_rate".into(),
-                format!(
-                    "{} is not a percentage between 0 and 100",
-                    t.pir_completion_rate
-                ),
+                format!("{} is not a percentage between 0 and 100", t.pir_completion_rate),
             );
         }
         for (i, f) in t.team_defaults.iter().enumerate() {
             if !METRIC_FIGURES.contains(&f.as_str()) {
                 push(
                     format!("targets.team_defaults[{i}]"),
-                    format!(
-                        "{f:?} is not a metric target (use one of: {})",
-                        METRIC_FIGURES.join(", ")
-                    ),
+                    format!("{f:?} is not a metric target (use one of: {})", METRIC_FIGURES.join(", ")),
                 );
             }
         }
 
         if self.levels.is_empty() {
-            push(
-                "levels".into(),
-                "the policy needs at least one severity level".into(),
-            );
+            push("levels".into(), "the policy needs at least one severity level".into());
         }
         let mut level_ids: Vec<&str> = Vec::new();
         for (i, level) in self.levels.iter().enumerate() {
@@ -97,13 +97,7 @@ impl Policy {
             if level.id.trim().is_empty() {
                 push(at("id"), "a level needs an id (e.g. SEV1)".into());
             } else if let Some(first) = level_ids.iter().position(|id| *id == level.id) {
-                push(
-                    at("id"),
-                    format!(
-                        "duplicate level id {:?} (already used by levels[{first}])",
-                        level.id
-                    ),
-                );
+                push(at("id"), format!("duplicate level id {:?} (already used by levels[{first}])", level.id));
             }
             level_ids.push(&level.id);
             if level.name.trim().is_empty() {
@@ -119,10 +113,7 @@ impl Policy {
                 if !LEVEL_FIGURES.contains(&f.as_str()) {
                     push(
                         format!("levels[{i}].team_defaults[{j}]"),
-                        format!(
-                            "{f:?} is not a level figure (use one of: {})",
-                            LEVEL_FIGURES.join(", ")
-                        ),
+                        format!("{f:?} is not a level figure (use one of: {})", LEVEL_FIGURES.join(", ")),
                     );
                 }
             }
@@ -131,17 +122,11 @@ impl Policy {
         let mut tier_ids: Vec<&str> = Vec::new();
         for (i, tier) in self.tiers.iter().enumerate() {
             if tier.id.trim().is_empty() {
-                push(
-                    format!("tiers[{i}].id"),
-                    "a tier needs an id (e.g. core-api)".into(),
-                );
+                push(format!("tiers[{i}].id"), "a tier needs an id (e.g. core-api)".into());
             } else if let Some(first) = tier_ids.iter().position(|id| *id == tier.id) {
                 push(
                     format!("tiers[{i}].id"),
-                    format!(
-                        "duplicate tier id {:?} (already used by tiers[{first}])",
-                        tier.id
-                    ),
+                    format!("duplicate tier id {:?} (already used by tiers[{first}])", tier.id),
                 );
             }
             tier_ids.push(&tier.id);
@@ -152,13 +137,7 @@ impl Policy {
                     } else {
                         format!("tiers[{i}].team_defaults")
                     };
-                    push(
-                        field,
-                        format!(
-                            "unknown level {level:?} (levels are: {})",
-                            level_ids.join(", ")
-                        ),
-                    );
+                    push(field, format!("unknown level {level:?} (levels are: {})", level_ids.join(", ")));
                 }
             }
         }
@@ -166,25 +145,15 @@ impl Policy {
         let mut service_names: Vec<&str> = Vec::new();
         for (i, service) in self.services.iter().enumerate() {
             if service.name.trim().is_empty() {
-                push(
-                    format!("services[{i}].name"),
-                    "a service needs a name".into(),
-                );
+                push(format!("services[{i}].name"), "a service needs a name".into());
             } else if service_names.contains(&service.name.as_str()) {
-                push(
-                    format!("services[{i}].name"),
-                    format!("service {:?} is listed twice", service.name),
-                );
+                push(format!("services[{i}].name"), format!("service {:?} is listed twice", service.name));
             }
             service_names.push(&service.name);
             if self.tier(&service.tier).is_none() {
                 push(
                     format!("services[{i}].tier"),
-                    format!(
-                        "unknown tier {:?} (tiers are: {})",
-                        service.tier,
-                        tier_ids.join(", ")
-                    ),
+                    format!("unknown tier {:?} (tiers are: {})", service.tier, tier_ids.join(", ")),
                 );
             }
         }

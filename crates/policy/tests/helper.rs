@@ -15,22 +15,8 @@ fn questionnaire_lists_criteria_then_examples_most_severe_first() {
     let m = Policy::preset("matrix").unwrap();
     let q = questionnaire(&m);
     assert_eq!(q.len(), 8 + 7);
-    assert_eq!(
-        q[0],
-        Question {
-            level: "P1".into(),
-            criterion: "Complete service outage".into(),
-            is_example: false
-        }
-    );
-    assert_eq!(
-        q[2],
-        Question {
-            level: "P1".into(),
-            criterion: "API completely down".into(),
-            is_example: true
-        }
-    );
+    assert_eq!(q[0], Question { level: "P1".into(), criterion: "Complete service outage".into(), is_example: false });
+    assert_eq!(q[2], Question { level: "P1".into(), criterion: "API completely down".into(), is_example: true });
     assert_eq!(q.last().unwrap().criterion, "Minor UI bug");
     let levels: Vec<&str> = q.iter().map(|q| q.level.as_str()).collect();
     let mut sorted = levels.clone();
@@ -71,20 +57,15 @@ fn unsure_on_a_higher_level_lifts_the_suggestion() {
     assert!(s.reason.contains(TIE_RULE), "{}", s.reason);
 
     // An unsure below the best yes changes nothing.
-    let answers = [
-        answer(&m, "Single region degraded", Reply::Yes),
-        answer(&m, "Dashboard unavailable", Reply::Unsure),
-    ];
+    let answers =
+        [answer(&m, "Single region degraded", Reply::Yes), answer(&m, "Dashboard unavailable", Reply::Unsure)];
     assert_eq!(suggest_level(&m, &answers).unwrap().level, "P2");
 }
 
 #[test]
 fn only_unsure_or_nothing() {
     let p = Policy::preset("protocol").unwrap();
-    let answers = [
-        answer(&p, "Documentation issues", Reply::Unsure),
-        answer(&p, "Partial system outage", Reply::No),
-    ];
+    let answers = [answer(&p, "Documentation issues", Reply::Unsure), answer(&p, "Partial system outage", Reply::No)];
     let s = suggest_level(&p, &answers).unwrap();
     assert_eq!(s.level, "SEV4");
     assert!(s.lifted_by_unsure);
@@ -93,11 +74,7 @@ fn only_unsure_or_nothing() {
     assert_eq!(suggest_level(&p, &none), None);
     assert_eq!(suggest_level(&p, &[]), None);
     // Answers for levels the policy does not have are ignored.
-    let stray = Answer {
-        level: "P1".into(),
-        criterion: "x".into(),
-        reply: Reply::Yes,
-    };
+    let stray = Answer { level: "P1".into(), criterion: "x".into(), reply: Reply::Yes };
     assert_eq!(suggest_level(&p, &[stray]), None);
 }
 

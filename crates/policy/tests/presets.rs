@@ -39,12 +39,7 @@ const PROTOCOL: &[Row] = &[
         respond: "15m",
         update_cadence: None,
         resolve: None,
-        rto: &[
-            ("core-api", "30m"),
-            ("database", "1h"),
-            ("auxiliary", "4h"),
-            ("non-critical", "24h"),
-        ],
+        rto: &[("core-api", "30m"), ("database", "1h"), ("auxiliary", "4h"), ("non-critical", "24h")],
         pir_due: Some("48h"),
         respond_due: "2025-06-02T10:15:00Z",
         rto_due: &[
@@ -60,12 +55,7 @@ const PROTOCOL: &[Row] = &[
         respond: "1h",
         update_cadence: Some("2h"),
         resolve: None,
-        rto: &[
-            ("core-api", "2h"),
-            ("database", "4h"),
-            ("auxiliary", "8h"),
-            ("non-critical", "48h"),
-        ],
+        rto: &[("core-api", "2h"), ("database", "4h"), ("auxiliary", "8h"), ("non-critical", "48h")],
         pir_due: Some("48h"),
         respond_due: "2025-06-02T11:00:00Z",
         rto_due: &[
@@ -168,29 +158,20 @@ fn check_rows(preset: &str, rows: &[Row]) {
         let ctx = format!("{preset} {}", row.id);
         assert_eq!(level.name, row.name, "{ctx}");
         assert_eq!(level.respond, t(row.respond), "{ctx} respond");
-        assert!(
-            level.is_reference("respond"),
-            "{ctx} respond is a reference figure"
-        );
+        assert!(level.is_reference("respond"), "{ctx} respond is a reference figure");
         match row.update_cadence {
             Some(c) => {
                 assert_eq!(level.update_cadence, t(c), "{ctx} update cadence");
                 assert!(level.is_reference("update_cadence"), "{ctx}");
             }
-            None => assert!(
-                !level.is_reference("update_cadence"),
-                "{ctx}: invented cadence must be a team default"
-            ),
+            None => assert!(!level.is_reference("update_cadence"), "{ctx}: invented cadence must be a team default"),
         }
         match row.resolve {
             Some(r) => {
                 assert_eq!(level.resolve, Some(t(r)), "{ctx} resolve");
                 assert!(level.is_reference("resolve"), "{ctx}");
             }
-            None => assert!(
-                !level.is_reference("resolve"),
-                "{ctx}: invented resolution must be a team default"
-            ),
+            None => assert!(!level.is_reference("resolve"), "{ctx}: invented resolution must be a team default"),
         }
         // The references give a single "response time": acknowledge is always a team default.
         assert!(!level.is_reference("acknowledge"), "{ctx}");
@@ -201,43 +182,20 @@ fn check_rows(preset: &str, rows: &[Row]) {
             "{ctx}: acknowledge before respond"
         );
         for tier in &policy.tiers {
-            let want = row
-                .rto
-                .iter()
-                .find(|(id, _)| *id == tier.id)
-                .map(|(_, r)| t(r));
-            assert_eq!(
-                policy.rto_for(&tier.id, row.id),
-                want,
-                "{ctx} RTO {}",
-                tier.id
-            );
+            let want = row.rto.iter().find(|(id, _)| *id == tier.id).map(|(_, r)| t(r));
+            assert_eq!(policy.rto_for(&tier.id, row.id), want, "{ctx} RTO {}", tier.id);
         }
-        assert_eq!(
-            level.requirements.pir_due,
-            row.pir_due.map(t),
-            "{ctx} PIR due"
-        );
-        assert_eq!(
-            level.requirements.pir_required,
-            row.pir_due.is_some(),
-            "{ctx} PIR required"
-        );
+        assert_eq!(level.requirements.pir_due, row.pir_due.map(t), "{ctx} PIR due");
+        assert_eq!(level.requirements.pir_required, row.pir_due.is_some(), "{ctx} PIR required");
         if preset == "protocol" {
-            assert!(
-                level.is_reference("pir_due") && level.is_reference("pir_required"),
-                "{ctx}"
-            );
+            assert!(level.is_reference("pir_due") && level.is_reference("pir_required"), "{ctx}");
         }
 
         // The same figures as computed due times.
         let mut facts = IncidentFacts::new(monday_10(), row.id);
         facts.services = policy.services.iter().map(|s| s.name.clone()).collect();
         let deadlines = compute_deadlines(&policy, &facts, monday_10(), Duration::minutes(5));
-        let respond = deadlines
-            .iter()
-            .find(|d| d.kind == DeadlineKind::Respond)
-            .expect("respond");
+        let respond = deadlines.iter().find(|d| d.kind == DeadlineKind::Respond).expect("respond");
         assert_eq!(respond.due, at(row.respond_due), "{ctx} respond due");
         assert!(respond.from_reference, "{ctx}");
         for (tier, due) in row.rto_due {
@@ -253,24 +211,10 @@ fn check_rows(preset: &str, rows: &[Row]) {
         facts.resolved_at = Some(resolved);
         let after = compute_deadlines(&policy, &facts, resolved, Duration::minutes(5));
         let pir = after.iter().find(|d| d.kind == DeadlineKind::PirDue);
-        assert_eq!(
-            pir.map(|d| d.due),
-            row.pir_due.map(|_| resolved + Duration::hours(48)),
-            "{ctx} PIR due time"
-        );
-        let rto_count = deadlines
-            .iter()
-            .filter(|d| matches!(d.kind, DeadlineKind::Rto { .. }))
-            .count();
-        let tiers_with_rto = policy
-            .services
-            .iter()
-            .filter(|s| row.rto.iter().any(|(id, _)| *id == s.tier))
-            .count();
-        assert_eq!(
-            rto_count, tiers_with_rto,
-            "{ctx}: one RTO per listed service whose tier has one"
-        );
+        assert_eq!(pir.map(|d| d.due), row.pir_due.map(|_| resolved + Duration::hours(48)), "{ctx} PIR due time");
+        let rto_count = deadlines.iter().filter(|d| matches!(d.kind, DeadlineKind::Rto { .. })).count();
+        let tiers_with_rto = policy.services.iter().filter(|s| row.rto.iter().any(|(id, _)| *id == s.tier)).count();
+        assert_eq!(rto_count, tiers_with_rto, "{ctx}: one RTO per listed service whose tier has one");
     }
 }
 
@@ -291,35 +235,17 @@ fn protocol_requirements_and_criteria() {
     let sev1 = r("SEV1");
     assert!(sev1.all_hands && sev1.executive_notification && sev1.continuous_work);
     let sev2 = r("SEV2");
-    assert!(
-        sev2.dedicated_team
-            && !sev2.all_hands
-            && !sev2.executive_notification
-            && !sev2.continuous_work
-    );
+    assert!(sev2.dedicated_team && !sev2.all_hands && !sev2.executive_notification && !sev2.continuous_work);
     for id in ["SEV3", "SEV4"] {
         let x = r(id);
-        assert!(
-            !x.all_hands && !x.executive_notification && !x.dedicated_team && !x.continuous_work,
-            "{id}"
-        );
+        assert!(!x.all_hands && !x.executive_notification && !x.dedicated_team && !x.continuous_work, "{id}");
     }
-    assert!(r("SEV3")
-        .checklist
-        .contains(&"Resolution within standard working hours".to_string()));
-    assert!(r("SEV4")
-        .checklist
-        .contains(&"Addressed in next sprint".to_string()));
-    assert!(r("SEV4")
-        .checklist
-        .contains(&"Standard update frequency".to_string()));
+    assert!(r("SEV3").checklist.contains(&"Resolution within standard working hours".to_string()));
+    assert!(r("SEV4").checklist.contains(&"Addressed in next sprint".to_string()));
+    assert!(r("SEV4").checklist.contains(&"Standard update frequency".to_string()));
     assert_eq!(p.level("SEV1").unwrap().title, "Complete System Outage");
     assert_eq!(p.level("SEV4").unwrap().criteria.len(), 4);
-    assert!(p
-        .level("SEV1")
-        .unwrap()
-        .criteria
-        .contains(&"Security breach with significant impact".to_string()));
+    assert!(p.level("SEV1").unwrap().criteria.contains(&"Security breach with significant impact".to_string()));
     // The protocol sets no metric targets: all team defaults.
     assert!(METRIC_FIGURES.iter().all(|f| !p.targets.is_reference(f)));
     // The calendar the business-day rows above rely on.
@@ -341,13 +267,7 @@ fn matrix_examples_targets_and_commander() {
     let total: usize = p.levels.iter().map(|l| l.examples.len()).sum();
     assert_eq!(total, examples.len());
     for (example, level) in examples {
-        assert!(
-            p.level(level)
-                .unwrap()
-                .examples
-                .contains(&example.to_string()),
-            "{example} → {level}"
-        );
+        assert!(p.level(level).unwrap().examples.contains(&example.to_string()), "{example} → {level}");
     }
     let criteria = [
         ("P1", ["Complete service outage", "Data loss risk"]),
@@ -363,12 +283,7 @@ fn matrix_examples_targets_and_commander() {
     assert_eq!(p.targets.mttr, Target::hours(2));
     assert_eq!(p.targets.pir_completion_rate, 100.0);
     assert!(METRIC_FIGURES.iter().all(|f| p.targets.is_reference(f)));
-    for (id, ic, pir) in [
-        ("P1", true, true),
-        ("P2", true, true),
-        ("P3", false, false),
-        ("P4", false, false),
-    ] {
+    for (id, ic, pir) in [("P1", true, true), ("P2", true, true), ("P3", false, false), ("P4", false, false)] {
         let l = p.level(id).unwrap();
         assert_eq!(l.requirements.incident_commander_required, ic, "{id}");
         assert!(l.is_reference("incident_commander_required"), "{id}");
@@ -393,10 +308,7 @@ fn preset_toml_round_trips() {
     }
     assert_eq!(Policy::preset_names(), &["protocol", "matrix"]);
     assert!(Policy::preset("other").is_none());
-    assert!(matches!(
-        Policy::preset_or_error("other"),
-        Err(Error::UnknownPreset(_))
-    ));
+    assert!(matches!(Policy::preset_or_error("other"), Err(Error::UnknownPreset(_))));
 }
 
 #[test]

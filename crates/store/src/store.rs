@@ -10,7 +10,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::path::Path;
 
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
 }
 
 /// The listing columns of an incident, read without unfolding its state.
@@ -26,7 +26,7 @@ pub struct IncidentRow {
 }
 
 const META_REPLICA: &str = "replica_id";
-const META_HLC: &str = "hlc_last";
+pub(crate) const META_HLC: &str = "hlc_last";
 const META_COUNTER: &str = "incident_counter";
 
 impl Store {
@@ -34,10 +34,8 @@ impl Store {
     /// this database a replica id on first use.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| StoreError::DataDir {
-                path: dir.display().to_string(),
-                why: e.to_string(),
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| StoreError::DataDir { path: dir.display().to_string(), why: e.to_string() })?;
         }
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -57,38 +55,25 @@ impl Store {
         let store = Store { conn };
         if store.meta(META_REPLICA)?.is_none() {
             let replica = ReplicaId(rand::random::<u128>());
-            store.conn.execute(
-                "INSERT INTO meta(key, value) VALUES (?1, ?2)",
-                params![META_REPLICA, replica.to_string()],
-            )?;
+            store
+                .conn
+                .execute("INSERT INTO meta(key, value) VALUES (?1, ?2)", params![META_REPLICA, replica.to_string()])?;
         }
         Ok(store)
     }
 
     fn meta(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn replica_id(&self) -> Result<ReplicaId> {
-        let s = self
-            .meta(META_REPLICA)?
-            .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?;
-        s.parse()
-            .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
+        let s = self.meta(META_REPLICA)?.ok_or_else(|| StoreError::Corrupt("no replica id".into()))?;
+        s.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
     }
 
     /// Writes a local op: stamps it, logs it, queues it for the server and folds it into
     /// the projection, all in one transaction.
-    pub fn commit(
-        &mut self,
-        now: DateTime<Utc>,
-        author: &str,
-        target: IncidentId,
-        payload: OpPayload,
-    ) -> Result<Op> {
+    pub fn commit(&mut self, now: DateTime<Utc>, author: &str, target: IncidentId, payload: OpPayload) -> Result<Op> {
         let tx = self.conn.transaction()?;
         let op = stamp_op(&tx, now, author, target, payload)?;
         write_op(&tx, &op, true)?;
@@ -109,19 +94,10 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
             .parse()
             .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-        let counter: u64 = read_meta(&tx, META_COUNTER)?
-            .map_or(Ok(0), |s| s.parse())
-            .map_err(corrupt)?
-            + 1;
+        let counter: u64 = read_meta(&tx, META_COUNTER)?.map_or(Ok(0), |s| s.parse()).map_err(corrupt)? + 1;
         write_meta(&tx, META_COUNTER, &counter.to_string())?;
         let id = new_incident_id(now);
-        let op = stamp_op(
-            &tx,
-            now,
-            author,
-            id,
-            OpPayload::Declare(build(human_id(replica, counter))),
-        )?;
+        let op = stamp_op(&tx, now, author, id, OpPayload::Declare(build(human_id(replica, counter))))?;
         write_op(&tx, &op, true)?;
         tx.commit()?;
         Ok((id, op))
@@ -143,11 +119,7 @@ impl Store {
                 new += 1;
             }
         }
-        write_meta(
-            &tx,
-            META_HLC,
-            &serde_json::to_string(&hlc).map_err(corrupt)?,
-        )?;
+        write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
         tx.commit()?;
         Ok(new)
     }
@@ -155,15 +127,9 @@ impl Store {
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>> {
         let state: Option<String> = self
             .conn
-            .query_row(
-                "SELECT state FROM incidents WHERE id = ?1 AND declared = 1",
-                [id.to_string()],
-                |r| r.get(0),
-            )
+            .query_row("SELECT state FROM incidents WHERE id = ?1 AND declared = 1", [id.to_string()], |r| r.get(0))
             .optional()?;
-        state
-            .map(|s| serde_json::from_str(&s).map_err(corrupt))
-            .transpose()
+        state.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
     }
 
     /// Finds an incident by human id (`INC-…`, any case), internal id, or a unique prefix
@@ -174,17 +140,12 @@ impl Store {
             "SELECT id FROM incidents WHERE declared = 1 AND (upper(human_id) = upper(?1) OR id = lower(?1)
              OR (length(?1) >= 8 AND id LIKE lower(?1) || '%'))",
         )?;
-        let ids: Vec<String> = stmt
-            .query_map([key], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
+        let ids: Vec<String> = stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;
         match ids.as_slice() {
-            [] => Err(StoreError::NotFound(format!(
-                "no incident {key:?} in this data directory"
-            ))),
+            [] => Err(StoreError::NotFound(format!("no incident {key:?} in this data directory"))),
             [one] => {
                 let id = IncidentId::parse_str(one).map_err(corrupt)?;
-                self.incident(id)?
-                    .ok_or_else(|| StoreError::NotFound(format!("no incident {key:?}")))
+                self.incident(id)?.ok_or_else(|| StoreError::NotFound(format!("no incident {key:?}")))
             }
             many => Err(StoreError::Ambiguous(format!(
                 "{key:?} names {} incidents ({}); use the internal id",
@@ -234,16 +195,11 @@ impl Store {
     pub fn all_ops(&self) -> Result<Vec<Op>> {
         let mut stmt = self.conn.prepare("SELECT body FROM ops ORDER BY seq")?;
         let bodies = stmt.query_map([], |r| r.get::<_, String>(0))?;
-        bodies
-            .map(|b| serde_json::from_str(&b?).map_err(corrupt))
-            .collect()
+        bodies.map(|b| serde_json::from_str(&b?).map_err(corrupt)).collect()
     }
 
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self
-            .conn
-            .query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?
-            as u64)
+        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// Throws the projections away and folds them again from the op log alone.
@@ -259,12 +215,7 @@ impl Store {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-                r.get(0)
-            })
-            .optional()?)
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
@@ -276,23 +227,20 @@ impl Store {
     }
 
     pub fn delete_setting(&self, key: &str) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM settings WHERE key = ?1", [key])?;
+        self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
 }
 
-fn corrupt(e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    Ok(tx
-        .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
-        .optional()?)
+pub(crate) fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
+    Ok(tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
 }
 
-fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+pub(crate) fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
         params![key, value],
@@ -302,11 +250,7 @@ fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
 
 /// A UUIDv7 from the given instant (the random bits come from the OS).
 fn new_incident_id(now: DateTime<Utc>) -> IncidentId {
-    let ts = uuid::Timestamp::from_unix(
-        uuid::NoContext,
-        now.timestamp().max(0) as u64,
-        now.timestamp_subsec_nanos(),
-    );
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp().max(0) as u64, now.timestamp_subsec_nanos());
     uuid::Uuid::new_v7(ts)
 }
 
@@ -321,26 +265,16 @@ fn stamp_op(
         .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
         .parse()
         .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-    let mut hlc: HlcState = read_meta(tx, META_HLC)?
-        .map(|s| serde_json::from_str(&s))
-        .transpose()
-        .map_err(corrupt)?
-        .unwrap_or_default();
+    let mut hlc: HlcState =
+        read_meta(tx, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default();
     let stamp: Hlc = hlc.tick(now.timestamp_millis().max(0) as u64);
     write_meta(tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
-    Ok(Op {
-        op_id: OpId(rand::random::<u128>()),
-        replica,
-        hlc: stamp,
-        author: author.to_string(),
-        target,
-        payload,
-    })
+    Ok(Op { op_id: OpId(rand::random::<u128>()), replica, hlc: stamp, author: author.to_string(), target, payload })
 }
 
 /// Logs an op (once), queues it when local, and folds it into its incident's
 /// projection. Returns false when the op was already in the log.
-fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
+pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
     let inserted = tx.execute(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
@@ -360,10 +294,7 @@ fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
         return Ok(false);
     }
     if local {
-        tx.execute(
-            "INSERT INTO outbox(op_id) VALUES (?1)",
-            [op.op_id.to_string()],
-        )?;
+        tx.execute("INSERT INTO outbox(op_id) VALUES (?1)", [op.op_id.to_string()])?;
     }
     project(tx, op)?;
     Ok(true)
@@ -371,11 +302,8 @@ fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
 
 fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
     let id = op.target.to_string();
-    let state: Option<String> = tx
-        .query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let state: Option<String> =
+        tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
     let mut inc = match state {
         Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
         None => Incident::new(op.target),

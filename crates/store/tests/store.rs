@@ -10,9 +10,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 fn t0() -> DateTime<Utc> {
-    DateTime::parse_from_rfc3339("2026-05-04T12:00:00Z")
-        .unwrap()
-        .with_timezone(&Utc)
+    DateTime::parse_from_rfc3339("2026-05-04T12:00:00Z").unwrap().with_timezone(&Utc)
 }
 
 fn declare(store: &mut Store, title: &str, at: DateTime<Utc>) -> uuid::Uuid {
@@ -33,16 +31,7 @@ fn declare(store: &mut Store, title: &str, at: DateTime<Utc>) -> uuid::Uuid {
 
 fn note(store: &mut Store, id: uuid::Uuid, text: &str, at: DateTime<Utc>) {
     store
-        .commit(
-            at,
-            "ana",
-            id,
-            OpPayload::AddEntry {
-                kind: EntryKind::Note,
-                at,
-                text: text.into(),
-            },
-        )
+        .commit(at, "ana", id, OpPayload::AddEntry { kind: EntryKind::Note, at, text: text.into(), decision: None })
         .unwrap();
 }
 
@@ -57,17 +46,8 @@ fn everything_is_there_after_reopening_the_file() {
         replica = s.replica_id().unwrap();
         id = declare(&mut s, "API down", t0());
         note(&mut s, id, "paged the DBA", t0() + Duration::minutes(1));
-        s.commit(
-            t0(),
-            "ana",
-            id,
-            OpPayload::SetStatus {
-                from: Status::Detected,
-                to: Status::Investigating,
-                at: t0(),
-            },
-        )
-        .unwrap();
+        s.commit(t0(), "ana", id, OpPayload::SetStatus { from: Status::Detected, to: Status::Investigating, at: t0() })
+            .unwrap();
     }
     let s = Store::open(&path).unwrap();
     assert_eq!(s.replica_id().unwrap(), replica, "the replica id is stable");
@@ -76,14 +56,7 @@ fn everything_is_there_after_reopening_the_file() {
     assert_eq!(inc.title.value, "API down");
     assert_eq!(inc.status.value, Status::Investigating);
     let texts: Vec<&str> = inc.entries().iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(
-        texts,
-        vec![
-            "Declared SEV2: API down",
-            "Status: detected → investigating",
-            "paged the DBA"
-        ]
-    );
+    assert_eq!(texts, vec!["Declared SEV2: API down", "Status: detected → investigating", "paged the DBA"]);
     assert_eq!(s.outbox_len().unwrap(), 3);
 }
 
@@ -112,16 +85,8 @@ fn remote_ops_apply_once_and_another_replica_converges() {
     note(&mut a, id, "from a", t0());
     let ops = a.all_ops().unwrap();
     assert_eq!(b.apply_remote(&ops, t0()).unwrap(), 2);
-    assert_eq!(
-        b.apply_remote(&ops, t0()).unwrap(),
-        0,
-        "duplicates are skipped"
-    );
-    assert_eq!(
-        b.outbox_len().unwrap(),
-        0,
-        "remote ops are not queued for upload"
-    );
+    assert_eq!(b.apply_remote(&ops, t0()).unwrap(), 0, "duplicates are skipped");
+    assert_eq!(b.outbox_len().unwrap(), 0, "remote ops are not queued for upload");
     note(&mut b, id, "from b", t0() + Duration::seconds(1));
     a.apply_remote(&b.all_ops().unwrap(), t0()).unwrap();
     let sa = serde_json::to_string(&a.incident(id).unwrap().unwrap()).unwrap();
@@ -144,7 +109,7 @@ proptest! {
                 0 => ids.push(declare(&mut s, "another", at)),
                 1 => note(&mut s, id, "n", at),
                 2 => { s.commit(at, "bo", id, OpPayload::SetSeverity { from: "SEV2".into(), to: "SEV1".into(), at }).unwrap(); }
-                _ => { s.commit(at, "bo", id, OpPayload::EditIncident { title: Some(format!("t{secs}")), summary: None, services: None }).unwrap(); }
+                _ => { s.commit(at, "bo", id, OpPayload::EditIncident { title: Some(format!("t{secs}")), summary: None, services: None, impact_started_at: None }).unwrap(); }
             }
         }
         let before: Vec<String> = ids.iter().map(|i| serde_json::to_string(&s.incident(*i).unwrap().unwrap()).unwrap()).collect();
@@ -178,12 +143,7 @@ fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db");
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "crash_writer_child",
-            "--nocapture",
-            "--test-threads=1",
-        ])
+        .args(["--exact", "crash_writer_child", "--nocapture", "--test-threads=1"])
         .env(CHILD_ENV, &path)
         .stdout(Stdio::piped())
         .spawn()
@@ -208,22 +168,12 @@ fn acknowledged_writes_survive_kill_9() {
     child.wait().unwrap();
     let last_ack = last_ack.expect("the writer acknowledged writes");
     let s = Store::open(&path).unwrap();
-    let inc = s
-        .incident(incident.unwrap())
-        .unwrap()
-        .expect("declared incident survives");
+    let inc = s.incident(incident.unwrap()).unwrap().expect("declared incident survives");
     for n in 0..=last_ack {
         let want = format!("entry {n}");
-        assert!(
-            inc.timeline.values().any(|e| e.text == want),
-            "acknowledged {want:?} was lost"
-        );
+        assert!(inc.timeline.values().any(|e| e.text == want), "acknowledged {want:?} was lost");
     }
     // The log and the projection agree after the crash.
     let ops = s.all_ops().unwrap();
-    assert_eq!(
-        ops.len(),
-        inc.timeline.len(),
-        "one entry per op (the declaration included)"
-    );
+    assert_eq!(ops.len(), inc.timeline.len(), "one entry per op (the declaration included)");
 }

@@ -2,9 +2,10 @@
 // Regenerate: UPDATE_BINDINGS=1 cargo test -p firebreak-api --test bindings
 import { invoke } from "@tauri-apps/api/core";
 
+export type OpId = string;
 export type Status = "detected" | "acknowledged" | "investigating" | "mitigated" | "resolved" | "closed";
 export type EntryKind = "note" | "decision" | "action" | "alert" | "customer-report" | "status-change" | "severity-change" | "role-change" | "comms-update";
-export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, };
+export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, };
 export type Milestones = { acknowledged_at: string | null, investigating_at: string | null, mitigated_at: string | null, resolved_at: string | null, closed_at: string | null, };
 export type ErrorCode = "invalid_input" | "invalid_transition" | "not_found" | "ambiguous" | "storage" | "internal";
 export type ApiError = { code: ErrorCode, message: string, };
@@ -160,7 +161,15 @@ service: string,
 /**
  * The tier id.
  */
-tier: string, } | { "type": "pir_due" };
+tier: string, } | { "type": "pir_due" } | { "type": "check_back", 
+/**
+ * The task's id.
+ */
+task: string, 
+/**
+ * Who was asked.
+ */
+owner: string, };
 export type DeadlineState = { "type": "pending" } | { "type": "due_soon" } | { "type": "breached", 
 /**
  * When it was breached (the due time).
@@ -238,6 +247,45 @@ suggested: SeverityAdvice | null, };
 export type StatusInput = { incident: string, status: Status, at: string | null, };
 export type SeverityInput = { incident: string, level: string, at: string | null, };
 export type EntryInput = { incident: string, kind: EntryKind, text: string, at: string | null, };
+export type Template = "initial" | "update" | "resolution";
+export type RoleInput = { incident: string, role: string, 
+/**
+ * Empty: nobody holds the role any more.
+ */
+person: string, at: string | null, };
+export type DecisionInput = { incident: string, text: string, 
+/**
+ * Empty: the person recording it.
+ */
+decided_by: string, objections: string, at: string | null, };
+export type PinInput = { incident: string, 
+/**
+ * The entry id (or at least its first 6 characters).
+ */
+entry: string, pinned: boolean, };
+export type ReviseInput = { incident: string, entry: string, text: string, };
+export type TaskInput = { incident: string, owner: string, text: string, check_back_minutes: number, };
+export type TaskDoneInput = { incident: string, task: string, };
+export type ChecklistItemView = { item: string, checked_by: string | null, checked_at: string | null, };
+export type ChecklistView = { name: string, items: Array<ChecklistItemView>, };
+export type CheckInput = { incident: string, list: string, item: string, checked: boolean, };
+export type RunbookParamView = { name: string, default: string, description: string, };
+export type RunbookView = { id: string, name: string, template: string, params: Array<RunbookParamView>, 
+/**
+ * The command with the defaults filled in.
+ */
+command: string, };
+export type RunbookInput = { incident: string, action: string, params: { [key in string]?: string }, at: string | null, };
+export type CommsInput = { incident: string, text: string, at: string | null, };
+export type CommsDraftInput = { incident: string, template: Template, };
+export type HandoffInput = { incident: string, 
+/**
+ * The next incident commander.
+ */
+to: string, note: string, };
+export type RoleView = { role: string, person: string, };
+export type TaskView = { id: string, owner: string, text: string, check_back_at: string, done_at: string | null, };
+export type HandoffView = { from: string, to: string, note: string, at: string, };
 export type IncidentSummary = { id: string, human_id: string, title: string, severity: string, status: Status, drill: boolean, detected_at: string, 
 /**
  * The most urgent running clock (breached first, then the soonest due).
@@ -251,12 +299,32 @@ text: string, change: Change | null,
 /**
  * How many corrections the entry has had.
  */
-revisions: number, };
+revisions: number, 
+/**
+ * The earlier texts, oldest first (the original, then each replaced revision).
+ */
+history: Array<string>, 
+/**
+ * A key event (pinned).
+ */
+pinned: boolean, };
 export type IncidentDetail = { id: string, human_id: string, title: string, summary: string, severity: string, status: Status, drill: boolean, services: Array<string>, detected_at: string, declared_by: string, milestones: Milestones, 
 /**
  * Statuses the lifecycle allows next, in order.
  */
 next_statuses: Array<Status>, timeline: Array<EntryView>, 
+/**
+ * Who holds which role now.
+ */
+roles: Array<RoleView>, tasks: Array<TaskView>, 
+/**
+ * The most recent shift handoff, shown to the next commander.
+ */
+last_handoff: HandoffView | null, 
+/**
+ * When the impact began, if known (for MTTD).
+ */
+impact_started_at: string | null, 
 /**
  * Every clock of the incident at the time of the call.
  */
@@ -278,4 +346,19 @@ export const commands = {
   setStatus: (input: StatusInput) => invoke<IncidentDetail>("set_status", { input }),
   setSeverity: (input: SeverityInput) => invoke<IncidentDetail>("set_severity", { input }),
   addEntry: (input: EntryInput) => invoke<IncidentDetail>("add_entry", { input }),
+  assignRole: (input: RoleInput) => invoke<IncidentDetail>("assign_role", { input }),
+  addDecision: (input: DecisionInput) => invoke<IncidentDetail>("add_decision", { input }),
+  pinEntry: (input: PinInput) => invoke<IncidentDetail>("pin_entry", { input }),
+  reviseEntry: (input: ReviseInput) => invoke<IncidentDetail>("revise_entry", { input }),
+  addTask: (input: TaskInput) => invoke<IncidentDetail>("add_task", { input }),
+  completeTask: (input: TaskDoneInput) => invoke<IncidentDetail>("complete_task", { input }),
+  checklists: (input: string) => invoke<ChecklistView[]>("checklists", { input }),
+  checkItem: (input: CheckInput) => invoke<IncidentDetail>("check_item", { input }),
+  runbook: (input: string) => invoke<RunbookView[]>("runbook", { input }),
+  takeRunbookAction: (input: RunbookInput) => invoke<IncidentDetail>("take_runbook_action", { input }),
+  commsDraft: (input: CommsDraftInput) => invoke<string>("comms_draft", { input }),
+  commsSent: (input: CommsInput) => invoke<IncidentDetail>("comms_sent", { input }),
+  handoffDraft: (input: string) => invoke<string>("handoff_draft", { input }),
+  handoff: (input: HandoffInput) => invoke<IncidentDetail>("handoff", { input }),
+  copyText: (input: string) => invoke<null>("copy_text", { input }),
 };

@@ -35,12 +35,7 @@ pub(super) struct Spec {
 
 impl Spec {
     pub(super) fn new(kind: DeadlineKind, label: &str, what: &str, from: &str) -> Self {
-        Spec {
-            kind,
-            label: label.into(),
-            what: what.into(),
-            from: from.into(),
-        }
+        Spec { kind, label: label.into(), what: what.into(), from: from.into() }
     }
 }
 
@@ -92,12 +87,7 @@ impl<'p> Ctx<'p> {
     /// Run a clock that starts at `anchor` and is met at `met`, applying
     /// [`super::SEVERITY_REBASE_RULE`] at every severity change after the anchor and before it is
     /// met. `None` when no level in force ever has the target.
-    fn run(
-        &self,
-        anchor: DateTime<Utc>,
-        met: Option<DateTime<Utc>>,
-        target_of: &TargetOf<'_>,
-    ) -> Option<Run<'p>> {
+    fn run(&self, anchor: DateTime<Utc>, met: Option<DateTime<Utc>>, target_of: &TargetOf<'_>) -> Option<Run<'p>> {
         let cal = &self.policy.calendar;
         let mut level = self.level_at(anchor)?;
         let figure = |level: &'p SeverityLevel, from: DateTime<Utc>, rebased: bool| {
@@ -123,10 +113,7 @@ impl<'p> Ctx<'p> {
             let fresh = figure(next, *at, true);
             current = match (current.take(), fresh) {
                 (Some(old), fresh) if old.due <= *at => {
-                    earlier.push(EarlierBreach {
-                        level: old.level.id.clone(),
-                        due: old.due,
-                    });
+                    earlier.push(EarlierBreach { level: old.level.id.clone(), due: old.due });
                     if fresh.is_none() {
                         withdrawn = Some((*at, old));
                     }
@@ -135,10 +122,16 @@ impl<'p> Ctx<'p> {
                 (Some(mut old), Some(fresh)) => {
                     let upgrade = self.policy.is_more_severe(&next.id, &level.id);
                     if upgrade && old.due < fresh.due {
-                        old.kept = Some(format!("kept at the change to {} because an upgrade never makes a deadline later", next.id));
+                        old.kept = Some(format!(
+                            "kept at the change to {} because an upgrade never makes a deadline later",
+                            next.id
+                        ));
                         Some(old)
                     } else if !upgrade && old.due > fresh.due {
-                        old.kept = Some(format!("kept at the change to {} because a downgrade never makes a deadline earlier", next.id));
+                        old.kept = Some(format!(
+                            "kept at the change to {} because a downgrade never makes a deadline earlier",
+                            next.id
+                        ));
                         Some(old)
                     } else {
                         Some(fresh)
@@ -185,10 +178,7 @@ impl<'p> Ctx<'p> {
         let (figure, state, meaning) = match run.end {
             End::Active(f) => {
                 let state = match met {
-                    Some(at) => DeadlineState::Met {
-                        at,
-                        on_time: at <= f.due,
-                    },
+                    Some(at) => DeadlineState::Met { at, on_time: at <= f.due },
                     None if self.now >= f.due => DeadlineState::Breached { at: f.due },
                     None if f.due - self.now <= self.lead => DeadlineState::DueSoon,
                     None => DeadlineState::Pending,
@@ -220,11 +210,7 @@ impl<'p> Ctx<'p> {
 
     /// The status-update clock: one interval per update sent, each due one cadence after its
     /// start; missed intervals stay on record.
-    pub(super) fn next_update(
-        &self,
-        facts: &IncidentFacts,
-        resolved: Option<DateTime<Utc>>,
-    ) -> Option<Deadline> {
+    pub(super) fn next_update(&self, facts: &IncidentFacts, resolved: Option<DateTime<Utc>>) -> Option<Deadline> {
         let mut starts = vec![facts.declared_at];
         let mut updates: Vec<DateTime<Utc>> = facts
             .comms_updates
@@ -235,38 +221,22 @@ impl<'p> Ctx<'p> {
         updates.sort();
         updates.dedup();
         starts.extend(updates);
-        let cadence: &TargetOf<'_> =
-            &|l| Some((l.update_cadence, l.is_reference("update_cadence")));
+        let cadence: &TargetOf<'_> = &|l| Some((l.update_cadence, l.is_reference("update_cadence")));
         let mut earlier = Vec::new();
         let last = starts.len() - 1;
         for (i, start) in starts.iter().enumerate() {
-            let end = if i == last {
-                resolved
-            } else {
-                Some(starts[i + 1])
-            };
+            let end = if i == last { resolved } else { Some(starts[i + 1]) };
             let mut run = self.run(*start, end, cadence)?;
             if i == last {
-                let from = if i == 0 {
-                    "declaration (no status update has been sent yet)"
-                } else {
-                    "the last status update"
-                };
-                let spec = Spec::new(
-                    DeadlineKind::NextUpdate,
-                    "Next update by",
-                    "Send the next status update",
-                    from,
-                );
+                let from =
+                    if i == 0 { "declaration (no status update has been sent yet)" } else { "the last status update" };
+                let spec = Spec::new(DeadlineKind::NextUpdate, "Next update by", "Send the next status update", from);
                 return Some(self.finish(spec, run, end, earlier));
             }
             earlier.append(&mut run.earlier);
             if let (End::Active(f), Some(sent)) = (&run.end, end) {
                 if sent > f.due {
-                    earlier.push(EarlierBreach {
-                        level: f.level.id.clone(),
-                        due: f.due,
-                    });
+                    earlier.push(EarlierBreach { level: f.level.id.clone(), due: f.due });
                 }
             }
         }
@@ -283,21 +253,7 @@ fn meaning(spec: &Spec, f: &Figure<'_>) -> String {
         Some(at) => format!("the severity change to {} at {}", f.level.id, stamp(at)),
         None => spec.from.clone(),
     };
-    let source = if f.reference {
-        "reference figure"
-    } else {
-        "team default, not a reference figure"
-    };
-    let kept = f
-        .kept
-        .as_ref()
-        .map(|k| format!("; {k}"))
-        .unwrap_or_default();
-    format!(
-        "{} within {} of {} ({} {source}{kept}).",
-        spec.what,
-        f.target.human(),
-        from,
-        f.level.id
-    )
+    let source = if f.reference { "reference figure" } else { "team default, not a reference figure" };
+    let kept = f.kept.as_ref().map(|k| format!("; {k}")).unwrap_or_default();
+    format!("{} within {} of {} ({} {source}{kept}).", spec.what, f.target.human(), from, f.level.id)
 }

@@ -107,6 +107,13 @@ pub enum DeadlineKind {
     },
     /// The post-incident review must be completed.
     PirDue,
+    /// A check-back promised to a responder ("I'll come back to you in N minutes").
+    CheckBack {
+        /// The task's id.
+        task: String,
+        /// Who was asked.
+        owner: String,
+    },
 }
 
 /// Where a deadline stands at `now`.
@@ -169,6 +176,18 @@ pub struct Deadline {
     pub from_reference: bool,
 }
 
+impl DeadlineState {
+    /// The state of a simple deadline due at `due`, met at `met` (if it was), at `now`.
+    pub fn of(due: DateTime<Utc>, met: Option<DateTime<Utc>>, now: DateTime<Utc>, lead: Duration) -> Self {
+        match met {
+            Some(at) => DeadlineState::Met { at, on_time: at <= due },
+            None if now >= due => DeadlineState::Breached { at: due },
+            None if due - now <= lead => DeadlineState::DueSoon,
+            None => DeadlineState::Pending,
+        }
+    }
+}
+
 impl Deadline {
     /// Time left until due; negative when overdue.
     pub fn remaining(&self, now: DateTime<Utc>) -> Duration {
@@ -188,56 +207,31 @@ pub fn compute_deadlines(
     if changes.is_empty() {
         return Vec::new();
     }
-    let ctx = Ctx {
-        policy,
-        changes,
-        now,
-        lead: due_soon_lead,
-    };
+    let ctx = Ctx { policy, changes, now, lead: due_soon_lead };
     let first = |events: &[Option<DateTime<Utc>>]| events.iter().flatten().min().copied();
     let resolved = first(&[facts.resolved_at, facts.closed_at]);
     let restored = first(&[facts.mitigated_at, facts.resolved_at, facts.closed_at]);
-    let responded = first(&[
-        facts.responded_at,
-        facts.mitigated_at,
-        facts.resolved_at,
-        facts.closed_at,
-    ]);
+    let responded = first(&[facts.responded_at, facts.mitigated_at, facts.resolved_at, facts.closed_at]);
     let acknowledged = first(&[facts.acknowledged_at, responded]);
     let declared = facts.declared_at;
 
     let mut out = Vec::new();
     let mut push = |d: Option<Deadline>| out.extend(d);
     push(ctx.deadline(
-        Spec::new(
-            DeadlineKind::Acknowledge,
-            "Acknowledge by",
-            "Acknowledge the incident",
-            "declaration",
-        ),
+        Spec::new(DeadlineKind::Acknowledge, "Acknowledge by", "Acknowledge the incident", "declaration"),
         declared,
         acknowledged,
         &|l| Some((l.acknowledge, l.is_reference("acknowledge"))),
     ));
     push(ctx.deadline(
-        Spec::new(
-            DeadlineKind::Respond,
-            "Respond by",
-            "Start the response (investigating)",
-            "declaration",
-        ),
+        Spec::new(DeadlineKind::Respond, "Respond by", "Start the response (investigating)", "declaration"),
         declared,
         responded,
         &|l| Some((l.respond, l.is_reference("respond"))),
     ));
     push(ctx.next_update(facts, resolved));
     push(ctx.deadline(
-        Spec::new(
-            DeadlineKind::Resolve,
-            "Resolve by",
-            "Resolve the incident",
-            "declaration",
-        ),
+        Spec::new(DeadlineKind::Resolve, "Resolve by", "Resolve the incident", "declaration"),
         declared,
         resolved,
         &|l| l.resolve.map(|t| (t, l.is_reference("resolve"))),
@@ -252,43 +246,23 @@ pub fn compute_deadlines(
             continue;
         };
         let what = format!("Restore {service} (RTO of {})", tier.name);
-        let kind = DeadlineKind::Rto {
-            service: service.clone(),
-            tier: tier.id.clone(),
-        };
+        let kind = DeadlineKind::Rto { service: service.clone(), tier: tier.id.clone() };
         push(ctx.deadline(
-            Spec {
-                kind,
-                label: format!("Restore {service} by"),
-                what,
-                from: "declaration".into(),
-            },
+            Spec { kind, label: format!("Restore {service} by"), what, from: "declaration".into() },
             declared,
             restored,
-            &|l| {
-                tier.rto
-                    .get(&l.id)
-                    .map(|t| (*t, !tier.team_defaults.contains(&l.id)))
-            },
+            &|l| tier.rto.get(&l.id).map(|t| (*t, !tier.team_defaults.contains(&l.id))),
         ));
     }
     if let Some(resolved_at) = resolved {
         push(ctx.deadline(
-            Spec::new(
-                DeadlineKind::PirDue,
-                "PIR due by",
-                "Complete the post-incident review",
-                "resolution",
-            ),
+            Spec::new(DeadlineKind::PirDue, "PIR due by", "Complete the post-incident review", "resolution"),
             resolved_at,
             facts.pir_completed_at,
             &|l| {
                 let r = &l.requirements;
                 let due = r.pir_due.filter(|_| r.pir_required)?;
-                Some((
-                    due,
-                    l.is_reference("pir_due") && l.is_reference("pir_required"),
-                ))
+                Some((due, l.is_reference("pir_due") && l.is_reference("pir_required")))
             },
         ));
     }

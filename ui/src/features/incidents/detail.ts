@@ -2,12 +2,28 @@
 // change, the timeline and the entry box (type, press Enter).
 import type { EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
 import { renderClock } from "../clocks/clock";
-import { h } from "../../lib/dom";
+import { h, replace } from "../../lib/dom";
 import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/format";
 import { severityBadge } from "./list";
 import { parseQuickEntry, PREFIXES } from "./quick-entry";
 
+export type Tab = "timeline" | "roles" | "checklists" | "runbook" | "comms" | "handoff";
+export const TABS: [Tab, string][] = [
+  ["timeline", "Timeline"],
+  ["roles", "Roles & tasks"],
+  ["checklists", "Checklists"],
+  ["runbook", "Runbook"],
+  ["comms", "Status update"],
+  ["handoff", "Handoff"],
+];
+
 export interface DetailHandlers {
+  tab: Tab;
+  onTab: (tab: Tab) => void;
+  /** The body of the current tab when it is not the timeline. */
+  panel: HTMLElement | null;
+  onPin: (entry: string, pinned: boolean) => void;
+  onRevise: (entry: string, text: string) => void;
   onStatus: (to: Status) => void;
   onSeverity: (level: string) => void;
   onEntry: (kind: EntryKind, text: string, at: string | null) => void;
@@ -30,15 +46,34 @@ function Status_order(s: Status): number {
   return ORDER.indexOf(s);
 }
 
-function entryRow(e: EntryView): HTMLElement {
+function entryRow(e: EntryView, on: DetailHandlers): HTMLElement {
+  const text = h("span", { class: "text" }, e.text);
+  if (e.change?.type === "decision") {
+    text.append(h("span", { class: "decision-meta" }, ` — decided by ${e.change.decided_by}${e.change.objections ? `; objections: ${e.change.objections}` : ""}`));
+  }
+  const revise = () => {
+    const input = h("input", { value: e.text, class: "revise-input", "aria-label": "Corrected text" });
+    input.addEventListener("keydown", (ev) => {
+      if (ev.key === "Enter") on.onRevise(e.id, input.value);
+      if (ev.key === "Escape") replace(text, e.text);
+    });
+    replace(text, input);
+    input.focus();
+  };
   return h(
     "li",
-    { class: `entry kind-${e.kind}`, "data-testid": "timeline-entry", "data-kind": e.kind },
+    { class: `entry kind-${e.kind}${e.pinned ? " pinned" : ""}`, "data-testid": "timeline-entry", "data-kind": e.kind, "data-id": e.id },
     h("time", { datetime: e.event_time, title: `Recorded ${localTime(e.recorded_time)}` }, localTime(e.event_time)),
     h("span", { class: "kind" }, e.kind.replace("-", " ")),
     h("span", { class: "author" }, e.author),
-    h("span", { class: "text" }, e.text),
-    e.revisions > 0 ? h("span", { class: "revised", title: "This entry was corrected" }, `revised ${e.revisions}×`) : null,
+    text,
+    h(
+      "span",
+      { class: "entry-tools" },
+      e.revisions > 0 ? h("span", { class: "revised", title: `Earlier text:\n${e.history.join("\n")}` }, `revised ${e.revisions}×`) : null,
+      h("button", { class: `link pin${e.pinned ? " on" : ""}`, title: e.pinned ? "Unpin key event" : "Pin as key event", "aria-pressed": e.pinned ? "true" : "false", onclick: () => on.onPin(e.id, !e.pinned) }, e.pinned ? "★" : "☆"),
+      h("button", { class: "link", title: "Correct (keeps the history)", onclick: revise }, "✎"),
+    ),
   );
 }
 
@@ -123,8 +158,23 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
       ),
       renderClocks(inc, now, leadMs),
     ),
-    h("h2", { class: "section-title" }, `Timeline (${inc.timeline.length})`),
-    form,
-    h("ol", { class: "timeline", "data-testid": "timeline" }, [...inc.timeline].reverse().map(entryRow)),
+    inc.last_handoff
+      ? h(
+          "details",
+          { class: "handoff-note", "data-testid": "handoff-note" },
+          h("summary", {}, `Handoff from ${inc.last_handoff.from} to ${inc.last_handoff.to} at ${localTime(inc.last_handoff.at)}`),
+          h("pre", {}, inc.last_handoff.note),
+        )
+      : null,
+    h(
+      "nav",
+      { class: "tabs", role: "tablist" },
+      TABS.map(([id, label]) =>
+        h("button", { role: "tab", class: `tab${on.tab === id ? " active" : ""}`, "aria-selected": on.tab === id ? "true" : "false", "data-tab": id, onclick: () => on.onTab(id) }, id === "timeline" ? `${label} (${inc.timeline.length})` : label),
+      ),
+    ),
+    on.tab === "timeline"
+      ? h("div", {}, form, h("ol", { class: "timeline", "data-testid": "timeline" }, [...inc.timeline].reverse().map((e) => entryRow(e, on))))
+      : on.panel,
   );
 }

@@ -6,6 +6,10 @@ import { tickClocks } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
 import { renderDeclare } from "../incidents/declare";
 import { renderDetail } from "../incidents/detail";
+import type { Tab } from "../incidents/detail";
+import { checklistsPanel, commsPanel, handoffPanel, rolesPanel, runbookPanel } from "../response/panels";
+import type { ResponseActs } from "../response/panels";
+import type { ChecklistView, RunbookView } from "../../ipc";
 import { renderList } from "../incidents/list";
 
 export const SHORTCUTS: [string, string][] = [
@@ -18,12 +22,17 @@ export const SHORTCUTS: [string, string][] = [
 ];
 
 const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
+const COMMS_KEY = (id: string) => `firebreak.comms.${id}`;
 
 export class App {
   private items: IncidentSummary[] = [];
   private policy: PolicyView = { name: "", description: "", source: "", levels: [], questions: [], rebase_rule: "", tie_rule: "", lead_minutes: 5 };
   private selected: IncidentDetail | null = null;
   private filter = "";
+  private tab: Tab = "timeline";
+  private checklists: ChecklistView[] = [];
+  private runbook: RunbookView[] = [];
+  private handoffDraft = "";
   private me = "";
   private readonly listEl = h("div", { class: "list-body" });
   private readonly mainEl = h("main", { class: "main", id: "main" });
@@ -142,6 +151,76 @@ export class App {
     );
   }
 
+  private acts(): ResponseActs {
+    const id = () => this.selected!.id;
+    return {
+      assign: (role, person) => void this.update(() => api.assignRole({ incident: id(), role, person, at: null })),
+      addTask: (owner, text, minutes) => void this.update(() => api.addTask({ incident: id(), owner, text, check_back_minutes: minutes })),
+      completeTask: (task) => void this.update(() => api.completeTask({ incident: id(), task })),
+      check: (list, item, checked) =>
+        void this.update(async () => {
+          const inc = await api.checkItem({ incident: id(), list, item, checked });
+          this.checklists = await api.checklists(id());
+          return inc;
+        }),
+      takeAction: (action, params) =>
+        void this.update(() => api.takeRunbookAction({ incident: id(), action, params, at: null })).then((ok) => {
+          if (ok) this.toast("Logged on the timeline. Firebreak did not run it.");
+        }),
+      copy: (text) =>
+        void this.guard(async () => {
+          await api.copyText(text);
+          this.toast("Copied to the clipboard");
+        }),
+      draft: (template) => api.commsDraft({ incident: id(), template }).catch((e: ApiError) => (this.showError(e), "")),
+      sent: (text) =>
+        void this.update(() => api.commsSent({ incident: id(), text, at: null })).then((ok) => {
+          if (ok) {
+            localStorage.removeItem(COMMS_KEY(id()));
+            this.toast("Status update logged; the update clock restarts");
+          }
+        }),
+      handoff: (to, note) => void this.update(() => api.handoff({ incident: id(), to, note })),
+    };
+  }
+
+  /** A short confirmation, shown and hidden again. */
+  private toast(message: string): void {
+    const el = h("div", { class: "toast ok", role: "status", "data-testid": "toast" }, message);
+    document.body.append(el);
+    window.setTimeout(() => el.remove(), 3000);
+  }
+
+  private async openTab(tab: Tab): Promise<void> {
+    const inc = this.selected;
+    if (!inc) return;
+    await this.guard(async () => {
+      if (tab === "checklists") this.checklists = await api.checklists(inc.id);
+      if (tab === "runbook") this.runbook = await api.runbook(inc.id);
+      if (tab === "handoff") this.handoffDraft = await api.handoffDraft(inc.id);
+      this.tab = tab;
+      this.renderMain();
+    });
+  }
+
+  private panel(inc: IncidentDetail): HTMLElement | null {
+    const acts = this.acts();
+    switch (this.tab) {
+      case "roles":
+        return rolesPanel(inc, acts);
+      case "checklists":
+        return checklistsPanel(this.checklists, acts);
+      case "runbook":
+        return runbookPanel(this.runbook, acts);
+      case "comms":
+        return commsPanel(inc, acts, localStorage.getItem(COMMS_KEY(inc.id)) ?? "", (t) => localStorage.setItem(COMMS_KEY(inc.id), t));
+      case "handoff":
+        return handoffPanel(inc, this.handoffDraft, acts);
+      default:
+        return null;
+    }
+  }
+
   private renderMain(): void {
     const inc = this.selected;
     if (!inc) {
@@ -151,6 +230,11 @@ export class App {
     replace(
       this.mainEl,
       renderDetail(inc, this.policy, this.rank, this.now(), {
+        tab: this.tab,
+        onTab: (tab) => void this.openTab(tab),
+        panel: this.panel(inc),
+        onPin: (entry, pinned) => void this.update(() => api.pinEntry({ incident: inc.id, entry, pinned })),
+        onRevise: (entry, text) => void this.update(() => api.reviseEntry({ incident: inc.id, entry, text })),
         onStatus: (to) => void this.setStatus(to),
         onSeverity: (level) => void this.setSeverity(level),
         onEntry: (kind, text, at) => void this.addEntry(kind, text, at),
@@ -162,6 +246,7 @@ export class App {
 
   async select(id: string): Promise<void> {
     await this.guard(async () => {
+      if (this.selected?.id !== id) this.tab = "timeline";
       this.selected = await api.showIncident(id);
       this.render();
     });

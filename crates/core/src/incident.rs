@@ -339,7 +339,7 @@ impl Incident {
     /// Timeline entries in reading order: event time, then the order they were written.
     pub fn entries(&self) -> Vec<&TimelineEntry> {
         let mut v: Vec<&TimelineEntry> = self.timeline.values().collect();
-        v.sort_by(|a, b| (a.event_time, a.stamp, a.replica, a.id).cmp(&(b.event_time, b.stamp, b.replica, b.id)));
+        v.sort_by_key(|e| (e.event_time, e.stamp, e.replica, e.id));
         v
     }
 

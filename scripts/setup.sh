@@ -15,7 +15,7 @@ APT_PACKAGES=(
   # running and testing the real window
   xvfb xauth webkit2gtk-driver imagemagick dbus dbus-x11
   # checking exported PDFs
-  poppler-utils qpdf fonts-dejavu-core
+  poppler-utils qpdf fonts-dejavu-core fonts-noto-cjk
   # toolchain helpers
   nodejs npm python3-pip
 )

@@ -78,6 +78,9 @@ enum Command {
     /// The mitigation runbook: list actions with filled commands, or log one as taken.
     #[command(subcommand)]
     Runbook(RunbookCmd),
+    /// Post-incident reviews: show, edit, import/export (YAML, Markdown, PDF, .ics), states.
+    #[command(subcommand)]
+    Pir(PirCmd),
     /// Show or set the name recorded on every change you make.
     Whoami {
         #[arg(long, value_name = "NAME")]
@@ -127,6 +130,51 @@ struct DeclareArgs {
     /// Mark the incident as a drill (never counted in metrics).
     #[arg(long)]
     drill: bool,
+}
+
+#[derive(Subcommand)]
+enum PirCmd {
+    /// Show the review (pre-filled from the incident).
+    Show { id: String },
+    /// Import a review in the reference template's shape (creates or updates the incident).
+    Import { file: PathBuf },
+    /// Export the review.
+    Export {
+        id: String,
+        #[arg(long, value_parser = ["pdf", "md", "yaml", "ics"])]
+        format: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+        /// For --format ics: the meeting start (RFC 3339); default: the scheduled slot, else
+        /// 10:00 on the next working day.
+        #[arg(long)]
+        start: Option<String>,
+    },
+    /// Move the review: draft, in_review, reviewed, closed (closing closes the incident).
+    Status { id: String, state: String },
+    /// Write a section (summary, impact, root_cause, contributing_factors, ...).
+    Edit {
+        id: String,
+        #[arg(long)]
+        field: String,
+        #[arg(long, conflicts_with = "file")]
+        text: Option<String>,
+        #[arg(long)]
+        file: Option<PathBuf>,
+    },
+    /// Add an action item (id AI-NNN is given automatically).
+    Item {
+        id: String,
+        #[arg(long)]
+        action: String,
+        #[arg(long, default_value = "")]
+        owner: String,
+        /// Due date, YYYY-MM-DD.
+        #[arg(long)]
+        due: Option<String>,
+        #[arg(long, default_value = "medium")]
+        priority: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -355,6 +403,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let inc = fb.revise_entry(ReviseInput { incident: id, entry, text })?;
             out(value(&inc), format!("corrected an entry of {}", inc.human_id))
         }
+        Command::Pir(cmd) => pir_command(&mut fb, cmd, &out)?,
         Command::Role(RoleCmd::Assign { id, role, person, at }) => {
             let inc = fb.assign_role(RoleInput { incident: id, role, person, at })?;
             let text = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.text.clone()).unwrap_or_default();
@@ -459,6 +508,92 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             out(value(&inc), format!("added {kind} to {} ({added})", inc.human_id))
         }
     })
+}
+
+fn pir_command(
+    fb: &mut Firebreak,
+    cmd: PirCmd,
+    out: &dyn Fn(serde_json::Value, String) -> serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    use firebreak_api::pir::{ActionItemInput, PirStateInput, PirTextInput};
+    Ok(match cmd {
+        PirCmd::Show { id } => {
+            let p = fb.pir(&id)?;
+            out(erased::Ser::to_json(&p), firebreak_api::pir_io::markdown(&p))
+        }
+        PirCmd::Import { file } => {
+            let text = read_text(&file)?;
+            let human = fb
+                .pir_import_yaml(&text)
+                .map_err(|e| ApiError::new(e.code, format!("{}: {}", file.display(), e.message)))?;
+            let p = fb.pir(&human)?;
+            out(erased::Ser::to_json(&p), format!("imported {human}"))
+        }
+        PirCmd::Export { id, format, output, start } => {
+            let bytes: Vec<u8> = match format.as_str() {
+                "yaml" => fb.pir_export_yaml(&id)?.into_bytes(),
+                "md" => fb.pir_markdown(&id)?.into_bytes(),
+                "ics" => {
+                    let start = start
+                        .map(|s| {
+                            chrono::DateTime::parse_from_rfc3339(&s)
+                                .map(|t| t.with_timezone(&chrono::Utc))
+                                .map_err(|e| ApiError::invalid(format!("--start {s:?} is not an RFC 3339 time ({e})")))
+                        })
+                        .transpose()?;
+                    fb.pir_ics(&id, start)?.into_bytes()
+                }
+                _ => fb.pir_pdf(&id)?,
+            };
+            write_atomically(&output, &bytes)?;
+            out(
+                serde_json::json!({ "file": output, "bytes": bytes.len() }),
+                format!("wrote {} ({} bytes)", output.display(), bytes.len()),
+            )
+        }
+        PirCmd::Status { id, state } => {
+            let state = state.parse().map_err(ApiError::from)?;
+            let p = fb.pir_status(PirStateInput { incident: id, state })?;
+            out(erased::Ser::to_json(&p), format!("review of {} is {}", p.incident.human_id, p.state))
+        }
+        PirCmd::Edit { id, field, text, file } => {
+            let text = match (text, file) {
+                (Some(t), _) => t,
+                (None, Some(f)) => read_text(&f)?,
+                (None, None) => return Err(ApiError::invalid("give the text with --text or --file")),
+            };
+            let parents =
+                fb.pir(&id)?.sections.iter().find(|s| s.field == field).map(|s| s.heads.clone()).unwrap_or_default();
+            let p = fb.pir_edit(PirTextInput { incident: id, field: field.clone(), text, parents })?;
+            out(erased::Ser::to_json(&p), format!("{field} saved on {}", p.incident.human_id))
+        }
+        PirCmd::Item { id, action, owner, due, priority } => {
+            let due = due.map(|d| firebreak_api::pir::parse_date(&d)).transpose()?;
+            let item = firebreak_core::review::ActionItem {
+                action,
+                owner,
+                due,
+                priority,
+                status: "open".into(),
+                ..Default::default()
+            };
+            let p = fb.pir_set_item(ActionItemInput { incident: id, key: String::new(), item })?;
+            let last = p.action_items.iter().map(|a| a.item.id.clone()).max().unwrap_or_default();
+            out(erased::Ser::to_json(&p), format!("{last} added to {}", p.incident.human_id))
+        }
+    })
+}
+
+/// Writes to a temporary file beside the target, syncs it, then renames: the output is
+/// either the old file or the complete new one, never half written.
+fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write {}: {e}", path.display()));
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    let tmp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("export")));
+    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(fail)?;
+    std::fs::rename(&tmp, path).map_err(fail)
 }
 
 fn read_text(path: &std::path::Path) -> Result<String, ApiError> {

@@ -8,6 +8,7 @@
 use crate::ids::{IncidentId, OpId};
 use crate::op::{Declare, Op, OpPayload, Stamp};
 use crate::response::{check_key, CheckMark, Response, Task, INCIDENT_COMMANDER};
+use crate::review::{Review, TextRevision};
 use crate::timeline::{Change, EntryKind, Revision, TimelineEntry};
 use crate::{CoreError, Result};
 use chrono::{DateTime, Utc};
@@ -147,6 +148,9 @@ pub struct Incident {
     /// Roles, key events, tasks and checklists.
     #[serde(default)]
     pub response: Response,
+    /// The post-incident review.
+    #[serde(default)]
+    pub review: Review,
 }
 
 impl Incident {
@@ -162,6 +166,7 @@ impl Incident {
             timeline: BTreeMap::new(),
             revisions: BTreeMap::new(),
             response: Response::default(),
+            review: Review::default(),
         }
     }
 
@@ -296,6 +301,27 @@ impl Incident {
                 let text = format!("{list}: {} {item}", if *checked { "✓" } else { "unchecked" });
                 let change = Change::Checklist { list: list.clone(), item: item.clone(), checked: *checked };
                 self.timeline.insert(op.op_id, entry(EntryKind::Action, *at, text, Some(change)));
+            }
+            OpPayload::SetReviewState { state, at } => {
+                self.review.set_state(*state, *at, stamp);
+                let text = format!("Post-incident review: {}", state.as_str().replace('_', " "));
+                self.timeline.insert(op.op_id, entry(EntryKind::Note, *at, text, None));
+            }
+            OpPayload::EditReviewText { field, text, parents } => {
+                let rev = TextRevision {
+                    op: op.op_id,
+                    text: text.clone(),
+                    parents: parents.clone(),
+                    author: op.author.clone(),
+                    stamp: op.hlc,
+                };
+                self.review.texts.entry(field.clone()).or_default().insert(rev);
+            }
+            OpPayload::SetActionItem { key, item } => {
+                self.review.action_items.entry(key.unwrap_or(op.op_id)).or_default().set(item.clone(), stamp);
+            }
+            OpPayload::ScheduleReview { at } => {
+                self.review.meeting_at.set(*at, stamp);
             }
             OpPayload::Handoff { from, to, note, at } => {
                 // A handoff hands command over in the same act.

@@ -14,6 +14,7 @@ pub mod ids;
 pub mod incident;
 pub mod op;
 pub mod response;
+pub mod review;
 pub mod timeline;
 
 pub use error::{CoreError, Result};

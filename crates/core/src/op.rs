@@ -130,6 +130,26 @@ pub enum OpPayload {
         note: String,
         at: DateTime<Utc>,
     },
+    /// Moves the post-incident review to a state (draft, in review, reviewed, closed).
+    SetReviewState {
+        state: crate::review::ReviewState,
+        at: DateTime<Utc>,
+    },
+    /// A new revision of a review section, based on the revisions it replaces.
+    EditReviewText {
+        field: String,
+        text: String,
+        parents: Vec<OpId>,
+    },
+    /// Creates (`key: None`, keyed by this op) or replaces an action item.
+    SetActionItem {
+        key: Option<OpId>,
+        item: crate::review::ActionItem,
+    },
+    /// Schedules (or clears) the review meeting.
+    ScheduleReview {
+        at: Option<DateTime<Utc>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -153,6 +173,10 @@ impl OpPayload {
             OpPayload::CompleteTask { .. } => "complete_task",
             OpPayload::CheckItem { .. } => "check_item",
             OpPayload::Handoff { .. } => "handoff",
+            OpPayload::SetReviewState { .. } => "set_review_state",
+            OpPayload::EditReviewText { .. } => "edit_review_text",
+            OpPayload::SetActionItem { .. } => "set_action_item",
+            OpPayload::ScheduleReview { .. } => "schedule_review",
         }
     }
 }

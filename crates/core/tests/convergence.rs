@@ -29,7 +29,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
                 at: at0,
             }
         }
-        7 => return OpPayload::PinEntry { entry: pick(), pinned: n % 2 == 0 },
+        7 => return OpPayload::PinEntry { entry: pick(), pinned: n.is_multiple_of(2) },
         8 => {
             return OpPayload::AddTask {
                 owner: format!("p{}", n % 3),
@@ -43,7 +43,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
             return OpPayload::CheckItem {
                 list: "SEV1".into(),
                 item: format!("item {}", n % 3),
-                checked: n % 3 != 0,
+                checked: !n.is_multiple_of(3),
                 at: at0,
             }
         }
@@ -55,6 +55,30 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
                 at: at0,
             }
         }
+        12 => {
+            return OpPayload::SetReviewState {
+                state: firebreak_core::review::ReviewState::ALL[(n % 4) as usize],
+                at: at0,
+            }
+        }
+        13 => {
+            return OpPayload::EditReviewText {
+                field: ["summary", "root_cause"][(n % 2) as usize].into(),
+                text: format!("text {n}"),
+                parents: if n.is_multiple_of(3) { vec![] } else { vec![pick()] },
+            }
+        }
+        14 => {
+            return OpPayload::SetActionItem {
+                key: n.is_multiple_of(2).then(pick),
+                item: firebreak_core::review::ActionItem {
+                    id: format!("AI-00{}", n % 3),
+                    action: format!("a{n}"),
+                    ..Default::default()
+                },
+            }
+        }
+        15 => return OpPayload::ScheduleReview { at: n.is_multiple_of(2).then_some(at0) },
         _ => {}
     }
     let at = t0() + Duration::seconds(n as i64 % 10_000);
@@ -76,7 +100,8 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
             kind: EntryKind::ALL[(n % 9) as usize],
             at,
             text: format!("entry {n}"),
-            decision: (n % 7 == 0)
+            decision: n
+                .is_multiple_of(7)
                 .then(|| firebreak_core::op::DecisionInfo { decided_by: "ic".into(), objections: format!("o{n}") }),
         },
         4 => OpPayload::ReviseEntry {
@@ -93,7 +118,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
 }
 
 fn ops_strategy() -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec((0u8..12, any::<u64>(), 0u8..4, 0u64..50, 0u32..3), 1..40).prop_map(|raw| {
+    prop::collection::vec((0u8..16, any::<u64>(), 0u8..4, 0u64..50, 0u32..3), 1..40).prop_map(|raw| {
         let mut ops: Vec<Op> = Vec::new();
         let mut entries: Vec<OpId> = Vec::new();
         for (i, (choice, n, replica, wall, counter)) in raw.into_iter().enumerate() {
@@ -148,7 +173,7 @@ proptest! {
         let created = ops.iter().filter(|o| matches!(o.payload,
             OpPayload::Declare(_) | OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. }
             | OpPayload::AssignRole { .. } | OpPayload::AddTask { .. } | OpPayload::CompleteTask { .. }
-            | OpPayload::CheckItem { .. } | OpPayload::Handoff { .. })).count();
+            | OpPayload::CheckItem { .. } | OpPayload::Handoff { .. } | OpPayload::SetReviewState { .. })).count();
         prop_assert_eq!(other.timeline.len(), created);
     }
 }
@@ -217,4 +242,33 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
     assert_eq!(m.mitigated_at, Some(t0() + Duration::minutes(45)), "a reopen forgets the old mitigation");
     assert_eq!(m.resolved_at, Some(t0() + Duration::minutes(45)));
     assert_eq!(inc.status.value, Resolved);
+}
+
+#[test]
+fn concurrent_review_edits_keep_both_sides_until_merged() {
+    use firebreak_core::review::ReviewState;
+    let mk = |id: u128, replica: u128, wall: u64, text: &str, parents: Vec<OpId>| Op {
+        op_id: OpId(id),
+        replica: ReplicaId(replica),
+        hlc: Hlc { wall_ms: wall, counter: 0 },
+        author: format!("r{replica}"),
+        target: incident_id(),
+        payload: OpPayload::EditReviewText { field: "root_cause".into(), text: text.into(), parents },
+    };
+    let base = mk(1, 1, 10, "Pool exhausted.", vec![]);
+    // Two people extend the same paragraph while apart.
+    let ana = mk(2, 1, 20, "Pool exhausted by a slow query.", vec![OpId(1)]);
+    let bo = mk(3, 2, 15, "Pool exhausted; no pool metrics.", vec![OpId(1)]);
+    for order in [[&base, &ana, &bo], [&bo, &base, &ana], [&ana, &bo, &base]] {
+        let inc = Incident::from_ops(incident_id(), order);
+        let text = inc.review.text("root_cause");
+        assert!(text.contains("slow query") && text.contains("no pool metrics"), "both kept: {text}");
+        assert!(inc.review.has_conflict("root_cause"));
+    }
+    // A merge that names both heads resolves to one text.
+    let merge = mk(4, 1, 30, "Pool exhausted by a slow query; no pool metrics.", vec![OpId(2), OpId(3)]);
+    let inc = Incident::from_ops(incident_id(), [&base, &ana, &bo, &merge]);
+    assert_eq!(inc.review.text("root_cause"), "Pool exhausted by a slow query; no pool metrics.");
+    assert!(!inc.review.has_conflict("root_cause"));
+    assert_eq!(inc.review.state.value, ReviewState::Draft);
 }

@@ -103,6 +103,61 @@ impl Store {
         Ok((id, op))
     }
 
+    /// Writes several local ops in one transaction (an import, a review that also closes
+    /// its incident): all of them, or none. A `Declare` whose human id is empty gets
+    /// the next one from this replica's counter.
+    pub fn commit_all(
+        &mut self,
+        now: DateTime<Utc>,
+        author: &str,
+        ops: Vec<(IncidentId, OpPayload)>,
+    ) -> Result<Vec<Op>> {
+        self.commit_planned(now, author, ops.into_iter().map(|(t, p)| (None, t, p)).collect())
+    }
+
+    /// A fresh random op id, for ops that must be referred to by others written in the
+    /// same [`Store::commit_planned`] call.
+    pub fn new_op_id() -> OpId {
+        OpId(rand::random::<u128>())
+    }
+
+    /// Like [`Store::commit_all`], with op ids chosen by the caller where given.
+    pub fn commit_planned(
+        &mut self,
+        now: DateTime<Utc>,
+        author: &str,
+        ops: Vec<(Option<OpId>, IncidentId, OpPayload)>,
+    ) -> Result<Vec<Op>> {
+        let tx = self.conn.transaction()?;
+        let mut out = Vec::with_capacity(ops.len());
+        for (op_id, target, mut payload) in ops {
+            if let OpPayload::Declare(d) = &mut payload {
+                if d.human_id.is_empty() {
+                    let replica: ReplicaId = read_meta(&tx, META_REPLICA)?
+                        .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
+                        .parse()
+                        .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
+                    let counter: u64 = read_meta(&tx, META_COUNTER)?.map_or(Ok(0), |s| s.parse()).map_err(corrupt)? + 1;
+                    write_meta(&tx, META_COUNTER, &counter.to_string())?;
+                    d.human_id = human_id(replica, counter);
+                }
+            }
+            let mut op = stamp_op(&tx, now, author, target, payload)?;
+            if let Some(id) = op_id {
+                op.op_id = id;
+            }
+            write_op(&tx, &op, true)?;
+            out.push(op);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// A new incident id (UUIDv7) for `now`.
+    pub fn new_incident_id(now: DateTime<Utc>) -> IncidentId {
+        new_incident_id(now)
+    }
+
     /// Applies ops that came from elsewhere (sync). Ops already present are skipped;
     /// returns how many were new. All-or-nothing.
     pub fn apply_remote(&mut self, ops: &[Op], now: DateTime<Utc>) -> Result<usize> {

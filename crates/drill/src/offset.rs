@@ -1,0 +1,193 @@
+//! Drill-clock offsets as people write and read them: `30s`, `5m`, `1h30m` in scenario
+//! files, `T+3m12s` in reports, "5 minutes" in sentences.
+//!
+//! The parser is a small strict one rather than `humantime`: humantime also accepts
+//! "5 minutes", "5min" and "1M" (a *month*), so a file could say the same thing many
+//! ways and a capital-M typo would silently mean a month. Here a duration is one or more
+//! `<digits><unit>` groups with units `h`, `m`, `s` in that order (e.g. `90s`, `1h30m`,
+//! `2h5m10s`), or a bare `0`.
+use chrono::Duration;
+
+/// The hint every "not a duration" error ends with.
+pub const DURATION_HINT: &str = "use e.g. 5m, 1h30m";
+
+/// Parses `30s`, `5m`, `1h30m`, `2h5m10s` or `0`; `None` for anything else.
+pub fn parse_duration(text: &str) -> Option<Duration> {
+    let text = text.trim();
+    if text == "0" {
+        return Some(Duration::zero());
+    }
+    let mut total: i64 = 0;
+    let mut digits = String::new();
+    let mut last_rank = 0;
+    let mut groups = 0;
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+            continue;
+        }
+        let (rank, unit_seconds) = match c {
+            'h' => (1, 3_600),
+            'm' => (2, 60),
+            's' => (3, 1),
+            _ => return None,
+        };
+        if digits.is_empty() || rank <= last_rank {
+            return None;
+        }
+        let value: i64 = digits.parse().ok()?;
+        total = total.checked_add(value.checked_mul(unit_seconds)?)?;
+        digits.clear();
+        last_rank = rank;
+        groups += 1;
+    }
+    // Drills last hours, not years: anything past 100 days is a typo.
+    if !digits.is_empty() || groups == 0 || total > 100 * 24 * 3_600 {
+        return None;
+    }
+    Some(Duration::seconds(total))
+}
+
+/// `1h30m`, `3m12s`, `45s`, `0s`; negative offsets get a leading `-`. Whole seconds
+/// (fractions are dropped toward zero).
+pub fn format_compact(d: Duration) -> String {
+    let total = d.num_seconds();
+    let sign = if total < 0 { "-" } else { "" };
+    let total = total.unsigned_abs();
+    let (h, m, s) = (total / 3_600, total % 3_600 / 60, total % 60);
+    let mut out = String::from(sign);
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if s > 0 || (h == 0 && m == 0) {
+        out.push_str(&format!("{s}s"));
+    }
+    out
+}
+
+/// An offset from the drill's start: `T+3m12s`, `T+0s`, `T-30s`.
+pub fn format_offset(d: Duration) -> String {
+    if d < Duration::zero() {
+        format!("T{}", format_compact(d))
+    } else {
+        format!("T+{}", format_compact(d))
+    }
+}
+
+/// A duration in words for sentences: "5 minutes", "1 hour 30 minutes", "30 seconds".
+pub fn describe_duration(d: Duration) -> String {
+    let total = d.num_seconds().unsigned_abs();
+    let (h, m, s) = (total / 3_600, total % 3_600 / 60, total % 60);
+    let plural = |n: u64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    let mut parts = Vec::new();
+    if h > 0 {
+        parts.push(plural(h, "hour"));
+    }
+    if m > 0 {
+        parts.push(plural(m, "minute"));
+    }
+    if s > 0 || parts.is_empty() {
+        parts.push(plural(s, "second"));
+    }
+    parts.join(" ")
+}
+
+/// Serde for a `Duration` as whole seconds (JSON for the window; TS type `number`).
+pub(crate) mod seconds {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(d.num_seconds())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        Ok(Duration::seconds(i64::deserialize(d)?))
+    }
+}
+
+/// Serde for an `Option<Duration>` as whole seconds or null.
+pub(crate) mod seconds_opt {
+    use chrono::Duration;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Duration>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_some(&d.num_seconds()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
+        Ok(Option::<i64>::deserialize(d)?.map(Duration::seconds))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_documented_forms() {
+        let m = Duration::minutes;
+        assert_eq!(parse_duration("30s"), Some(Duration::seconds(30)));
+        assert_eq!(parse_duration("5m"), Some(m(5)));
+        assert_eq!(parse_duration("1h"), Some(Duration::hours(1)));
+        assert_eq!(parse_duration("1h30m"), Some(m(90)));
+        assert_eq!(parse_duration("2h5m10s"), Some(Duration::seconds(7_510)));
+        assert_eq!(parse_duration("90m"), Some(m(90)));
+        assert_eq!(parse_duration(" 15m "), Some(m(15)));
+        assert_eq!(parse_duration("0"), Some(Duration::zero()));
+        assert_eq!(parse_duration("0m"), Some(Duration::zero()));
+    }
+
+    #[test]
+    fn rejects_everything_else() {
+        for text in [
+            "",
+            "5",
+            "5 minutes",
+            "5min",
+            "1M",
+            "m",
+            "1h 30m",
+            "30m1h",
+            "5m5m",
+            "1.5h",
+            "-5m",
+            "5d",
+            "99999999999999999999h",
+            "2401h",
+        ] {
+            assert_eq!(parse_duration(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn formats_round_trip() {
+        for text in ["0s", "45s", "5m", "3m12s", "1h", "1h30m", "2h5m10s"] {
+            assert_eq!(format_compact(parse_duration(text).unwrap()), text);
+        }
+        assert_eq!(format_offset(Duration::seconds(192)), "T+3m12s");
+        assert_eq!(format_offset(Duration::zero()), "T+0s");
+        assert_eq!(format_offset(Duration::seconds(-30)), "T-30s");
+    }
+
+    #[test]
+    fn describes_in_words() {
+        assert_eq!(describe_duration(Duration::minutes(5)), "5 minutes");
+        assert_eq!(describe_duration(Duration::minutes(1)), "1 minute");
+        assert_eq!(describe_duration(Duration::minutes(90)), "1 hour 30 minutes");
+        assert_eq!(describe_duration(Duration::seconds(30)), "30 seconds");
+        assert_eq!(describe_duration(Duration::zero()), "0 seconds");
+    }
+}

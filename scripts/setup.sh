@@ -14,6 +14,8 @@ APT_PACKAGES=(
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev pkg-config build-essential mold
   # running and testing the real window
   xvfb xauth webkit2gtk-driver imagemagick dbus dbus-x11
+  # the team server's PostgreSQL tests
+  postgresql
   # checking exported PDFs
   poppler-utils qpdf fonts-dejavu-core fonts-noto-cjk
   # toolchain helpers

@@ -17,7 +17,10 @@ step "Rust: format and lints"
 cargo fmt --all -- --check
 cargo clippy --quiet --all-targets -- -D warnings
 
-step "Rust: unit, property and CLI tests"
+step "PostgreSQL on loopback for the server's storage tests"
+source scripts/postgres.sh
+
+step "Rust: unit, property, CLI and server tests"
 cargo test --quiet
 
 step "Desktop app and CLI: debug build"

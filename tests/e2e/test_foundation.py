@@ -1,5 +1,6 @@
 """Declare an incident, add a note, move it to investigating, quit, start again, and
 find it all: in the real window."""
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -12,7 +13,7 @@ def text_of(d, css):
 
 
 def wait_for(d, cond, timeout=10):
-    return WebDriverWait(d, timeout).until(lambda drv: cond(drv))
+    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda drv: cond(drv))
 
 
 def test_declare_note_investigate_restart(launcher):

@@ -2,6 +2,7 @@
 update clock restarts), take a runbook action (logged with the exact command)."""
 import datetime as dt
 
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -14,11 +15,23 @@ def ago(minutes: float) -> str:
 
 
 def wait(d, cond, timeout=10):
-    return WebDriverWait(d, timeout).until(lambda drv: cond(drv))
+    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda drv: cond(drv))
+
+
+def click(d, css):
+    """Clicks the element, finding it again if a re-render replaced it meanwhile."""
+    def attempt(drv):
+        try:
+            drv.find_element(By.CSS_SELECTOR, css).click()
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+    wait(d, attempt)
 
 
 def tab(d, name):
-    d.find_element(By.CSS_SELECTOR, f'[data-tab="{name}"]').click()
+    click(d, f'[data-tab="{name}"]')
+    wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, f'[data-tab="{name}"]').get_attribute("aria-selected") == "true")
 
 
 def timeline_text(d):
@@ -39,7 +52,7 @@ def test_assign_role_send_update_take_runbook_action(launcher):
     tab(d, "roles")
     ic = wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, 'input[data-role="incident-commander"]'))
     ic.send_keys("Ana Ops")
-    d.find_element(By.CSS_SELECTOR, '[data-testid="assign-incident-commander"]').click()
+    click(d, '[data-testid="assign-incident-commander"]')
     wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="assign-incident-commander"]').text == "Transfer command")
     tab(d, "timeline")
     wait(d, lambda drv: "incident-commander: Ana Ops" in timeline_text(drv))
@@ -52,7 +65,7 @@ def test_assign_role_send_update_take_runbook_action(launcher):
     draft = text.get_attribute("value")
     assert "[SEV2] Checkout errors" in draft and "Team: Ana Ops (incident commander)" in draft
     assert "Next update in 2 hours." in draft  # SEV2: "Regular updates every 2 hours" (reference)
-    d.find_element(By.ID, "comms-sent").click()
+    click(d, "#comms-sent")
     wait(d, lambda drv: next_update_due(drv) != before)
     after = next_update_due(d)
     assert after > before, (before, after)
@@ -64,7 +77,8 @@ def test_assign_role_send_update_take_runbook_action(launcher):
     field.send_keys("checkout")
     assert d.find_element(By.CSS_SELECTOR, '[data-testid="command-rollback"]').text == "kubectl rollout undo deployment/checkout"
     screenshot(d, "response-runbook")
-    d.find_element(By.CSS_SELECTOR, '[data-testid="take-rollback"]').click()
+    click(d, '[data-testid="take-rollback"]')
+    wait(d, lambda drv: any("Logged on the timeline" in t.text for t in drv.find_elements(By.CSS_SELECTOR, '[data-testid="toast"]')))
     tab(d, "timeline")
     wait(d, lambda drv: "Runbook: Rollback — `kubectl rollout undo deployment/checkout`" in timeline_text(drv))
     kinds = [e.get_attribute("data-kind") for e in d.find_elements(By.CSS_SELECTOR, '[data-testid="timeline-entry"]')]

@@ -48,6 +48,7 @@ pub fn facts(inc: &Incident, as_of: DateTime<Utc>) -> IncidentFacts {
     updates.sort();
     f.comms_updates = updates;
     f.services = inc.services.value.clone();
+    f.pir_completed_at = known(inc.review.completed_at());
     f
 }
 

@@ -11,6 +11,7 @@ pub mod clocks;
 pub mod comms;
 pub mod dto;
 pub mod error;
+pub mod metrics;
 pub mod notify;
 pub mod pir;
 pub mod pir_io;

@@ -42,6 +42,11 @@ impl Firebreak {
         &self.store
     }
 
+    /// The store itself, for the sync client (which takes it one short step at a time).
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
+    }
+
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
     }

@@ -3,6 +3,7 @@
 //! `--json`, one JSON document on stdout. Errors are one line on stderr (and, with
 //! `--json`, `{"error": {code, message}}` on stdout) and a non-zero exit.
 mod output;
+mod sync;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -81,6 +82,28 @@ enum Command {
     /// Post-incident reviews: show, edit, import/export (YAML, Markdown, PDF, .ics), states.
     #[command(subcommand)]
     Pir(PirCmd),
+    /// MTTA, MTTD, MTTR and PIR completion over a period, per severity, against targets.
+    Metrics {
+        /// Start of the period (YYYY-MM-DD or RFC 3339), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// End of the period, exclusive.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long)]
+        severity: Option<String>,
+        /// Print CSV instead of text.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+    },
+    /// The team server this laptop syncs with.
+    #[command(subcommand)]
+    Remote(RemoteCmd),
+    /// Exchange changes with the team server: one round, or keep going with --watch.
+    Sync {
+        #[arg(long)]
+        watch: bool,
+    },
     /// Show or set the name recorded on every change you make.
     Whoami {
         #[arg(long, value_name = "NAME")]
@@ -175,6 +198,22 @@ enum PirCmd {
         #[arg(long, default_value = "medium")]
         priority: String,
     },
+}
+
+#[derive(Subcommand)]
+enum RemoteCmd {
+    /// Set the server address, team and this member's token (stored locally, never printed).
+    Set {
+        url: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long, env = "FIREBREAK_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Show the server, team, waiting changes and last sync.
+    Show,
+    /// Stop syncing.
+    Clear,
 }
 
 #[derive(Subcommand)]
@@ -404,6 +443,13 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             out(value(&inc), format!("corrected an entry of {}", inc.human_id))
         }
         Command::Pir(cmd) => pir_command(&mut fb, cmd, &out)?,
+        Command::Remote(cmd) => sync::remote(&mut fb, cmd, &out)?,
+        Command::Sync { watch } => sync::run(&mut fb, watch, &out)?,
+        Command::Metrics { from, to, severity, csv } => {
+            let report = fb.metrics(from.as_deref(), to.as_deref(), severity.as_deref())?;
+            let text = if csv { firebreak_metrics::to_csv(&report) } else { output::metrics(&report) };
+            out(value(&report), text)
+        }
         Command::Role(RoleCmd::Assign { id, role, person, at }) => {
             let inc = fb.assign_role(RoleInput { incident: id, role, person, at })?;
             let text = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.text.clone()).unwrap_or_default();

@@ -152,3 +152,49 @@ pub fn checklists(lists: &[ChecklistView]) -> String {
     }
     out.trim_end().to_string()
 }
+
+fn mins(s: Option<f64>) -> String {
+    s.map_or_else(|| "—".to_string(), |v| age(chrono::Duration::seconds(v.round() as i64)))
+}
+
+fn verdict(met: Option<bool>) -> &'static str {
+    match met {
+        Some(true) => "✓",
+        Some(false) => "✗",
+        None => " ",
+    }
+}
+
+pub fn metrics(r: &firebreak_metrics::MetricsReport) -> String {
+    let t = &r.targets;
+    let mut out =
+        format!("{:<10} {:>9} {:>12} {:>12} {:>12} {:>10}\n", "SCOPE", "INCIDENTS", "MTTA", "MTTD", "MTTR", "PIR DONE");
+    let mut row = |name: &str, f: &firebreak_metrics::Figures| {
+        out.push_str(&format!(
+            "{:<10} {:>9} {:>10} {} {:>10} {} {:>10} {} {:>9} {}\n",
+            name,
+            f.incidents,
+            mins(f.mtta_seconds),
+            verdict(f.mtta_met),
+            mins(f.mttd_seconds),
+            verdict(f.mttd_met),
+            mins(f.mttr_seconds),
+            verdict(f.mttr_met),
+            f.pir_completion_rate.map_or_else(|| "—".to_string(), |p| format!("{p:.0}%")),
+            verdict(f.pir_met)
+        ));
+    };
+    row("overall", &r.overall);
+    for (level, f) in &r.per_severity {
+        row(level, f);
+    }
+    out.push_str(&format!(
+        "targets: MTTA < {}, MTTD < {}, MTTR < {}, PIR completion ≥ {:.0}%; {} drill incident(s) not counted",
+        mins(Some(t.mtta_seconds)),
+        mins(Some(t.mttd_seconds)),
+        mins(Some(t.mttr_seconds)),
+        t.pir_completion_rate,
+        r.excluded_drills
+    ));
+    out
+}

@@ -389,3 +389,37 @@ fn running_the_response_roles_tasks_runbook_comms_checklist_handoff() {
     assert!(inc["last_handoff"]["note"].as_str().unwrap().contains("Open actions:"));
     assert!(inc["roles"].as_array().unwrap().iter().any(|r| r["role"] == "incident-commander" && r["person"] == "Eve"));
 }
+
+#[test]
+fn metrics_over_a_period_per_severity_without_drills() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let a = ok(dir, &["incident", "declare", "--title", "a", "--severity", "SEV1", "--at", "2026-11-23T10:00:00Z"]);
+    ok(dir, &["incident", "status", a.trim(), "acknowledged", "--at", "2026-11-23T10:10:00Z"]);
+    ok(dir, &["incident", "status", a.trim(), "resolved", "--at", "2026-11-23T11:00:00Z"]);
+    let b = ok(dir, &["incident", "declare", "--title", "b", "--severity", "SEV2", "--at", "2026-11-23T12:00:00Z"]);
+    ok(dir, &["incident", "status", b.trim(), "acknowledged", "--at", "2026-11-23T12:20:00Z"]);
+    let drill = ok(
+        dir,
+        &["incident", "declare", "--title", "drill", "--severity", "SEV1", "--drill", "--at", "2026-11-23T13:00:00Z"],
+    );
+    ok(dir, &["incident", "status", drill.trim(), "acknowledged", "--at", "2026-11-23T14:30:00Z"]);
+    ok(dir, &["incident", "declare", "--title", "old", "--severity", "SEV1", "--at", "2026-10-01T00:00:00Z"]);
+
+    let m = json(dir, &["metrics", "--from", "2026-11-01", "--to", "2026-12-01"]);
+    assert_eq!(m["overall"]["incidents"], 2);
+    assert_eq!(m["overall"]["mtta_seconds"], 15.0 * 60.0, "mean of 10 and 20 minutes");
+    assert_eq!(m["overall"]["mttr_seconds"], 3600.0);
+    assert_eq!(m["overall"]["mttr_count"], 1);
+    assert_eq!(m["excluded_drills"], 1);
+    assert_eq!(m["overall"]["mtta_met"], false, "15 min is not below the 15 min target");
+    let sev1 = m["per_severity"].as_array().unwrap().iter().find(|p| p[0] == "SEV1").unwrap()[1].clone();
+    assert_eq!(sev1["mtta_seconds"], 600.0);
+    assert_eq!(sev1["pir_required"], 1, "a resolved SEV1 needs a review");
+    let only = json(dir, &["metrics", "--severity", "sev2"]);
+    assert_eq!(only["overall"]["incidents"], 1);
+    let csv = ok(dir, &["metrics", "--csv", "--from", "2026-11-01"]);
+    assert!(csv.starts_with("scope,key,incidents,mtta_seconds"), "{csv}");
+    assert!(csv.contains("overall,,2,900"), "{csv}");
+    refused(dir, &["metrics", "--from", "last week"], "--from \"last week\" is not a date");
+}

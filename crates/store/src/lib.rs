@@ -12,8 +12,10 @@
 
 mod migrate;
 mod store;
+mod sync;
 
 pub use store::{IncidentRow, Store};
+pub use sync::{RemoteConfig, SyncCursor, SyncStatus};
 
 use thiserror::Error;
 

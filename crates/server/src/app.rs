@@ -1,0 +1,209 @@
+//! The HTTP surface: [`app`] builds the router (tested with `tower::ServiceExt::oneshot`
+//! and served by `main.rs`). Routes and bodies are described in `firebreak_sync::wire`.
+use crate::auth::Principal;
+use crate::error::AppError;
+use crate::storage::Storage;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use firebreak_sync::wire::{
+    parse_wait, AckStatus, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES, MAX_PULL_LIMIT,
+    MAX_PUSH_OPS, MAX_WAIT,
+};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{watch, Notify};
+
+/// How often a held pull re-reads the database, for ops pushed through another server
+/// instance (pushes through this one wake it at once).
+const RECHECK: Duration = Duration::from_millis(500);
+
+#[derive(Clone)]
+pub struct AppState {
+    storage: Arc<Storage>,
+    wakeups: Arc<Mutex<HashMap<i64, Arc<Notify>>>>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// `shutdown` turning true releases held pulls so the server can stop promptly.
+    pub fn new(storage: Arc<Storage>, shutdown: watch::Receiver<bool>) -> Self {
+        AppState { storage, wakeups: Arc::default(), shutdown }
+    }
+
+    pub fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
+    fn wakeup(&self, team_id: i64) -> Arc<Notify> {
+        let mut map = self.wakeups.lock().unwrap_or_else(|e| e.into_inner());
+        map.entry(team_id).or_default().clone()
+    }
+}
+
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/v1/teams/{team}", get(team_info))
+        .route("/v1/teams/{team}/ops", get(pull).post(push))
+        .fallback(|| async { AppError::NotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(log_request))
+        .with_state(state)
+}
+
+/// One structured line per request: method, path (never headers, so never the token),
+/// status and duration.
+async fn log_request(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_string();
+    let resp = next.run(req).await;
+    tracing::info!(
+        %method,
+        path,
+        status = resp.status().as_u16(),
+        ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    resp
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({"status": "ok"}))
+}
+
+/// The member behind the bearer token, checked against the `{team}` in the path:
+/// no or unknown token → 401, another team's token → 403.
+pub struct Member(pub Principal);
+
+impl FromRequestParts<AppState> for Member {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let header =
+            parts.headers.get(AUTHORIZATION).ok_or(AppError::MissingToken)?.to_str().map_err(|_| AppError::BadToken)?;
+        let token = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or(AppError::MissingToken)?;
+        let principal = state.storage.authenticate(token).await?.ok_or(AppError::BadToken)?;
+        let Path(team) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| AppError::NotFound)?;
+        if team != principal.team {
+            return Err(AppError::WrongTeam(team));
+        }
+        Ok(Member(principal))
+    }
+}
+
+async fn team_info(State(state): State<AppState>, Member(m): Member) -> Result<Json<TeamInfo>, AppError> {
+    Ok(Json(TeamInfo {
+        epoch: state.storage.epoch().await?,
+        max_seq: state.storage.max_seq(m.team_id).await?,
+        team: m.team,
+        member: m.person,
+    }))
+}
+
+async fn push(
+    State(state): State<AppState>,
+    Member(m): Member,
+    body: Result<Json<PushRequest>, JsonRejection>,
+) -> Result<Json<PushResponse>, AppError> {
+    let Json(req) = body.map_err(|r| {
+        if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge(format!("a push body may be at most {MAX_BODY_BYTES} bytes"))
+        } else {
+            AppError::Invalid(r.body_text())
+        }
+    })?;
+    if req.ops.len() > MAX_PUSH_OPS {
+        return Err(AppError::TooLarge(format!("a push may carry at most {MAX_PUSH_OPS} ops, got {}", req.ops.len())));
+    }
+    let mut rows = Vec::with_capacity(req.ops.len());
+    for op in &req.ops {
+        if op.author != m.person {
+            return Err(AppError::AuthorMismatch(format!(
+                "op {} is authored by {:?}, but the token belongs to {:?}",
+                op.op_id, op.author, m.person
+            )));
+        }
+        let body = serde_json::to_string(op).map_err(|e| AppError::Internal(e.to_string()))?;
+        rows.push((op.op_id, body));
+    }
+    let outcome = state.storage.push(m.team_id, rows).await?;
+    let stored = outcome.acks.iter().filter(|a| a.status == AckStatus::Stored).count();
+    let conflicts = outcome.acks.iter().filter(|a| a.status == AckStatus::Conflict).count();
+    if conflicts > 0 {
+        tracing::warn!(team = %m.team, person = %m.person, conflicts, "ops pushed under ids that hold other content; kept in the conflicts table");
+    }
+    if stored > 0 {
+        state.wakeup(m.team_id).notify_waiters();
+    }
+    tracing::debug!(team = %m.team, stored, max_seq = outcome.max_seq, "push");
+    Ok(Json(PushResponse { epoch: state.storage.epoch().await?, acks: outcome.acks, max_seq: outcome.max_seq }))
+}
+
+#[derive(Debug, Deserialize)]
+struct PullQuery {
+    after: Option<i64>,
+    limit: Option<u32>,
+    wait: Option<String>,
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    Member(m): Member,
+    query: Result<Query<PullQuery>, QueryRejection>,
+) -> Result<Json<PullResponse<Box<RawValue>>>, AppError> {
+    let Query(q) = query.map_err(|r| AppError::Invalid(r.body_text()))?;
+    let after = q.after.unwrap_or(0);
+    if after < 0 {
+        return Err(AppError::Invalid(format!("after must be 0 or more, got {after}")));
+    }
+    let limit = q.limit.unwrap_or(1_000).clamp(1, MAX_PULL_LIMIT);
+    let wait = match q.wait.as_deref() {
+        None => Duration::ZERO,
+        Some(w) => parse_wait(w)
+            .ok_or_else(|| AppError::Invalid(format!("wait {w:?} must look like 25s or 500ms")))?
+            .min(MAX_WAIT),
+    };
+    let deadline = Instant::now() + wait;
+    let wakeup = state.wakeup(m.team_id);
+    let mut shutdown = state.shutdown.clone();
+    let page = loop {
+        let notified = wakeup.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let page = state.storage.pull(m.team_id, after, limit).await?;
+        let now = Instant::now();
+        if !page.ops.is_empty() || page.max_seq < after || now >= deadline || *shutdown.borrow() {
+            break page;
+        }
+        tokio::select! {
+            _ = &mut notified => {}
+            _ = tokio::time::sleep(RECHECK.min(deadline - now)) => {}
+            _ = shutdown.changed() => {}
+        }
+    };
+    let ops = page
+        .ops
+        .into_iter()
+        .map(|(seq, body)| {
+            RawValue::from_string(body)
+                .map(|op| SeqOp { seq, op })
+                .map_err(|e| AppError::Internal(format!("stored op {seq} is not JSON: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(PullResponse { epoch: page.epoch, ops, max_seq: page.max_seq, more: page.more }))
+}

@@ -1,0 +1,323 @@
+//! What team sync needs from the local database: the outbox read in batches and cleared
+//! only on the server's acknowledgement, pulled pages applied together with the new
+//! cursor in one transaction, the remote's address and token, and a status summary.
+//!
+//! Invariants:
+//! - A pulled page's ops, the cursor that follows them, and the removal of our own ops
+//!   echoed back by the server commit together or not at all, so a crash never leaves
+//!   the cursor ahead of the ops it claims were applied.
+//! - The outbox shrinks only through [`Store::ack_outbox`] (the server answered) or a
+//!   pulled page that contains the op (the server has it).
+use crate::store::{corrupt, read_meta, write_meta, write_op, META_HLC};
+use crate::{Result, Store, StoreError};
+use chrono::{DateTime, Utc};
+use firebreak_core::hlc::HlcState;
+use firebreak_core::ids::OpId;
+use firebreak_core::op::Op;
+use rusqlite::{params, OptionalExtension};
+use std::fmt;
+
+/// Where this replica syncs: the server's base URL, the team and the API token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RemoteConfig {
+    pub url: String,
+    pub team: String,
+    pub token: String,
+}
+
+impl fmt::Debug for RemoteConfig {
+    /// Never prints the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RemoteConfig")
+            .field("url", &self.url)
+            .field("team", &self.team)
+            .field("token", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The pull cursor: the server epoch it belongs to and the last sequence applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncCursor {
+    pub epoch: String,
+    pub cursor: i64,
+}
+
+/// A summary for `firebreak sync --status` and the desktop status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncStatus {
+    /// The configured server and team (never the token); `None` when sync is off.
+    pub remote: Option<(String, String)>,
+    /// Local ops the server has not acknowledged yet.
+    pub pending: u64,
+    pub cursor: Option<SyncCursor>,
+    pub last_synced_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Up to `limit` unacknowledged local ops, oldest first.
+    pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Op>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT ops.body FROM outbox JOIN ops ON ops.op_id = outbox.op_id
+             ORDER BY ops.seq LIMIT ?1",
+        )?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let bodies = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
+        bodies.map(|b| serde_json::from_str(&b?).map_err(corrupt)).collect()
+    }
+
+    /// Removes acknowledged ops from the outbox (unknown ids are ignored).
+    pub fn ack_outbox(&mut self, ids: &[OpId]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            for id in ids {
+                stmt.execute([id.to_string()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Applies one pulled page and moves the cursor to (`server_epoch`, `cursor`) in one
+    /// transaction. Ops already present are skipped; our own ops in the page leave the
+    /// outbox (the server has them, even if its acknowledgement was lost). Returns how
+    /// many ops were new here.
+    pub fn apply_pulled_page(
+        &mut self,
+        ops: &[Op],
+        server_epoch: &str,
+        cursor: i64,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut hlc: HlcState = read_meta(&tx, META_HLC)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()
+            .map_err(corrupt)?
+            .unwrap_or_default();
+        let now_ms = now.timestamp_millis().max(0) as u64;
+        let mut new = 0;
+        {
+            let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            for op in ops {
+                hlc.observe(op.hlc, now_ms);
+                if write_op(&tx, op, false)? {
+                    new += 1;
+                } else {
+                    unqueue.execute([op.op_id.to_string()])?;
+                }
+            }
+        }
+        write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
+        tx.execute("UPDATE sync_state SET epoch = ?1, cursor = ?2 WHERE id = 1", params![server_epoch, cursor])?;
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// The server epoch and last applied sequence, or `None` before the first pull.
+    pub fn sync_cursor(&self) -> Result<Option<(String, i64)>> {
+        Ok(self
+            .conn
+            .query_row("SELECT epoch, cursor FROM sync_state WHERE id = 1 AND epoch IS NOT NULL", [], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .optional()?)
+    }
+
+    /// After the server was restored from an older backup (or replaced): queues every op
+    /// this replica made for pushing again and forgets the cursor, so the next sync
+    /// re-pushes everything and pulls from the start. Returns the outbox size.
+    pub fn requeue_all_local_ops(&mut self) -> Result<u64> {
+        let replica = self.replica_id()?.to_string();
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
+             ON CONFLICT(op_id) DO NOTHING",
+            [replica],
+        )?;
+        tx.execute("UPDATE sync_state SET epoch = NULL, cursor = 0 WHERE id = 1", [])?;
+        let pending: i64 = tx.query_row("SELECT count(*) FROM outbox", [], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(pending as u64)
+    }
+
+    /// Records the server epoch seen in a push or pull answer. The first epoch is
+    /// adopted with cursor 0. A different epoch means the server was restored or
+    /// replaced: every local op is queued again and the cursor restarts at 0 in the new
+    /// epoch, in one transaction. Returns true in that case.
+    ///
+    /// Call it before acknowledging a push, so an op never leaves the outbox without
+    /// the epoch that stored it being on record.
+    pub fn adopt_server_epoch(&mut self, epoch: &str) -> Result<bool> {
+        let replica = self.replica_id()?.to_string();
+        let tx = self.conn.transaction()?;
+        let known: Option<String> = tx.query_row("SELECT epoch FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let restored = match known.as_deref() {
+            Some(e) if e == epoch => return Ok(false),
+            Some(_) => {
+                tx.execute(
+                    "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
+                     ON CONFLICT(op_id) DO NOTHING",
+                    [replica],
+                )?;
+                true
+            }
+            None => false,
+        };
+        tx.execute("UPDATE sync_state SET epoch = ?1, cursor = 0 WHERE id = 1", [epoch])?;
+        tx.commit()?;
+        Ok(restored)
+    }
+
+    pub fn remote(&self) -> Result<Option<RemoteConfig>> {
+        Ok(self
+            .conn
+            .query_row("SELECT url, team, token FROM sync_remote WHERE id = 1", [], |r| {
+                Ok(RemoteConfig { url: r.get(0)?, team: r.get(1)?, token: r.get(2)? })
+            })
+            .optional()?)
+    }
+
+    /// Sets the remote. Pointing at a different server or team forgets the cursor and
+    /// queues every local op again, since the new place has seen none of them.
+    pub fn set_remote(&mut self, url: &str, team: &str, token: &str) -> Result<()> {
+        let url = url.trim().trim_end_matches('/');
+        let team = team.trim();
+        if url.is_empty() || team.is_empty() || token.trim().is_empty() {
+            return Err(StoreError::NotFound("a remote needs a URL, a team and a token".into()));
+        }
+        let moved = self.remote()?.is_some_and(|old| old.url != url || old.team != team);
+        self.conn.execute(
+            "INSERT INTO sync_remote(id, url, team, token) VALUES (1, ?1, ?2, ?3)
+             ON CONFLICT(id) DO UPDATE SET url = excluded.url, team = excluded.team,
+               token = excluded.token",
+            params![url, team, token.trim()],
+        )?;
+        if moved {
+            self.requeue_all_local_ops()?;
+        }
+        Ok(())
+    }
+
+    /// Turns sync off; the outbox keeps growing until a remote is set again.
+    pub fn clear_remote(&mut self) -> Result<()> {
+        self.conn.execute("DELETE FROM sync_remote", [])?;
+        Ok(())
+    }
+
+    /// Records a completed push + pull round.
+    pub fn mark_synced(&mut self, now: DateTime<Utc>) -> Result<()> {
+        self.conn.execute(
+            "UPDATE sync_state SET last_synced_at = ?1 WHERE id = 1",
+            [now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)],
+        )?;
+        Ok(())
+    }
+
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        let remote = self.remote()?.map(|r| (r.url, r.team));
+        let last: Option<String> =
+            self.conn.query_row("SELECT last_synced_at FROM sync_state WHERE id = 1", [], |r| r.get(0))?;
+        let last_synced_at = last
+            .map(|s| DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&Utc)))
+            .transpose()
+            .map_err(corrupt)?;
+        Ok(SyncStatus {
+            remote,
+            pending: self.outbox_len()?,
+            cursor: self.sync_cursor()?.map(|(epoch, cursor)| SyncCursor { epoch, cursor }),
+            last_synced_at,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use firebreak_core::op::OpPayload;
+
+    fn t(ms: i64) -> DateTime<Utc> {
+        DateTime::from_timestamp_millis(1_700_000_000_000 + ms).unwrap()
+    }
+
+    fn note(store: &mut Store, text: &str) -> Op {
+        // Built from JSON so optional payload fields added later need no change here.
+        let payload: OpPayload = serde_json::from_value(serde_json::json!({
+            "type": "add_entry", "kind": "note", "at": t(0), "text": text
+        }))
+        .unwrap();
+        store.commit(t(0), "ana", uuid::Uuid::nil(), payload).unwrap()
+    }
+
+    #[test]
+    fn outbox_is_read_in_order_and_cleared_only_by_acks() {
+        let mut s = Store::in_memory().unwrap();
+        let ops: Vec<Op> = (0..5).map(|i| note(&mut s, &format!("n{i}"))).collect();
+        assert_eq!(s.outbox_batch(3).unwrap(), ops[..3].to_vec());
+        s.ack_outbox(&[ops[0].op_id, ops[2].op_id, OpId(7)]).unwrap();
+        let left: Vec<OpId> = s.outbox_batch(10).unwrap().iter().map(|o| o.op_id).collect();
+        assert_eq!(left, vec![ops[1].op_id, ops[3].op_id, ops[4].op_id]);
+    }
+
+    #[test]
+    fn a_pulled_page_moves_ops_and_cursor_together_and_unqueues_echoes() {
+        let mut a = Store::in_memory().unwrap();
+        let mut b = Store::in_memory().unwrap();
+        let theirs = note(&mut a, "from a");
+        let mine = note(&mut b, "from b");
+        assert_eq!(b.sync_cursor().unwrap(), None);
+        let new = b.apply_pulled_page(&[theirs.clone(), mine.clone()], "E1", 2, t(5)).unwrap();
+        assert_eq!(new, 1);
+        assert_eq!(b.sync_cursor().unwrap(), Some(("E1".to_string(), 2)));
+        assert_eq!(b.outbox_len().unwrap(), 0, "our echoed op left the outbox");
+        assert_eq!(b.all_ops().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn requeue_puts_back_only_our_ops_and_forgets_the_cursor() {
+        let mut a = Store::in_memory().unwrap();
+        let mut b = Store::in_memory().unwrap();
+        let theirs = note(&mut a, "from a");
+        let mine = note(&mut b, "from b");
+        b.apply_pulled_page(&[theirs, mine], "E1", 2, t(5)).unwrap();
+        assert_eq!(b.requeue_all_local_ops().unwrap(), 1);
+        assert_eq!(b.sync_cursor().unwrap(), None);
+    }
+
+    #[test]
+    fn a_new_epoch_is_adopted_once_and_a_changed_one_requeues() {
+        let mut s = Store::in_memory().unwrap();
+        let op = note(&mut s, "mine");
+        assert!(!s.adopt_server_epoch("E1").unwrap());
+        s.ack_outbox(&[op.op_id]).unwrap();
+        assert_eq!(s.sync_cursor().unwrap(), Some(("E1".to_string(), 0)));
+        assert!(!s.adopt_server_epoch("E1").unwrap());
+        assert_eq!(s.outbox_len().unwrap(), 0);
+        assert!(s.adopt_server_epoch("E2").unwrap(), "a changed epoch is a restore");
+        assert_eq!(s.outbox_len().unwrap(), 1);
+        assert_eq!(s.sync_cursor().unwrap(), Some(("E2".to_string(), 0)));
+    }
+
+    #[test]
+    fn remote_round_trips_hides_the_token_and_moving_it_requeues() {
+        let mut s = Store::in_memory().unwrap();
+        let op = note(&mut s, "x");
+        s.ack_outbox(&[op.op_id]).unwrap();
+        assert_eq!(s.remote().unwrap(), None);
+        s.set_remote("https://fb.example/", "sre", "secret").unwrap();
+        let r = s.remote().unwrap().unwrap();
+        assert_eq!((r.url.as_str(), r.team.as_str()), ("https://fb.example", "sre"));
+        assert!(!format!("{r:?}").contains("secret"));
+        s.set_remote("https://fb.example", "sre", "new-token").unwrap();
+        assert_eq!(s.outbox_len().unwrap(), 0, "same place: nothing to re-push");
+        s.set_remote("https://other.example", "sre", "t").unwrap();
+        assert_eq!(s.outbox_len().unwrap(), 1, "a new server has seen nothing");
+        assert!(s.set_remote("", "sre", "t").is_err());
+        s.mark_synced(t(9)).unwrap();
+        let st = s.sync_status().unwrap();
+        assert_eq!(st.pending, 1);
+        assert_eq!(st.last_synced_at, Some(t(9)));
+        assert_eq!(st.remote, Some(("https://other.example".into(), "sre".into())));
+    }
+}

@@ -1,0 +1,261 @@
+//! The sync client: push the outbox in batches, pull pages after the cursor, detect a
+//! restored server, and the long-running loop with backoff. Generic over [`Transport`]
+//! (HTTP in production, an in-memory server in the simulation) and [`StoreHandle`]
+//! (the store is locked only for each local step, never across a network wait).
+use crate::backoff::Backoff;
+use crate::error::{Result, SyncError};
+use crate::wire::{AckStatus, PullResponse, PushRequest, PushResponse, MAX_PUSH_OPS};
+use firebreak_core::clock::Clock;
+use firebreak_core::ids::OpId;
+use firebreak_store::Store;
+use std::collections::HashSet;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+
+/// How ops reach the server.
+pub trait Transport: Send + Sync {
+    fn push(&self, req: &PushRequest) -> impl Future<Output = Result<PushResponse>> + Send;
+    /// Ops after `after`; with `wait`, the server may hold the request until one exists.
+    fn pull(&self, after: i64, limit: u32, wait: Option<Duration>)
+        -> impl Future<Output = Result<PullResponse>> + Send;
+}
+
+/// Access to the local store for one short step at a time.
+pub trait StoreHandle: Send + Sync {
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R;
+}
+
+impl StoreHandle for Mutex<Store> {
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl StoreHandle for Mutex<&mut Store> {
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl<T: StoreHandle> StoreHandle for Arc<T> {
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        (**self).with_store(f)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// Ops per push request (at most [`MAX_PUSH_OPS`]).
+    pub push_batch: usize,
+    /// Ops per pull page.
+    pub pull_page: u32,
+    /// How long a live pull is held by the server in [`SyncClient::run`].
+    pub live_wait: Duration,
+    pub backoff_base: Duration,
+    pub backoff_max: Duration,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        SyncOptions {
+            push_batch: 500,
+            pull_page: 1_000,
+            live_wait: Duration::from_secs(25),
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    /// Ops the server acknowledged (stored now or before).
+    pub acknowledged: usize,
+    /// Ops the server already had under the same id with other content; it kept our
+    /// version in its conflicts table. Should never happen; shown to the person.
+    pub conflicts: Vec<OpId>,
+    /// The server's epoch changed since we last talked to it: our ops were queued
+    /// again (and are being pushed by this same call).
+    pub server_restored: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Ops new to this replica.
+    pub applied: usize,
+    pub pages: usize,
+    pub cursor: i64,
+    /// The server was restored or replaced: our ops were queued again.
+    pub server_restored: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub push: PushReport,
+    pub pull: PullReport,
+}
+
+pub struct SyncClient<T> {
+    transport: T,
+    clock: Arc<dyn Clock>,
+    options: SyncOptions,
+}
+
+impl<T: Transport> SyncClient<T> {
+    pub fn new(transport: T, clock: Arc<dyn Clock>, options: SyncOptions) -> Self {
+        SyncClient { transport, clock, options }
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// Sends the outbox in batches until it is empty. Each batch leaves the outbox
+    /// only after the server acknowledged it.
+    pub async fn push(&self, store: &impl StoreHandle) -> Result<PushReport> {
+        let mut report = PushReport::default();
+        let batch = self.options.push_batch.clamp(1, MAX_PUSH_OPS);
+        loop {
+            let ops = store.with_store(|s| s.outbox_batch(batch))?;
+            if ops.is_empty() {
+                return Ok(report);
+            }
+            let sent: HashSet<OpId> = ops.iter().map(|o| o.op_id).collect();
+            let resp = self.transport.push(&PushRequest { ops }).await?;
+            let acked: Vec<OpId> = resp.acks.iter().map(|a| a.op_id).collect();
+            let acked_set: HashSet<OpId> = acked.iter().copied().collect();
+            if acked_set != sent {
+                return Err(SyncError::Protocol(format!(
+                    "pushed {} ops, {} acknowledged",
+                    sent.len(),
+                    acked_set.intersection(&sent).count()
+                )));
+            }
+            // The epoch goes on record before the acks, so a restore of this server is
+            // noticed even if no pull ever completes.
+            if store.with_store(|s| s.adopt_server_epoch(&resp.epoch))? {
+                tracing::warn!("the sync server's epoch changed; pushing all local ops again");
+                report.server_restored = true;
+            }
+            store.with_store(|s| s.ack_outbox(&acked))?;
+            report.acknowledged += acked.len();
+            report.conflicts.extend(resp.acks.iter().filter(|a| a.status == AckStatus::Conflict).map(|a| a.op_id));
+        }
+    }
+
+    /// Pulls pages after the cursor until caught up. `wait` holds only the first
+    /// request (a live pull); later pages are fetched at once.
+    pub async fn pull(&self, store: &impl StoreHandle, mut wait: Option<Duration>) -> Result<PullReport> {
+        let mut report = PullReport::default();
+        loop {
+            let cursor = store.with_store(|s| s.sync_cursor())?;
+            let after = cursor.as_ref().map_or(0, |c| c.1);
+            let page = self.transport.pull(after, self.options.pull_page, wait.take()).await?;
+            if let Some((epoch, seq)) = &cursor {
+                if *epoch != page.epoch || *seq > page.max_seq {
+                    tracing::warn!(
+                        cursor = seq,
+                        server_max = page.max_seq,
+                        epoch_changed = *epoch != page.epoch,
+                        "the sync server was restored or replaced; pushing all local ops again"
+                    );
+                    if *epoch == page.epoch {
+                        store.with_store(|s| s.requeue_all_local_ops())?;
+                    }
+                    store.with_store(|s| s.adopt_server_epoch(&page.epoch))?;
+                    report.server_restored = true;
+                    continue;
+                }
+            }
+            let next = check_page(&page, after)?;
+            let ops: Vec<_> = page.ops.into_iter().map(|s| s.op).collect();
+            let now = self.clock.now();
+            report.applied += store.with_store(|s| s.apply_pulled_page(&ops, &page.epoch, next, now))?;
+            report.pages += 1;
+            report.cursor = next;
+            if !page.more {
+                return Ok(report);
+            }
+        }
+    }
+
+    /// One full round: push, pull, and after a detected restore push and pull again.
+    pub async fn sync_once(&self, store: &impl StoreHandle) -> Result<SyncReport> {
+        let mut report = SyncReport { push: self.push(store).await?, pull: self.pull(store, None).await? };
+        if report.pull.server_restored || report.push.server_restored {
+            let again = self.push(store).await?;
+            report.push.acknowledged += again.acknowledged;
+            report.push.conflicts.extend(again.conflicts);
+            let pull = self.pull(store, None).await?;
+            report.pull.applied += pull.applied;
+            report.pull.pages += pull.pages;
+            report.pull.cursor = pull.cursor;
+        }
+        let now = self.clock.now();
+        store.with_store(|s| s.mark_synced(now))?;
+        Ok(report)
+    }
+
+    /// Syncs until `shutdown` completes: pushes, then holds a live pull open so other
+    /// replicas' ops arrive within moments. `local_change` should be notified after
+    /// every local commit so it is pushed at once instead of after the live pull.
+    /// Transient failures back off exponentially with jitter; refusals (bad token,
+    /// wrong team, invalid data) end the loop with the error.
+    pub async fn run(
+        &self,
+        store: &impl StoreHandle,
+        local_change: &Notify,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<()> {
+        tokio::pin!(shutdown);
+        let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_max);
+        let mut wait = None;
+        loop {
+            let round = async {
+                let pushed = self.push(store).await?;
+                let pull = self.pull(store, wait).await?;
+                if pull.server_restored || pushed.server_restored {
+                    self.push(store).await?;
+                }
+                let now = self.clock.now();
+                store.with_store(|s| s.mark_synced(now))?;
+                Ok::<_, SyncError>(())
+            };
+            let outcome = tokio::select! {
+                _ = &mut shutdown => return Ok(()),
+                _ = local_change.notified() => Ok(()),
+                r = round => r,
+            };
+            match outcome {
+                Ok(()) => {
+                    backoff.reset();
+                    wait = Some(self.options.live_wait);
+                }
+                Err(e) if e.is_transient() => {
+                    let delay = backoff.next_delay(&mut rand::thread_rng());
+                    tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "sync failed; retrying");
+                    tokio::select! {
+                        _ = &mut shutdown => return Ok(()),
+                        _ = tokio::time::sleep(delay) => {}
+                    }
+                    wait = None;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Checks that a page is ascending and after the cursor; returns the new cursor.
+fn check_page(page: &PullResponse, after: i64) -> Result<i64> {
+    let mut last = after;
+    for s in &page.ops {
+        if s.seq <= last {
+            return Err(SyncError::Protocol(format!("sequence {} after {last} is not ascending", s.seq)));
+        }
+        last = s.seq;
+    }
+    Ok(last)
+}

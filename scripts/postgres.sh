@@ -13,10 +13,10 @@ if ! pg_lsclusters -h | grep -q "^$pg_version main .* online"; then
   pg_ctlcluster "$pg_version" main start
 fi
 for _ in $(seq 1 30); do
-  su postgres -c "psql -Atqc 'select 1'" >/dev/null 2>&1 && break
+  (cd / && su postgres -c "psql -Atqc 'select 1'") >/dev/null 2>&1 && break
   sleep 0.5
 done
-su postgres -c "psql -v ON_ERROR_STOP=1 -Atq" <<'SQL'
+(cd / && su postgres -c "psql -v ON_ERROR_STOP=1 -Atq") <<'SQL'
 DO $$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'firebreak') THEN
     CREATE ROLE firebreak LOGIN PASSWORD 'firebreak';
@@ -24,6 +24,6 @@ DO $$ BEGIN
 END $$;
 SQL
 # A fresh database per run, so every run starts from the same state.
-su postgres -c "dropdb --if-exists firebreak_test && createdb -O firebreak firebreak_test"
+(cd / && su postgres -c "dropdb --if-exists firebreak_test && createdb -O firebreak firebreak_test")
 export FIREBREAK_TEST_POSTGRES_URL="postgres://firebreak:firebreak@127.0.0.1:5432/firebreak_test"
 echo "postgres $pg_version on 127.0.0.1:5432 (database firebreak_test)"

@@ -9,6 +9,7 @@
 pub mod bindings;
 pub mod clocks;
 pub mod comms;
+pub mod drill;
 pub mod dto;
 pub mod error;
 pub mod metrics;

@@ -2,6 +2,7 @@
 //! API as the desktop shell (crates/api), and prints either text for people or, with
 //! `--json`, one JSON document on stdout. Errors are one line on stderr (and, with
 //! `--json`, `{"error": {code, message}}` on stdout) and a non-zero exit.
+mod drill;
 mod output;
 mod sync;
 
@@ -96,6 +97,9 @@ enum Command {
         #[arg(long, conflicts_with = "json")]
         csv: bool,
     },
+    /// Drills: scenarios run on a drill clock, evaluated against their success criteria.
+    #[command(subcommand)]
+    Drill(DrillCmd),
     /// The team server this laptop syncs with.
     #[command(subcommand)]
     Remote(RemoteCmd),
@@ -197,6 +201,30 @@ enum PirCmd {
         due: Option<String>,
         #[arg(long, default_value = "medium")]
         priority: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DrillCmd {
+    /// The built-in scenarios, and when the next quarterly drill is due.
+    List,
+    /// Run SCENARIO (a built-in name or a scenario file) on a drill clock.
+    Run {
+        scenario: String,
+        /// Drill clock speed: 1, 10 or 60 (times real time).
+        #[arg(long, default_value_t = 1)]
+        speed: u32,
+        /// Scripted responses (YAML), for rehearsals and automation.
+        #[arg(long, value_name = "FILE")]
+        responses: Option<PathBuf>,
+    },
+    /// The evaluation of a run (RUN: the drill incident's id).
+    Report {
+        run: String,
+        #[arg(long, value_parser = ["pdf", "md"])]
+        format: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
     },
 }
 
@@ -444,6 +472,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         }
         Command::Pir(cmd) => pir_command(&mut fb, cmd, &out)?,
         Command::Remote(cmd) => sync::remote(&mut fb, cmd, &out)?,
+        Command::Drill(cmd) => drill::command(&mut fb, &dir, cmd, &out)?,
         Command::Sync { watch } => sync::run(&mut fb, watch, &out)?,
         Command::Metrics { from, to, severity, csv } => {
             let report = fb.metrics(from.as_deref(), to.as_deref(), severity.as_deref())?;
@@ -632,7 +661,7 @@ fn pir_command(
 
 /// Writes to a temporary file beside the target, syncs it, then renames: the output is
 /// either the old file or the complete new one, never half written.
-fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
+pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
     use std::io::Write;
     let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write {}: {e}", path.display()));
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
@@ -642,12 +671,12 @@ fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError
     std::fs::rename(&tmp, path).map_err(fail)
 }
 
-fn read_text(path: &std::path::Path) -> Result<String, ApiError> {
+pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ApiError> {
     std::fs::read_to_string(path).map_err(|e| ApiError::invalid(format!("cannot read {}: {e}", path.display())))
 }
 
 /// Serialises any DTO without naming its type at each call site.
-mod erased {
+pub(crate) mod erased {
     pub trait Ser {
         fn to_json(&self) -> serde_json::Value;
     }

@@ -1,0 +1,370 @@
+//! Drills through the API: start a drill incident from a scenario, deliver injects and
+//! the commander rotation as drill time passes, apply scripted responses, and evaluate
+//! the run. Everything a drill writes carries drill-clock times, so the evaluation reads
+//! only offsets from the drill's start and comes out the same at any speed.
+//!
+//! The drill clock is arranged to end at the real end of the run
+//! (start = real start − duration × (1 − 1/speed)), so drill times never lie in the
+//! future and event times stay valid.
+use crate::dto::{DeclareInput, EntryInput, SeverityInput, StatusInput};
+use crate::pir::PirTextInput;
+use crate::{ApiError, ErrorCode, Firebreak, Result};
+use chrono::{DateTime, Duration, Utc};
+use firebreak_core::incident::{Incident, Status};
+use firebreak_core::timeline::{Change, EntryKind};
+use firebreak_drill::{
+    builtin, commander_at, evaluate, DrillEntry, DrillEvents, Evaluation, InjectKind, Scenario, BUILTIN_SOURCES,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+const RUN_KEY: &str = "drill.run.";
+/// The note a drafted review leaves on the drill timeline, at the time it was drafted.
+const REVIEW_DRAFTED: &str = "Review drafted: ";
+
+/// What a drill run remembers beside its incident (local settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrillRun {
+    pub incident: String,
+    pub scenario_yaml: String,
+    pub speed: u32,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub facilitator_notes: Vec<String>,
+    pub improvement_areas: Vec<String>,
+    /// How many injects have been delivered (by offset order).
+    pub delivered: usize,
+    pub last_commander: Option<String>,
+}
+
+/// One scripted response (for facilitators' rehearsals and for tests).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Response {
+    /// Offset from the start, e.g. "3m".
+    pub at: String,
+    /// acknowledge | status | update | severity | mitigate | note | review
+    #[serde(rename = "do")]
+    pub act: String,
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub level: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Script {
+    #[serde(default)]
+    pub responses: Vec<Response>,
+    #[serde(default)]
+    pub notes: Vec<String>,
+    #[serde(default)]
+    pub improvement_areas: Vec<String>,
+}
+
+impl Script {
+    pub fn from_yaml(text: &str) -> Result<Script> {
+        let s: Script = serde_yaml::from_str(text).map_err(|e| {
+            let line = e.location().map_or(0, |l| l.line());
+            ApiError::invalid(format!("line {line}: {e}"))
+        })?;
+        for (i, r) in s.responses.iter().enumerate() {
+            firebreak_drill::parse_duration(&r.at).ok_or_else(|| {
+                ApiError::invalid(format!("responses[{i}].at: {:?} is not a duration (use e.g. 5m, 1h30m)", r.at))
+            })?;
+        }
+        Ok(s)
+    }
+
+    fn offset(r: &Response) -> Duration {
+        firebreak_drill::parse_duration(&r.at).unwrap_or_default()
+    }
+}
+
+/// A scenario by built-in name (file stem) or from YAML text.
+pub fn scenario(name_or_yaml: &str) -> Result<(Scenario, String)> {
+    if let Some((_, yaml)) = BUILTIN_SOURCES.iter().find(|(n, _)| *n == name_or_yaml) {
+        let s = Scenario::from_yaml(yaml).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        return Ok((s, yaml.to_string()));
+    }
+    let s = Scenario::from_yaml(name_or_yaml).map_err(|e| ApiError::invalid(e.to_string()))?;
+    Ok((s, name_or_yaml.to_string()))
+}
+
+pub fn builtin_names() -> Vec<(String, Scenario)> {
+    BUILTIN_SOURCES.iter().map(|(n, _)| n.to_string()).zip(builtin()).collect()
+}
+
+impl Firebreak {
+    fn run_of(&self, inc: &Incident) -> Result<DrillRun> {
+        let text = self
+            .store
+            .setting(&format!("{RUN_KEY}{}", inc.id))?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, "this incident was not started as a drill run here"))?;
+        serde_json::from_str(&text).map_err(|e| ApiError::new(ErrorCode::Storage, format!("drill run unreadable: {e}")))
+    }
+
+    fn save_run(&self, run: &DrillRun) -> Result<()> {
+        let text = serde_json::to_string(run).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        self.store.set_setting(&format!("{RUN_KEY}{}", run.incident), &text)?;
+        Ok(())
+    }
+
+    /// Starts a drill: declares a drill incident at `self.now()` (the drill clock).
+    pub fn drill_start(&mut self, scenario_yaml: &str, speed: u32, script: &Script) -> Result<DrillRun> {
+        let (sc, yaml) = scenario(scenario_yaml)?;
+        let levels: Vec<String> = self.policy()?.levels.iter().map(|l| l.id.clone()).collect();
+        sc.check_levels(&levels).map_err(|e| ApiError::invalid(e.to_string()))?;
+        let start = self.now();
+        let inc = self.declare(DeclareInput {
+            title: format!("Drill: {}", sc.title),
+            severity: sc.severity.clone(),
+            summary: sc.description.clone(),
+            services: sc.services.clone(),
+            drill: true,
+            at: Some(start.to_rfc3339()),
+            suggested: None,
+        })?;
+        let run = DrillRun {
+            incident: inc.id,
+            scenario_yaml: yaml,
+            speed: speed.max(1),
+            started_at: start,
+            ended_at: None,
+            facilitator_notes: script.notes.clone(),
+            improvement_areas: script.improvement_areas.clone(),
+            delivered: 0,
+            last_commander: None,
+        };
+        self.save_run(&run)?;
+        Ok(run)
+    }
+
+    /// Delivers what is due at the drill clock's now: injects, the commander rotation
+    /// and scripted responses. Returns true once the drill's duration has passed.
+    pub fn drill_tick(&mut self, incident: &str, script: &Script, applied: &mut usize) -> Result<bool> {
+        let inc = self.find(incident)?;
+        let mut run = self.run_of(&inc)?;
+        let (sc, _) = scenario(&run.scenario_yaml)?;
+        let now = self.now();
+        let elapsed = (now - run.started_at).min(sc.duration);
+        let id = inc.id.to_string();
+        // Injects are sorted by offset; the count delivered makes each arrive exactly once.
+        let due: Vec<_> = sc.injects.iter().skip(run.delivered).take_while(|i| i.at <= elapsed).cloned().collect();
+        for inject in &due {
+            let kind = match inject.kind {
+                InjectKind::Alert | InjectKind::Degraded => EntryKind::Alert,
+                InjectKind::CustomerReport => EntryKind::CustomerReport,
+                InjectKind::Question | InjectKind::Note => EntryKind::Note,
+            };
+            let at = (run.started_at + inject.at).to_rfc3339();
+            self.add_entry(EntryInput { incident: id.clone(), kind, text: inject.headline(), at: Some(at) })?;
+            run.delivered += 1;
+        }
+        let rotation = if elapsed < sc.duration { commander_at(&sc, elapsed, 0) } else { None };
+        if let Some(ic) = rotation {
+            // Stamped at the rotation's own boundary, not at the tick that noticed it.
+            let boundary = sc.rotate_every.filter(|r| r.num_seconds() > 0).map_or(Duration::zero(), |r| {
+                Duration::seconds(elapsed.num_seconds() / r.num_seconds() * r.num_seconds())
+            });
+            if run.last_commander.as_deref() != Some(ic.as_str()) {
+                let current = self.find(&id)?;
+                let holder =
+                    current.response.roles.get("incident-commander").map(|r| r.value.clone()).unwrap_or_default();
+                if holder != ic {
+                    self.assign_role(crate::dto::RoleInput {
+                        incident: id.clone(),
+                        role: "incident-commander".into(),
+                        person: ic.clone(),
+                        at: Some((run.started_at + boundary).to_rfc3339()),
+                    })?;
+                }
+                run.last_commander = Some(ic);
+            }
+        }
+        while let Some(r) = script.responses.get(*applied) {
+            if Script::offset(r) > elapsed {
+                break;
+            }
+            let at = run.started_at + Script::offset(r);
+            self.apply_response(&id, r, at)?;
+            *applied += 1;
+        }
+        let done = now - run.started_at >= sc.duration;
+        if done && run.ended_at.is_none() {
+            run.ended_at = Some(run.started_at + sc.duration);
+        }
+        self.save_run(&run)?;
+        Ok(done)
+    }
+
+    /// Applies a scripted response stamped at its scripted drill time (not the tick's),
+    /// so the run evaluates the same at any speed.
+    fn apply_response(&mut self, id: &str, r: &Response, at: DateTime<Utc>) -> Result<()> {
+        let incident = id.to_string();
+        let at_text = Some(at.to_rfc3339());
+        let status = |s: &str| s.parse::<Status>().map_err(ApiError::from);
+        match r.act.as_str() {
+            "acknowledge" => {
+                self.set_status(StatusInput { incident, status: Status::Acknowledged, at: at_text })?;
+            }
+            "status" => {
+                let s = status(r.status.as_deref().unwrap_or(""))?;
+                self.set_status(StatusInput { incident, status: s, at: at_text })?;
+            }
+            "update" => {
+                self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text })?;
+            }
+            "severity" => {
+                self.set_severity(SeverityInput { incident, level: r.level.clone().unwrap_or_default(), at: at_text })?;
+            }
+            "mitigate" => {
+                self.add_entry(EntryInput { incident, kind: EntryKind::Action, text: r.text.clone(), at: at_text })?;
+            }
+            "note" => {
+                self.add_entry(EntryInput { incident, kind: EntryKind::Note, text: r.text.clone(), at: at_text })?;
+            }
+            "review" => {
+                self.pir_edit(PirTextInput {
+                    incident: incident.clone(),
+                    field: "summary".into(),
+                    text: r.text.clone(),
+                    parents: vec![],
+                })?;
+                let text = format!("{REVIEW_DRAFTED}{}", r.text);
+                self.add_entry(EntryInput { incident, kind: EntryKind::Note, text, at: at_text })?;
+            }
+            other => {
+                return Err(ApiError::invalid(format!(
+                    "unknown scripted response {other:?}; use acknowledge, status, update, severity, mitigate, note or review"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    /// The evaluation of a drill run (provisional while it runs).
+    pub fn drill_evaluation(&self, key: &str) -> Result<Evaluation> {
+        let inc = self.find(key)?;
+        let run = self.run_of(&inc)?;
+        let (sc, _) = scenario(&run.scenario_yaml)?;
+        let ended_at = run.ended_at.unwrap_or_else(|| self.now().min(run.started_at + sc.duration));
+        let m = inc.milestones();
+        let entries = inc.entries();
+        let first = |kind: EntryKind| entries.iter().filter(|e| e.kind == kind).map(|e| e.event_time).min();
+        let mut severity_changes = Vec::new();
+        let mut statuses = Vec::new();
+        let mut initial = inc.severity.value.clone();
+        for e in &entries {
+            match &e.change {
+                Some(Change::Severity { to, .. }) => severity_changes.push((e.event_time, to.clone())),
+                Some(Change::Status { to, .. }) => statuses.push((e.event_time, to.as_str().to_string())),
+                Some(Change::Declared { severity, .. }) => initial = severity.clone(),
+                _ => {}
+            }
+        }
+        // The earliest of a "Review drafted" note's event time and any section revision's
+        // recorded time.
+        let review_drafted_at = inc
+            .review
+            .texts
+            .values()
+            .flat_map(|t| t.revisions.values())
+            .map(|r| DateTime::<Utc>::from_timestamp_millis(r.stamp.wall_ms as i64).unwrap_or_default())
+            .chain(entries.iter().filter(|e| e.text.starts_with(REVIEW_DRAFTED)).map(|e| e.event_time))
+            .min();
+        let events = DrillEvents {
+            started_at: run.started_at,
+            ended_at,
+            initial_severity: initial,
+            acknowledged_at: m.acknowledged_at,
+            first_update_at: first(EntryKind::CommsUpdate),
+            severity_changes,
+            mitigation_at: first(EntryKind::Action),
+            statuses,
+            review_drafted_at,
+            facilitator_notes: run.facilitator_notes.clone(),
+            improvement_areas: run.improvement_areas.clone(),
+            timeline: entries
+                .iter()
+                .map(|e| DrillEntry {
+                    at: e.event_time,
+                    kind: e.kind.as_str().to_string(),
+                    author: e.author.clone(),
+                    text: inc.current_text(e).to_string(),
+                })
+                .collect(),
+        };
+        Ok(evaluate(&sc, &events))
+    }
+
+    /// When the last drill ran here (the newest drill incident's detection).
+    pub fn last_drill_at(&self) -> Result<Option<DateTime<Utc>>> {
+        Ok(self.store.list()?.into_iter().filter(|r| r.drill).filter_map(|r| r.detected_at).max())
+    }
+}
+
+/// The evaluation as a PDF (same engine as the review), marked as a drill on every page.
+pub fn evaluation_pdf(e: &Evaluation, human_id: &str, author: &str, now: DateTime<Utc>) -> Result<Vec<u8>> {
+    use firebreak_pdf::{Banner, Block, Column, Document, Rgb, Table, Tone};
+    let mut blocks = vec![Block::KeyValue(vec![
+        ("Scenario".into(), e.scenario.clone()),
+        ("Drill incident".into(), human_id.to_string()),
+        ("Severity".into(), e.severity.clone()),
+        ("Started".into(), e.started_at.format("%Y-%m-%d %H:%M UTC").to_string()),
+        ("Ran for".into(), firebreak_drill::describe_duration(e.ran_for)),
+        ("Result".into(), format!("{} of {} criteria met", e.met_count, e.total)),
+    ])];
+    let tone = if e.met_count == e.total { Tone::Success } else { Tone::Warning };
+    blocks.push(Block::callout("Result", format!("{} of {} success criteria met.", e.met_count, e.total), tone));
+    blocks.push(Block::heading(1, "Success criteria"));
+    blocks.push(Block::Table(Table {
+        columns: vec![Column::new("Criterion", 3.0), Column::new("Result", 0.9), Column::new("Detail", 3.0)],
+        rows: e
+            .criteria
+            .iter()
+            .map(|c| vec![c.description.clone(), if c.met { "met".into() } else { "missed".into() }, c.detail.clone()])
+            .collect(),
+    }));
+    blocks.push(Block::heading(1, "Timeline"));
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            Column::new("When", 0.9),
+            Column::new("Kind", 1.2),
+            Column::new("Who", 1.1),
+            Column::new("What", 4.0),
+        ],
+        rows: e
+            .timeline
+            .iter()
+            .map(|l| vec![l.offset.clone(), l.kind.clone(), l.author.clone(), l.text.clone()])
+            .collect(),
+    }));
+    if !e.facilitator_notes.is_empty() {
+        blocks.push(Block::heading(1, "Facilitator's notes"));
+        blocks.push(Block::Bullets(e.facilitator_notes.clone()));
+    }
+    blocks.push(Block::heading(1, "Improvement areas"));
+    if e.improvement_areas.is_empty() {
+        blocks.push(Block::paragraph("None recorded."));
+    } else {
+        blocks.push(Block::Bullets(e.improvement_areas.clone()));
+    }
+    let doc = Document {
+        title: format!("Drill evaluation · {}", e.scenario),
+        subtitle: Some(format!("{human_id} · {} of {} criteria met", e.met_count, e.total)),
+        author: author.to_string(),
+        subject: format!("Evaluation of the drill {}", e.scenario),
+        keywords: vec!["drill".into(), e.severity.clone(), human_id.to_string()],
+        created: now,
+        running_header: format!("DRILL · {human_id} · {}", e.scenario),
+        banner: Some(Banner { text: "DRILL — an exercise, not a real incident".into(), colour: Rgb::hex(0x7B3FE4) }),
+        blocks,
+    };
+    firebreak_pdf::render(&doc)
+        .map(|r| r.bytes)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the PDF could not be made: {e}")))
+}

@@ -10,14 +10,23 @@ use tokio::sync::Notify;
 
 pub struct AppState {
     fb: Mutex<Firebreak>,
+    /// What the background sync last saw (shown in the window).
+    pub sync: Mutex<SyncView>,
     /// Woken after every command that changes something, so the scheduler re-reads
     /// the clocks at once.
     pub changed: Arc<Notify>,
+    /// Woken after every change too, so the background sync pushes at once.
+    pub sync_wake: Arc<Notify>,
 }
 
 impl AppState {
     pub fn new(fb: Firebreak) -> Self {
-        AppState { fb: Mutex::new(fb), changed: Arc::new(Notify::new()) }
+        AppState {
+            fb: Mutex::new(fb),
+            sync: Mutex::new(SyncView::default()),
+            changed: Arc::new(Notify::new()),
+            sync_wake: Arc::new(Notify::new()),
+        }
     }
 
     pub fn with<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
@@ -29,6 +38,7 @@ impl AppState {
     fn change<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
         let out = self.with(f);
         self.changed.notify_one();
+        self.sync_wake.notify_one();
         out
     }
 }
@@ -161,4 +171,96 @@ pub fn copy_text(app: tauri::AppHandle, input: String) -> Result<()> {
     app.clipboard()
         .write_text(input)
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the clipboard refused the text: {e}")))
+}
+
+#[tauri::command]
+pub fn get_pir(state: State<'_, AppState>, input: String) -> Result<firebreak_api::pir::PirView> {
+    state.with(|fb| fb.pir(&input))
+}
+
+#[tauri::command]
+pub fn pir_edit(
+    state: State<'_, AppState>,
+    input: firebreak_api::pir::PirTextInput,
+) -> Result<firebreak_api::pir::PirView> {
+    state.change(|fb| fb.pir_edit(input))
+}
+
+#[tauri::command]
+pub fn pir_set_item(
+    state: State<'_, AppState>,
+    input: firebreak_api::pir::ActionItemInput,
+) -> Result<firebreak_api::pir::PirView> {
+    state.change(|fb| fb.pir_set_item(input))
+}
+
+#[tauri::command]
+pub fn pir_status(
+    state: State<'_, AppState>,
+    input: firebreak_api::pir::PirStateInput,
+) -> Result<firebreak_api::pir::PirView> {
+    state.change(|fb| fb.pir_status(input))
+}
+
+/// Writes the export into ~/Documents/Firebreak (or the data directory's exports/) and
+/// returns the path, so the webview needs no file-system permission.
+#[tauri::command]
+pub fn export_pir(state: State<'_, AppState>, input: PirExportInput) -> Result<String> {
+    state.with(|fb| {
+        let dir = dirs::document_dir()
+            .map(|d| d.join("Firebreak"))
+            .or_else(|| fb.data_dir().map(|d| d.join("exports")))
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "no folder to export into"))?;
+        let dir = std::env::var_os("FIREBREAK_EXPORT_DIR").map_or(dir, std::path::PathBuf::from);
+        fb.export_pir_to(&input.incident, &input.format, &dir).map(|p| p.display().to_string())
+    })
+}
+
+#[tauri::command]
+pub fn get_metrics(state: State<'_, AppState>, input: MetricsInput) -> Result<firebreak_metrics::MetricsReport> {
+    state.with(|fb| fb.metrics(input.from.as_deref(), input.to.as_deref(), input.severity.as_deref()))
+}
+
+#[tauri::command]
+pub fn list_drills(state: State<'_, AppState>) -> Result<firebreak_api::drill::DrillsView> {
+    state.with(|fb| fb.drills())
+}
+
+#[tauri::command]
+pub fn start_drill(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    input: DrillStartInput,
+) -> Result<IncidentDetail> {
+    let detail = state.change(|fb| {
+        let yaml = fb.scenario_yaml(&input.scenario)?;
+        let run = crate::drills::start(fb, &yaml, input.speed)?;
+        fb.show(&run)
+    })?;
+    crate::drills::spawn_ticker(app, detail.id.clone());
+    Ok(detail)
+}
+
+#[tauri::command]
+pub fn drill_evaluation(state: State<'_, AppState>, input: String) -> Result<firebreak_drill::Evaluation> {
+    state.with(|fb| fb.drill_evaluation(&input))
+}
+
+#[tauri::command]
+pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
+    crate::background_sync::view(&state)
+}
+
+#[tauri::command]
+pub fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
+    state.change(|fb| {
+        let url = input.url.trim().trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(ApiError::invalid(format!("{url:?} is not a server address (http:// or https://)")));
+        }
+        fb.store_mut()
+            .set_remote(url, input.team.trim(), input.token.trim())
+            .map_err(|e| ApiError::invalid(e.to_string()))
+    })?;
+    crate::background_sync::view(&state)
 }

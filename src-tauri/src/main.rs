@@ -2,7 +2,9 @@
 //! registers the IPC commands (each a few lines over crates/api). No domain logic here.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod background_sync;
 mod commands;
+mod drills;
 mod scheduler;
 
 use firebreak_api::system::{default_data_dir, SystemClock};
@@ -23,6 +25,7 @@ fn main() {
         .manage(commands::AppState::new(fb))
         .setup(|app| {
             scheduler::spawn(app.handle().clone());
+            background_sync::spawn(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -51,6 +54,17 @@ fn main() {
             commands::handoff_draft,
             commands::handoff,
             commands::copy_text,
+            commands::get_pir,
+            commands::pir_edit,
+            commands::pir_set_item,
+            commands::pir_status,
+            commands::export_pir,
+            commands::get_metrics,
+            commands::list_drills,
+            commands::start_drill,
+            commands::drill_evaluation,
+            commands::sync_status,
+            commands::set_remote,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Firebreak");

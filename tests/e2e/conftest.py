@@ -63,7 +63,8 @@ class AppLauncher:
 
     def __init__(self, data_dir: Path, port: int):
         self.data_dir = data_dir
-        env = dict(os.environ, FIREBREAK_DATA_DIR=str(data_dir), USER="e2e-commander")
+        self.export_dir = data_dir.parent / "exports"
+        env = dict(os.environ, FIREBREAK_DATA_DIR=str(data_dir), FIREBREAK_EXPORT_DIR=str(self.export_dir), USER="e2e-commander")
         self.env = env
         self.port = port
         self.driver_proc = subprocess.Popen(

@@ -113,12 +113,20 @@ impl Firebreak {
         Ok(())
     }
 
-    /// Starts a drill: declares a drill incident at `self.now()` (the drill clock).
-    pub fn drill_start(&mut self, scenario_yaml: &str, speed: u32, script: &Script) -> Result<DrillRun> {
+    /// Starts a drill: declares a drill incident at the drill clock's now. With `clock`,
+    /// that clock becomes the incident's own (the window runs drills beside real
+    /// incidents); without, this instance's clock is the drill clock (the CLI).
+    pub fn drill_start(
+        &mut self,
+        scenario_yaml: &str,
+        speed: u32,
+        script: &Script,
+        clock: Option<std::sync::Arc<dyn firebreak_core::clock::Clock>>,
+    ) -> Result<DrillRun> {
         let (sc, yaml) = scenario(scenario_yaml)?;
         let levels: Vec<String> = self.policy()?.levels.iter().map(|l| l.id.clone()).collect();
         sc.check_levels(&levels).map_err(|e| ApiError::invalid(e.to_string()))?;
-        let start = self.now();
+        let start = clock.as_ref().map_or_else(|| self.now(), |c| c.now());
         let inc = self.declare(DeclareInput {
             title: format!("Drill: {}", sc.title),
             severity: sc.severity.clone(),
@@ -128,6 +136,9 @@ impl Firebreak {
             at: Some(start.to_rfc3339()),
             suggested: None,
         })?;
+        if let Some(c) = clock {
+            self.set_drill_clock(inc.id.parse().map_err(|_| ApiError::new(ErrorCode::Internal, "bad incident id"))?, c);
+        }
         let run = DrillRun {
             incident: inc.id,
             scenario_yaml: yaml,
@@ -149,7 +160,7 @@ impl Firebreak {
         let inc = self.find(incident)?;
         let mut run = self.run_of(&inc)?;
         let (sc, _) = scenario(&run.scenario_yaml)?;
-        let now = self.now();
+        let now = self.now_for(inc.id);
         let elapsed = (now - run.started_at).min(sc.duration);
         let id = inc.id.to_string();
         // Injects are sorted by offset; the count delivered makes each arrive exactly once.
@@ -251,7 +262,7 @@ impl Firebreak {
         let inc = self.find(key)?;
         let run = self.run_of(&inc)?;
         let (sc, _) = scenario(&run.scenario_yaml)?;
-        let ended_at = run.ended_at.unwrap_or_else(|| self.now().min(run.started_at + sc.duration));
+        let ended_at = run.ended_at.unwrap_or_else(|| self.now_for(inc.id).min(run.started_at + sc.duration));
         let m = inc.milestones();
         let entries = inc.entries();
         let first = |kind: EntryKind| entries.iter().filter(|e| e.kind == kind).map(|e| e.event_time).min();
@@ -367,4 +378,77 @@ pub fn evaluation_pdf(e: &Evaluation, human_id: &str, author: &str, now: DateTim
     firebreak_pdf::render(&doc)
         .map(|r| r.bytes)
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the PDF could not be made: {e}")))
+}
+
+/// A scenario as the window lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ScenarioInfo {
+    /// Built-in name, or the file stem of a scenario in the data directory's `scenarios/`.
+    pub name: String,
+    pub title: String,
+    pub severity: String,
+    #[ts(type = "number")]
+    pub duration_seconds: i64,
+    pub injects: usize,
+    pub criteria: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrillsView {
+    pub scenarios: Vec<ScenarioInfo>,
+    pub last_drill_at: Option<DateTime<Utc>>,
+    pub next_drill_due: DateTime<Utc>,
+    pub overdue: bool,
+}
+
+impl Firebreak {
+    /// Built-in scenarios, then the team's own files in `<data dir>/scenarios/*.yaml`
+    /// (a file that does not parse is skipped here and explained when started).
+    pub fn scenario_sources(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> =
+            BUILTIN_SOURCES.iter().map(|(n, y)| (n.to_string(), y.to_string())).collect();
+        if let Some(dir) = self.data_dir().map(|d| d.join("scenarios")) {
+            let mut files: Vec<_> = std::fs::read_dir(dir).into_iter().flatten().flatten().map(|e| e.path()).collect();
+            files.sort();
+            for f in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml")) {
+                if let (Some(stem), Ok(text)) = (f.file_stem().and_then(|s| s.to_str()), std::fs::read_to_string(&f)) {
+                    out.push((stem.to_string(), text));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn drills(&self) -> Result<DrillsView> {
+        let scenarios = self
+            .scenario_sources()
+            .into_iter()
+            .filter_map(|(name, yaml)| Scenario::from_yaml(&yaml).ok().map(|s| (name, s)))
+            .map(|(name, s)| ScenarioInfo {
+                name,
+                title: s.title.clone(),
+                severity: s.severity.clone(),
+                duration_seconds: s.duration.num_seconds(),
+                injects: s.injects.len(),
+                criteria: s.success_criteria.len(),
+            })
+            .collect();
+        let last = self.last_drill_at()?;
+        let now = self.now();
+        Ok(DrillsView {
+            scenarios,
+            last_drill_at: last,
+            next_drill_due: firebreak_drill::next_quarterly_drill(last, now),
+            overdue: firebreak_drill::drill_overdue(last, now),
+        })
+    }
+
+    /// The YAML of a listed scenario by name.
+    pub fn scenario_yaml(&self, name: &str) -> Result<String> {
+        self.scenario_sources()
+            .into_iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, y)| y)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no drill scenario {name:?}")))
+    }
 }

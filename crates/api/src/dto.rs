@@ -370,3 +370,47 @@ pub struct HandoffView {
     pub note: String,
     pub at: DateTime<Utc>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MetricsInput {
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    #[serde(default)]
+    pub severity: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PirExportInput {
+    pub incident: String,
+    /// pdf, md, yaml or ics
+    pub format: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrillStartInput {
+    pub scenario: String,
+    pub speed: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct RemoteInput {
+    pub url: String,
+    pub team: String,
+    pub token: String,
+}
+
+/// Sync as the window shows it: where, how many changes wait, when it last worked.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct SyncView {
+    pub url: Option<String>,
+    pub team: Option<String>,
+    #[ts(type = "number")]
+    pub pending: u64,
+    pub last_synced_at: Option<DateTime<Utc>>,
+    /// None before the first attempt.
+    pub online: Option<bool>,
+    pub syncing: bool,
+    pub last_error: Option<String>,
+}

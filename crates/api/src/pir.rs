@@ -44,6 +44,7 @@ pub struct KeyEvent {
 
 /// The incident's figures, in seconds (None when a milestone is missing).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(rename = "IncidentFigures")]
 pub struct Figures {
     #[ts(type = "number | null")]
     pub time_to_detect: Option<i64>,

@@ -474,3 +474,29 @@ mod tests {
         assert!(parse_duration("").is_none());
     }
 }
+
+impl Firebreak {
+    /// Writes the review in `format` (pdf, md, yaml, ics) into `dir` as
+    /// `<incident>-review.<ext>`, atomically; returns the path.
+    pub fn export_pir_to(&self, key: &str, format: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+        use std::io::Write;
+        let inc = self.pir(key)?.incident;
+        let (bytes, ext) = match format {
+            "pdf" => (self.pir_pdf(key)?, "pdf"),
+            "md" => (self.pir_markdown(key)?.into_bytes(), "md"),
+            "yaml" => (self.pir_export_yaml(key)?.into_bytes(), "yaml"),
+            "ics" => (self.pir_ics(key, None)?.into_bytes(), "ics"),
+            other => {
+                return Err(ApiError::invalid(format!("unknown export format {other:?}; use pdf, md, yaml or ics")))
+            }
+        };
+        let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write into {}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(fail)?;
+        let path = dir.join(format!("{}-review.{ext}", inc.human_id));
+        let tmp = dir.join(format!(".{}-review.{ext}.tmp", inc.human_id));
+        let mut f = std::fs::File::create(&tmp).map_err(fail)?;
+        f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(fail)?;
+        std::fs::rename(&tmp, &path).map_err(fail)?;
+        Ok(path)
+    }
+}

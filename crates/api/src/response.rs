@@ -79,7 +79,7 @@ impl Firebreak {
                 format!("{to} already holds {role}")
             }));
         }
-        let at = self.event_time(input.at.as_deref(), "the role change time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the role change time")?;
         self.commit_op(&inc, OpPayload::AssignRole { role, from, to, at })
     }
 
@@ -93,7 +93,7 @@ impl Firebreak {
             "" => self.author()?,
             by => by.to_string(),
         };
-        let at = self.event_time(input.at.as_deref(), "the decision time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the decision time")?;
         let decision = Some(DecisionInfo { decided_by, objections: input.objections.trim().to_string() });
         self.commit_op(&inc, OpPayload::AddEntry { kind: EntryKind::Decision, at, text, decision })
     }
@@ -235,7 +235,7 @@ impl Firebreak {
             ApiError::invalid(format!("no runbook action {:?}; the policy has: {}", input.action, ids.join(", ")))
         })?;
         let command = action.fill(&input.params).map_err(ApiError::invalid)?;
-        let at = self.event_time(input.at.as_deref(), "the action time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the action time")?;
         let text = format!("Runbook: {} — `{command}`", action.name);
         self.commit_op(&inc, OpPayload::AddEntry { kind: EntryKind::Action, at, text, decision: None })
     }
@@ -255,7 +255,7 @@ impl Firebreak {
         if text.is_empty() {
             return Err(ApiError::invalid("the status update is empty"));
         }
-        let at = self.event_time(input.at.as_deref(), "the time it was sent")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the time it was sent")?;
         self.commit_op(&inc, OpPayload::AddEntry { kind: EntryKind::CommsUpdate, at, text, decision: None })
     }
 

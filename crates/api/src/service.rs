@@ -24,18 +24,21 @@ pub struct Firebreak {
     pub(crate) store: Store,
     clock: Box<dyn Clock>,
     data_dir: Option<PathBuf>,
+    /// Drill clocks of drills running in this process, by incident: their events and
+    /// deadlines use drill time.
+    drill_clocks: std::collections::HashMap<uuid::Uuid, std::sync::Arc<dyn Clock>>,
 }
 
 impl Firebreak {
     /// Opens (creating if needed) the data directory.
     pub fn open(data_dir: &Path, clock: Box<dyn Clock>) -> Result<Self> {
         let store = Store::open(&database_path(data_dir))?;
-        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()) })
+        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), drill_clocks: Default::default() })
     }
 
     /// A throwaway in-memory instance, for tests.
     pub fn in_memory(clock: Box<dyn Clock>) -> Result<Self> {
-        Ok(Firebreak { store: Store::in_memory()?, clock, data_dir: None })
+        Ok(Firebreak { store: Store::in_memory()?, clock, data_dir: None, drill_clocks: Default::default() })
     }
 
     pub fn store(&self) -> &Store {
@@ -49,6 +52,28 @@ impl Firebreak {
 
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    pub fn data_dir(&self) -> Option<&Path> {
+        self.data_dir.as_deref()
+    }
+
+    /// Runs `incident` on a drill clock from now on (in this process).
+    pub fn set_drill_clock(&mut self, incident: uuid::Uuid, clock: std::sync::Arc<dyn Clock>) {
+        self.drill_clocks.insert(incident, clock);
+    }
+
+    /// The time for an incident: its drill clock while a drill runs here, else the clock.
+    pub fn now_for(&self, incident: uuid::Uuid) -> DateTime<Utc> {
+        self.drill_clocks.get(&incident).map_or_else(|| self.now(), |c| c.now())
+    }
+
+    /// [`Self::event_time`] with "now" taken from the incident's clock.
+    pub(crate) fn event_time_for(&self, incident: uuid::Uuid, at: Option<&str>, what: &str) -> Result<DateTime<Utc>> {
+        match at.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(self.now_for(incident)),
+            Some(_) => self.event_time(at, what),
+        }
     }
 
     pub fn identity(&self) -> Result<Identity> {
@@ -210,7 +235,7 @@ impl Firebreak {
     }
 
     pub(crate) fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
-        let now = self.now();
+        let now = self.now_for(inc.id);
         let deadlines = clocks::deadlines(&self.policy()?, inc, now, self.lead_minutes()?);
         Ok(IncidentDetail::from_incident(inc, deadlines, now))
     }
@@ -302,7 +327,7 @@ impl Firebreak {
         let inc = self.find(&input.incident)?;
         let from = inc.status.value;
         from.check_transition(input.status)?;
-        let at = self.event_time(input.at.as_deref(), "the status time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the status time")?;
         not_before_detection(&inc, at, "a status change")?;
         let author = self.author()?;
         self.store.commit(self.now(), &author, inc.id, OpPayload::SetStatus { from, to: input.status, at })?;
@@ -326,7 +351,7 @@ impl Firebreak {
                 ),
             ));
         }
-        let at = self.event_time(input.at.as_deref(), "the severity time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the severity time")?;
         not_before_detection(&inc, at, "a severity change")?;
         let author = self.author()?;
         self.store.commit(self.now(), &author, inc.id, OpPayload::SetSeverity { from, to, at })?;
@@ -346,7 +371,7 @@ impl Firebreak {
         if text.is_empty() {
             return Err(ApiError::invalid("the entry text must not be empty"));
         }
-        let at = self.event_time(input.at.as_deref(), "the event time")?;
+        let at = self.event_time_for(inc.id, input.at.as_deref(), "the event time")?;
         let author = self.author()?;
         self.store.commit(
             self.now(),

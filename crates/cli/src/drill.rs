@@ -60,7 +60,7 @@ pub fn command(fb: &mut Firebreak, dir: &Path, cmd: DrillCmd, out: Out<'_>) -> R
             let lead = sc.duration - sc.duration / speed as i32;
             let clock = ScaledClock::new(SystemClock, real_start - lead, speed);
             let mut drill = Firebreak::open(dir, Box::new(clock))?;
-            let run = drill.drill_start(&text, speed, &script)?;
+            let run = drill.drill_start(&text, speed, &script, None)?;
             let human = drill.show(&run.incident)?.human_id;
             eprintln!(
                 "drill {human}: {} at {speed}×, {} (drill time)",

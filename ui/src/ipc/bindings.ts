@@ -286,6 +286,172 @@ to: string, note: string, };
 export type RoleView = { role: string, person: string, };
 export type TaskView = { id: string, owner: string, text: string, check_back_at: string, done_at: string | null, };
 export type HandoffView = { from: string, to: string, note: string, at: string, };
+export type ReviewState = "draft" | "in_review" | "reviewed" | "closed";
+export type ActionItem = { 
+/**
+ * Shown id, e.g. "AI-001".
+ */
+id: string, action: string, owner: string, due: string | null, 
+/**
+ * high, medium, low (free text allowed).
+ */
+priority: string, 
+/**
+ * open, in-progress, done (free text allowed).
+ */
+status: string, 
+/**
+ * Tracker link, e.g. a GitHub issue URL.
+ */
+link: string, deleted: boolean, };
+export type SectionView = { field: string, label: string, text: string, 
+/**
+ * Revisions this text is made of; an edit names them as its parents.
+ */
+heads: Array<string>, 
+/**
+ * Concurrent edits were kept side by side and await a merge.
+ */
+conflict: boolean, 
+/**
+ * One item per line (a list in the YAML template).
+ */
+list: boolean, };
+export type ActionItemView = { 
+/**
+ * The stable key of the item (for edits).
+ */
+key: string, item: ActionItem, };
+export type KeyEvent = { entry: string, time: string, kind: string, text: string, 
+/**
+ * Pinned entries are the review's timeline.
+ */
+selected: boolean, };
+export type IncidentFigures = { time_to_detect: number | null, time_to_acknowledge: number | null, time_to_mitigate: number | null, time_to_resolve: number | null, 
+/**
+ * Impact start (or detection) to resolution.
+ */
+duration: number | null, };
+export type PirTextInput = { incident: string, field: string, text: string, 
+/**
+ * The `heads` the editor started from (empty for a first edit).
+ */
+parents: Array<string>, };
+export type ActionItemInput = { incident: string, 
+/**
+ * Empty for a new item.
+ */
+key: string, item: ActionItem, };
+export type PirStateInput = { incident: string, state: ReviewState, };
+export type MetricsInput = { from: string | null, to: string | null, severity: string | null, };
+export type PirExportInput = { incident: string, 
+/**
+ * pdf, md, yaml or ics
+ */
+format: string, };
+export type DrillStartInput = { scenario: string, speed: number, };
+export type RemoteInput = { url: string, team: string, token: string, };
+export type SyncView = { url: string | null, team: string | null, pending: number, last_synced_at: string | null, 
+/**
+ * None before the first attempt.
+ */
+online: boolean | null, syncing: boolean, last_error: string | null, };
+export type ScenarioInfo = { 
+/**
+ * Built-in name, or the file stem of a scenario in the data directory's `scenarios/`.
+ */
+name: string, title: string, severity: string, duration_seconds: number, injects: number, criteria: number, };
+export type DrillsView = { scenarios: Array<ScenarioInfo>, last_drill_at: string | null, next_drill_due: string, overdue: boolean, };
+export type CriterionResult = { id: string, 
+/**
+ * The criterion as a sentence, e.g. "Acknowledged within 5 minutes".
+ */
+description: string, met: boolean, 
+/**
+ * When the criterion's event happened (drill clock), met or not.
+ */
+at: string | null, 
+/**
+ * Seconds from the drill's start to `at`.
+ */
+elapsed_seconds: number | null, 
+/**
+ * E.g. "acknowledged at T+3m12s".
+ */
+detail: string, };
+export type TimelineLine = { offset_seconds: number, 
+/**
+ * `T+3m12s`.
+ */
+offset: string, kind: string, author: string, text: string, };
+export type Evaluation = { 
+/**
+ * The scenario's title.
+ */
+scenario: string, severity: string, started_at: string, 
+/**
+ * How long the drill ran, in seconds.
+ */
+ran_for: number, criteria: Array<CriterionResult>, met_count: number, total: number, 
+/**
+ * The drill incident's timeline in time order, with offsets from the start.
+ */
+timeline: Array<TimelineLine>, facilitator_notes: Array<string>, 
+/**
+ * One action per missed criterion, then the facilitator's.
+ */
+improvement_areas: Array<string>, };
+export type Figures = { 
+/**
+ * Incidents in scope (drills excluded).
+ */
+incidents: number, mtta_seconds: number | null, 
+/**
+ * How many incidents the MTTA mean is taken over.
+ */
+mtta_count: number, mttd_seconds: number | null, mttd_count: number, mttr_seconds: number | null, mttr_count: number, pir_required: number, pir_completed: number, pir_completed_on_time: number, 
+/**
+ * Percent; `None` when no review was required.
+ */
+pir_completion_rate: number | null, 
+/**
+ * Percent; `None` when no review was required.
+ */
+pir_on_time_rate: number | null, 
+/**
+ * Mean below target; `None` when there is no mean.
+ */
+mtta_met: boolean | null, mttd_met: boolean | null, mttr_met: boolean | null, 
+/**
+ * Completion rate at or above target; `None` when no review was required.
+ */
+pir_met: boolean | null, 
+/**
+ * Durations left out because they were negative (bad data), across the three means.
+ */
+skipped_inconsistent: number, };
+export type WeekFigures = { week_start: string, figures: Figures, };
+export type TargetFigures = { mtta_seconds: number, mttd_seconds: number, mttr_seconds: number, pir_completion_rate: number, };
+export type Period = { from: string | null, to: string | null, };
+export type Definitions = { period: string, mtta: string, mttd: string, mttr: string, pir_completion_rate: string, pir_on_time_rate: string, targets: string, weeks: string, skipped_inconsistent: string, };
+export type MetricsReport = { period: Period, 
+/**
+ * The severity filter, when one was given.
+ */
+severity: string | null, definitions: Definitions, overall: Figures, 
+/**
+ * Every policy level in policy order (most severe first), then any other level
+ * found in the data, alphabetically. With a severity filter, only that level.
+ */
+per_severity: Array<[string, Figures]>, 
+/**
+ * Consecutive weeks, oldest first, empty weeks included (see [`crate::compute`]).
+ */
+weekly: Array<WeekFigures>, targets: TargetFigures, 
+/**
+ * Drill incidents in the period (and severity filter) that were left out.
+ */
+excluded_drills: number, };
 export type IncidentSummary = { id: string, human_id: string, title: string, severity: string, status: Status, drill: boolean, detected_at: string, 
 /**
  * The most urgent running clock (breached first, then the soonest due).
@@ -333,6 +499,7 @@ deadlines: Array<Deadline>,
  * When the deadlines were computed.
  */
 computed_at: string, };
+export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, };
 
 /** Every IPC command, typed. Errors reject with an `ApiError`. */
 export const commands = {
@@ -361,4 +528,15 @@ export const commands = {
   handoffDraft: (input: string) => invoke<string>("handoff_draft", { input }),
   handoff: (input: HandoffInput) => invoke<IncidentDetail>("handoff", { input }),
   copyText: (input: string) => invoke<null>("copy_text", { input }),
+  getPir: (input: string) => invoke<PirView>("get_pir", { input }),
+  pirEdit: (input: PirTextInput) => invoke<PirView>("pir_edit", { input }),
+  pirSetItem: (input: ActionItemInput) => invoke<PirView>("pir_set_item", { input }),
+  pirStatus: (input: PirStateInput) => invoke<PirView>("pir_status", { input }),
+  exportPir: (input: PirExportInput) => invoke<string>("export_pir", { input }),
+  getMetrics: (input: MetricsInput) => invoke<MetricsReport>("get_metrics", { input }),
+  listDrills: () => invoke<DrillsView>("list_drills"),
+  startDrill: (input: DrillStartInput) => invoke<IncidentDetail>("start_drill", { input }),
+  drillEvaluation: (input: string) => invoke<Evaluation>("drill_evaluation", { input }),
+  syncStatus: () => invoke<SyncView>("sync_status"),
+  setRemote: (input: RemoteInput) => invoke<SyncView>("set_remote", { input }),
 };

@@ -69,7 +69,8 @@ export function renderClock(d: Deadline, now: number, leadMs: number, big = fals
 /** Moves every running countdown under `root` to `now` without re-rendering. */
 export function tickClocks(root: ParentNode, now: number, leadMs: number): void {
   root.querySelectorAll<HTMLElement>(".clock[data-due]").forEach((el) => {
-    if (el.dataset.met === "yes") return;
+    // Met clocks do not move; drill clocks run on drill time and are refreshed from the core.
+    if (el.dataset.met === "yes" || el.closest(".drill")) return;
     const left = Date.parse(el.dataset.due!) - now;
     const state: ClockState = left <= 0 ? "breached" : left <= leadMs ? "due-soon" : "pending";
     const time = el.querySelector(".clock-time");

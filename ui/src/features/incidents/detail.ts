@@ -7,14 +7,16 @@ import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/f
 import { severityBadge } from "./list";
 import { parseQuickEntry, PREFIXES } from "./quick-entry";
 
-export type Tab = "timeline" | "roles" | "checklists" | "runbook" | "comms" | "handoff";
+export type Tab = "timeline" | "roles" | "checklists" | "runbook" | "comms" | "handoff" | "review" | "evaluation";
 export const TABS: [Tab, string][] = [
   ["timeline", "Timeline"],
   ["roles", "Roles & tasks"],
   ["checklists", "Checklists"],
   ["runbook", "Runbook"],
-  ["comms", "Status update"],
+  ["comms", "Update"],
   ["handoff", "Handoff"],
+  ["review", "Review"],
+  ["evaluation", "Evaluation"],
 ];
 
 export interface DetailHandlers {
@@ -169,7 +171,7 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
     h(
       "nav",
       { class: "tabs", role: "tablist" },
-      TABS.map(([id, label]) =>
+      TABS.filter(([id]) => id !== "evaluation" || inc.drill).map(([id, label]) =>
         h("button", { role: "tab", class: `tab${on.tab === id ? " active" : ""}`, "aria-selected": on.tab === id ? "true" : "false", "data-tab": id, onclick: () => on.onTab(id) }, id === "timeline" ? `${label} (${inc.timeline.length})` : label),
       ),
     ),

@@ -9,7 +9,13 @@ import { renderDetail } from "../incidents/detail";
 import type { Tab } from "../incidents/detail";
 import { checklistsPanel, commsPanel, handoffPanel, rolesPanel, runbookPanel } from "../response/panels";
 import type { ResponseActs } from "../response/panels";
-import type { ChecklistView, RunbookView } from "../../ipc";
+import type { ChecklistView, DrillsView, Evaluation, MetricsReport, PirView, RunbookView, SyncView } from "../../ipc";
+import { reviewPanel } from "../review/review";
+import { metricsView } from "../metrics/metrics";
+import { drillsView, evaluationPanel } from "../drills/drills";
+import { remoteDialog, syncBadge } from "../sync/sync";
+
+type View = "incidents" | "metrics" | "drills";
 import { renderList } from "../incidents/list";
 
 export const SHORTCUTS: [string, string][] = [
@@ -33,6 +39,14 @@ export class App {
   private checklists: ChecklistView[] = [];
   private runbook: RunbookView[] = [];
   private handoffDraft = "";
+  private pir: PirView | null = null;
+  private evaluation: Evaluation | null = null;
+  private view: View = "incidents";
+  private metrics: MetricsReport | null = null;
+  private drills: DrillsView | null = null;
+  private sync: SyncView = { url: null, team: null, pending: 0, last_synced_at: null, online: null, syncing: false, last_error: null };
+  private readonly syncEl = h("span", { class: "sync-slot" });
+  private readonly navEl = h("nav", { class: "views" });
   private me = "";
   private readonly listEl = h("div", { class: "list-body" });
   private readonly mainEl = h("main", { class: "main", id: "main" });
@@ -68,9 +82,10 @@ export class App {
             h("span", {}, "Firebreak"),
             h("button", { class: "primary declare-btn", id: "declare-open", title: "Declare an incident (N)", onclick: () => this.openDeclare() }, "Declare  N"),
           ),
+          this.navEl,
           this.searchEl,
           this.listEl,
-          h("footer", { class: "sidebar-foot" }, this.whoEl, h("button", { class: "link", onclick: () => this.showHelp() }, "Shortcuts ?")),
+          h("footer", { class: "sidebar-foot" }, h("div", {}, this.whoEl, h("br", {}), this.syncEl), h("button", { class: "link", onclick: () => this.showHelp() }, "Shortcuts ?")),
         ),
         this.mainEl,
       ),
@@ -88,6 +103,13 @@ export class App {
     // Seconds move locally; every 30 s the core recomputes the clocks from stored events.
     window.setInterval(() => tickClocks(this.root, this.now(), this.leadMs), 1_000);
     window.setInterval(() => void this.poll(), 30_000);
+    window.setInterval(() => void this.pollSync(), 3_000);
+    // A running drill moves fast: follow it closely.
+    window.setInterval(() => {
+      if (this.selected?.drill && this.view === "incidents" && this.overlayEl.childElementCount === 0) void this.followDrill();
+    }, 1_000);
+    this.renderNav();
+    void this.pollSync();
   }
 
   private get leadMs(): number {
@@ -151,6 +173,82 @@ export class App {
     );
   }
 
+  private renderNav(): void {
+    const item = (v: View, label: string) =>
+      h("button", { class: `tab${this.view === v ? " active" : ""}`, "data-view": v, onclick: () => void this.showView(v) }, label);
+    replace(this.navEl, item("incidents", "Incidents"), item("metrics", "Metrics"), item("drills", "Drills"));
+  }
+
+  async showView(v: View): Promise<void> {
+    await this.guard(async () => {
+      if (v === "metrics") this.metrics = await api.getMetrics({ from: null, to: null, severity: null });
+      if (v === "drills") this.drills = await api.listDrills();
+      this.view = v;
+      this.renderNav();
+      this.renderMain();
+    });
+  }
+
+  private async pollSync(): Promise<void> {
+    try {
+      this.sync = await api.syncStatus();
+    } catch {
+      return;
+    }
+    replace(this.syncEl, syncBadge(this.sync, () => this.openRemote()));
+  }
+
+  private openRemote(): void {
+    const close = () => replace(this.overlayEl);
+    replace(
+      this.overlayEl,
+      remoteDialog(this.sync, (r) => void this.guard(async () => {
+        this.sync = await api.setRemote(r);
+        close();
+        void this.pollSync();
+      }), close),
+    );
+  }
+
+  private async followDrill(): Promise<void> {
+    const inc = this.selected!;
+    const active = document.activeElement as HTMLElement | null;
+    if (active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)) return;
+    try {
+      this.selected = await api.showIncident(inc.id);
+      if (this.tab === "evaluation") this.evaluation = await api.drillEvaluation(inc.id);
+      this.items = await api.listIncidents();
+      this.render();
+    } catch {
+      /* shown on the next explicit action */
+    }
+  }
+
+  private reviewActs() {
+    const id = () => this.selected!.id;
+    const after = async (p: PirView) => {
+      this.pir = p;
+      this.selected = p.incident;
+      this.items = await api.listIncidents();
+      this.render();
+    };
+    return {
+      edit: (field: string, text: string, parents: string[]) => void this.guard(async () => after(await api.pirEdit({ incident: id(), field, text, parents }))),
+      item: (key: string, item: import("../../ipc").ActionItem) => void this.guard(async () => after(await api.pirSetItem({ incident: id(), key, item }))),
+      state: (state: import("../../ipc").ReviewState) => void this.guard(async () => after(await api.pirStatus({ incident: id(), state }))),
+      pin: (entry: string, pinned: boolean) =>
+        void this.guard(async () => {
+          await api.pinEntry({ incident: id(), entry, pinned });
+          await after(await api.getPir(id()));
+        }),
+      export: (format: string) =>
+        void this.guard(async () => {
+          const path = await api.exportPir({ incident: id(), format });
+          this.toast(`Saved ${path}`);
+        }),
+    };
+  }
+
   private acts(): ResponseActs {
     const id = () => this.selected!.id;
     return {
@@ -198,6 +296,8 @@ export class App {
       if (tab === "checklists") this.checklists = await api.checklists(inc.id);
       if (tab === "runbook") this.runbook = await api.runbook(inc.id);
       if (tab === "handoff") this.handoffDraft = await api.handoffDraft(inc.id);
+      if (tab === "review") this.pir = await api.getPir(inc.id);
+      if (tab === "evaluation") this.evaluation = await api.drillEvaluation(inc.id);
       this.tab = tab;
       this.renderMain();
     });
@@ -216,12 +316,35 @@ export class App {
         return commsPanel(inc, acts, localStorage.getItem(COMMS_KEY(inc.id)) ?? "", (t) => localStorage.setItem(COMMS_KEY(inc.id), t));
       case "handoff":
         return handoffPanel(inc, this.handoffDraft, acts);
+      case "review":
+        return this.pir && this.pir.incident.id === inc.id ? reviewPanel(this.pir, this.reviewActs()) : null;
+      case "evaluation":
+        return this.evaluation ? evaluationPanel(this.evaluation) : null;
       default:
         return null;
     }
   }
 
   private renderMain(): void {
+    if (this.view === "metrics" && this.metrics) {
+      replace(this.mainEl, metricsView(this.metrics, (from, to) => void this.guard(async () => {
+        this.metrics = await api.getMetrics({ from: from || null, to: to || null, severity: null });
+        this.renderMain();
+      })));
+      return;
+    }
+    if (this.view === "drills" && this.drills) {
+      replace(this.mainEl, drillsView(this.drills, (scenario, speed) => void this.guard(async () => {
+        const inc = await api.startDrill({ scenario, speed });
+        this.selected = inc;
+        this.items = await api.listIncidents();
+        this.view = "incidents";
+        this.tab = "timeline";
+        this.renderNav();
+        this.render();
+      })));
+      return;
+    }
     const inc = this.selected;
     if (!inc) {
       replace(this.mainEl, h("div", { class: "welcome" }, h("h1", {}, "No incident selected"), h("p", {}, "Press N to declare an incident, or pick one from the list.")));
@@ -229,7 +352,8 @@ export class App {
     }
     replace(
       this.mainEl,
-      renderDetail(inc, this.policy, this.rank, this.now(), {
+      // A drill's clocks run on drill time: show them as the core computed them.
+      renderDetail(inc, this.policy, this.rank, inc.drill ? Date.parse(inc.computed_at) : this.now(), {
         tab: this.tab,
         onTab: (tab) => void this.openTab(tab),
         panel: this.panel(inc),
@@ -246,6 +370,10 @@ export class App {
 
   async select(id: string): Promise<void> {
     await this.guard(async () => {
+      if (this.view !== "incidents") {
+        this.view = "incidents";
+        this.renderNav();
+      }
       if (this.selected?.id !== id) this.tab = "timeline";
       this.selected = await api.showIncident(id);
       this.render();

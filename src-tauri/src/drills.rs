@@ -1,0 +1,40 @@
+//! Drills in the window: a drill incident runs on its own scaled clock (ending at the
+//! real end of the run, so no drill time lies in the future), and a tokio task delivers
+//! injects and the commander rotation until the scenario's duration has passed.
+use crate::commands::AppState;
+use firebreak_api::drill::Script;
+use firebreak_api::system::SystemClock;
+use firebreak_api::{Firebreak, Result};
+use firebreak_core::clock::{Clock, ScaledClock};
+use std::sync::Arc;
+use std::time::Duration;
+use tauri::{AppHandle, Manager};
+
+pub fn start(fb: &mut Firebreak, yaml: &str, speed: u32) -> Result<String> {
+    let (sc, _) = firebreak_api::drill::scenario(yaml)?;
+    let speed = speed.clamp(1, 3600);
+    let real_start = SystemClock.now();
+    let lead = sc.duration - sc.duration / speed as i32;
+    let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(SystemClock, real_start - lead, speed));
+    let run = fb.drill_start(yaml, speed, &Script::default(), Some(clock))?;
+    Ok(run.incident)
+}
+
+pub fn spawn_ticker(app: AppHandle, incident: String) {
+    tauri::async_runtime::spawn(async move {
+        let script = Script::default();
+        let mut applied = 0;
+        loop {
+            let state = app.state::<AppState>();
+            match state.with(|fb| fb.drill_tick(&incident, &script, &mut applied)) {
+                Ok(true) => break,
+                Ok(false) => {}
+                Err(e) => {
+                    eprintln!("firebreak: drill stopped: {}", e.message);
+                    break;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    });
+}

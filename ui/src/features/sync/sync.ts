@@ -1,0 +1,60 @@
+// Online/offline, waiting changes and the last sync, always visible; and the settings
+// dialog for the team server (the token is sent to Rust and never shown again).
+import type { RemoteInput, SyncView } from "../../ipc";
+import { h } from "../../lib/dom";
+import { localTime } from "../../lib/format";
+
+export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
+  let label: string;
+  let cls: string;
+  if (!s.url) {
+    label = "Sync off";
+    cls = "off";
+  } else if (s.syncing) {
+    label = "Syncing…";
+    cls = "syncing";
+  } else if (s.online === false) {
+    label = "Offline";
+    cls = "offline";
+  } else {
+    label = "Online";
+    cls = "online";
+  }
+  const detail = s.url
+    ? ` · ${s.pending} waiting · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
+    : "";
+  return h(
+    "button",
+    { class: `link sync sync-${cls}`, "data-testid": "sync-status", title: s.last_error ?? s.url ?? "No team server set", onclick: onSettings },
+    h("span", { class: "dot", "aria-hidden": "true" }, "●"),
+    ` ${label}${detail}`,
+  );
+}
+
+export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, close: () => void): HTMLElement {
+  const url = h("input", { id: "remote-url", value: current.url ?? "", placeholder: "https://firebreak.example:8443" });
+  const team = h("input", { id: "remote-team", value: current.team ?? "", placeholder: "team" });
+  const token = h("input", { id: "remote-token", type: "password", placeholder: current.url ? "(unchanged unless you type a new one)" : "token from your team admin", autocomplete: "off" });
+  return h(
+    "div",
+    { class: "overlay", role: "dialog", "aria-label": "Team server" },
+    h(
+      "form",
+      {
+        class: "declare-form",
+        onsubmit: (e: Event) => {
+          e.preventDefault();
+          save({ url: url.value, team: team.value, token: token.value });
+        },
+        onkeydown: (e: Event) => {
+          if ((e as KeyboardEvent).key === "Escape") close();
+        },
+      },
+      h("h2", {}, "Team server"),
+      h("label", {}, "Server address", url),
+      h("label", {}, "Team", team),
+      h("label", {}, "Your token", token),
+      h("div", { class: "form-actions" }, h("button", { type: "button", class: "secondary", onclick: close }, "Cancel"), h("button", { type: "submit", class: "primary" }, "Save")),
+    ),
+  );
+}

@@ -460,21 +460,6 @@ pub fn ics(p: &PirView, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
     cal.done().to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn durations_use_the_template_form_and_parse_back() {
-        for (secs, text) in [(45 * 60, "45m"), (7200, "2h"), (9000, "2h30m"), (86_400 + 4 * 3600, "1d4h"), (0, "0m")] {
-            assert_eq!(format_duration(secs), text);
-            assert_eq!(parse_duration(text).unwrap().num_seconds(), secs);
-        }
-        assert!(parse_duration("45 minutes").is_none());
-        assert!(parse_duration("").is_none());
-    }
-}
-
 impl Firebreak {
     /// Writes the review in `format` (pdf, md, yaml, ics) into `dir` as
     /// `<incident>-review.<ext>`, atomically; returns the path.
@@ -498,5 +483,20 @@ impl Firebreak {
         f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(fail)?;
         std::fs::rename(&tmp, &path).map_err(fail)?;
         Ok(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_use_the_template_form_and_parse_back() {
+        for (secs, text) in [(45 * 60, "45m"), (7200, "2h"), (9000, "2h30m"), (86_400 + 4 * 3600, "1d4h"), (0, "0m")] {
+            assert_eq!(format_duration(secs), text);
+            assert_eq!(parse_duration(text).unwrap().num_seconds(), secs);
+        }
+        assert!(parse_duration("45 minutes").is_none());
+        assert!(parse_duration("").is_none());
     }
 }

@@ -321,6 +321,8 @@ enum PolicyCmd {
     Check { file: PathBuf },
     /// Put a preset (protocol, matrix) or a policy file in force.
     Use { name_or_file: String },
+    /// How many minutes before a due time clocks turn "due soon" and notify (default 5).
+    Lead { minutes: i64 },
 }
 
 #[derive(Subcommand)]
@@ -442,6 +444,13 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 policy.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>().join(", ")
             );
             out(value(&policy), text)
+        }
+        Command::Policy(PolicyCmd::Lead { minutes }) => {
+            fb.set_lead_minutes(minutes)?;
+            out(
+                serde_json::json!({ "lead_minutes": minutes }),
+                format!("clocks turn due soon and notify {minutes} min before their due time"),
+            )
         }
         Command::Policy(PolicyCmd::Use { name_or_file }) => {
             let view = fb.use_policy(&name_or_file)?;

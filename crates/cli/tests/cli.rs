@@ -1,31 +1,23 @@
 //! Runs the real `firebreak` binary against a temporary data directory.
 use serde_json::Value;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 const NOW: &str = "2026-11-23T15:00:00Z";
 
+mod common;
+const CLI: common::Cli = common::Cli { now: NOW, user: "tester" };
+
 fn fb(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firebreak"))
-        .args(args)
-        .env("FIREBREAK_DATA_DIR", dir)
-        .env("FIREBREAK_NOW", NOW)
-        .env("TZ", "UTC")
-        .env("USER", "tester")
-        .output()
-        .expect("runs")
+    CLI.run(dir, args)
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = fb(dir, args);
-    assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
+    CLI.ok(dir, args)
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    serde_json::from_str(&ok(dir, &all)).expect("one JSON document")
+    CLI.json(dir, args)
 }
 
 /// Fails with exactly one line on stderr that contains `why`, and writes nothing.
@@ -422,4 +414,20 @@ fn metrics_over_a_period_per_severity_without_drills() {
     assert!(csv.starts_with("scope,key,incidents,mtta_seconds"), "{csv}");
     assert!(csv.contains("overall,,2,900"), "{csv}");
     refused(dir, &["metrics", "--from", "last week"], "--from \"last week\" is not a date");
+}
+
+#[test]
+fn the_notification_lead_is_configurable() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let human = ok(dir, &["incident", "declare", "--title", "x", "--severity", "SEV1", "--at", "2026-11-23T14:30:00Z"]);
+    let state = |at: &str| -> Value {
+        let t = json(dir, &["timers", human.trim(), "--at", at]);
+        t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == "respond").unwrap()["state"]["type"]
+            .clone()
+    };
+    assert_eq!(state("2026-11-23T14:35:00Z"), "pending", "10 minutes before, with the default 5-minute lead");
+    ok(dir, &["policy", "lead", "12"]);
+    assert_eq!(state("2026-11-23T14:35:00Z"), "due_soon");
+    refused(dir, &["policy", "lead", "5000"], "0–1440 minutes");
 }

@@ -4,27 +4,19 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+const CLI: common::Cli = common::Cli { now: "2025-10-06T09:00:00Z", user: "manager" };
+
 fn fb(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_firebreak"))
-        .args(args)
-        .env("FIREBREAK_DATA_DIR", dir)
-        .env("FIREBREAK_NOW", "2025-10-06T09:00:00Z")
-        .env("TZ", "UTC")
-        .env("USER", "manager")
-        .output()
-        .expect("runs")
+    CLI.run(dir, args)
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
-    let o = fb(dir, args);
-    assert!(o.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap()
+    CLI.ok(dir, args)
 }
 
 fn json(dir: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--json"];
-    all.extend_from_slice(args);
-    serde_json::from_str(&ok(dir, &all)).unwrap()
+    CLI.json(dir, args)
 }
 
 fn reference() -> PathBuf {

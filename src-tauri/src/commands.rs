@@ -12,6 +12,8 @@ pub struct AppState {
     fb: Mutex<Firebreak>,
     /// What the background sync last saw (shown in the window).
     pub sync: Mutex<SyncView>,
+    /// Drill clocks of drills running in this window, by incident id.
+    pub drills: Mutex<std::collections::HashMap<String, crate::drills::DrillClock>>,
     /// Woken after every command that changes something, so the scheduler re-reads
     /// the clocks at once.
     pub changed: Arc<Notify>,
@@ -24,6 +26,7 @@ impl AppState {
         AppState {
             fb: Mutex::new(fb),
             sync: Mutex::new(SyncView::default()),
+            drills: Mutex::new(Default::default()),
             changed: Arc::new(Notify::new()),
             sync_wake: Arc::new(Notify::new()),
         }
@@ -232,11 +235,14 @@ pub fn start_drill(
     state: State<'_, AppState>,
     input: DrillStartInput,
 ) -> Result<IncidentDetail> {
-    let detail = state.change(|fb| {
+    let (detail, clock) = state.change(|fb| {
         let yaml = fb.scenario_yaml(&input.scenario)?;
-        let run = crate::drills::start(fb, &yaml, input.speed)?;
-        fb.show(&run)
+        let (run, clock) = crate::drills::start(fb, &yaml, input.speed)?;
+        Ok((fb.show(&run)?, clock))
     })?;
+    if let Ok(mut d) = state.drills.lock() {
+        d.insert(detail.id.clone(), clock);
+    }
     crate::drills::spawn_ticker(app, detail.id.clone());
     Ok(detail)
 }
@@ -263,4 +269,27 @@ pub fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<Sync
             .map_err(|e| ApiError::invalid(e.to_string()))
     })?;
     crate::background_sync::view(&state)
+}
+
+#[tauri::command]
+pub fn drill_control(state: State<'_, AppState>, input: DrillControlInput) -> Result<DrillControlView> {
+    let clock = state.drills.lock().ok().and_then(|d| d.get(&input.incident).cloned());
+    match input.action.as_str() {
+        "rotate" => {
+            state.change(|fb| fb.drill_rotate(&input.incident))?;
+        }
+        "pause" | "resume" => {
+            let c = clock.as_ref().ok_or_else(|| ApiError::invalid("this drill does not run in this window"))?;
+            if input.action == "pause" {
+                c.pause()
+            } else {
+                c.resume()
+            }
+        }
+        other => return Err(ApiError::invalid(format!("unknown drill action {other:?}; use pause, resume or rotate"))),
+    }
+    Ok(match clock {
+        Some(c) => DrillControlView { running_here: true, paused: c.is_paused(), speed: c.speed() },
+        None => DrillControlView { running_here: false, paused: false, speed: 1 },
+    })
 }

@@ -10,14 +10,17 @@ use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
 
-pub fn start(fb: &mut Firebreak, yaml: &str, speed: u32) -> Result<String> {
+/// A drill's clock, kept so the facilitator can pause and resume it.
+pub type DrillClock = Arc<ScaledClock<SystemClock>>;
+
+pub fn start(fb: &mut Firebreak, yaml: &str, speed: u32) -> Result<(String, DrillClock)> {
     let (sc, _) = firebreak_api::drill::scenario(yaml)?;
     let speed = speed.clamp(1, 3600);
     let real_start = SystemClock.now();
     let lead = sc.duration - sc.duration / speed as i32;
-    let clock: Arc<dyn Clock> = Arc::new(ScaledClock::new(SystemClock, real_start - lead, speed));
-    let run = fb.drill_start(yaml, speed, &Script::default(), Some(clock))?;
-    Ok(run.incident)
+    let clock: DrillClock = Arc::new(ScaledClock::new(SystemClock, real_start - lead, speed));
+    let run = fb.drill_start(yaml, speed, &Script::default(), Some(clock.clone() as Arc<dyn Clock>))?;
+    Ok((run.incident, clock))
 }
 
 pub fn spawn_ticker(app: AppHandle, incident: String) {

@@ -63,6 +63,7 @@ fn main() {
             commands::list_drills,
             commands::start_drill,
             commands::drill_evaluation,
+            commands::drill_control,
             commands::sync_status,
             commands::set_remote,
         ])

@@ -39,8 +39,21 @@ def test_a_short_drill_at_high_speed(launcher):
     assert "quarterly drill is due" in d.find_element(By.CSS_SELECTOR, '[data-testid="drills"]').text
     Select(d.find_element(By.ID, "drill-speed")).select_by_value("10")
     click(d, '[data-testid="start-drill-short"]')
-    # The drill is unmistakable, and injects arrive on the drill clock (20 s at 10x = 2 s).
+    # The drill is unmistakable. Paused, nothing arrives; the facilitator rotates the
+    # commander; resumed, the injects arrive on the drill clock (20 s at 10x = 2 s).
     wait(d, lambda drv: "DRILL" in drv.find_element(By.CSS_SELECTOR, ".drill-banner").text)
+    click(d, '[data-testid="drill-pause"]')
+    wait(d, lambda drv: any("paused" in t.text for t in drv.find_elements(By.CSS_SELECTOR, '[data-testid="toast"]')))
+    entries = lambda drv: len(drv.find_elements(By.CSS_SELECTOR, '[data-testid="timeline-entry"]'))  # noqa: E731
+    paused_at = entries(d)
+    import time
+    time.sleep(3)
+    assert entries(d) == paused_at, "a paused drill delivers nothing"
+    click(d, '[data-testid="drill-rotate"]')
+    wait(d, lambda drv: "Command transferred: Ana → Bo" in drv.find_element(By.CSS_SELECTOR, '[data-testid="timeline"]').text)
+    click(d, '[data-testid="drill-resume"]')
+    wait(d, lambda drv: any("running" in t.text for t in drv.find_elements(By.CSS_SELECTOR, '[data-testid="toast"]')))
+    # Injects arrive on the drill clock.
     wait(d, lambda drv: "EU customers cannot pay" in drv.find_element(By.CSS_SELECTOR, '[data-testid="timeline"]').text, 20)
     wait(d, lambda drv: "Do we fail over?" in drv.find_element(By.CSS_SELECTOR, '[data-testid="timeline"]').text, 20)
     timeline = d.find_element(By.CSS_SELECTOR, '[data-testid="timeline"]').text

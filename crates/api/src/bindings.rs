@@ -63,6 +63,7 @@ pub const COMMANDS: &[Command] = &[
     cmd("list_drills", None, "DrillsView"),
     cmd("start_drill", Some("DrillStartInput"), "IncidentDetail"),
     cmd("drill_evaluation", Some("string"), "Evaluation"),
+    cmd("drill_control", Some("DrillControlInput"), "DrillControlView"),
     cmd("sync_status", None, "SyncView"),
     cmd("set_remote", Some("RemoteInput"), "SyncView"),
 ];
@@ -126,6 +127,8 @@ fn decls() -> Vec<String> {
         MetricsInput::decl(),
         PirExportInput::decl(),
         DrillStartInput::decl(),
+        DrillControlInput::decl(),
+        DrillControlView::decl(),
         RemoteInput::decl(),
         SyncView::decl(),
         crate::drill::ScenarioInfo::decl(),

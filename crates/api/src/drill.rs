@@ -452,3 +452,30 @@ impl Firebreak {
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no drill scenario {name:?}")))
     }
 }
+
+impl Firebreak {
+    /// Hands command to the next person of the scenario's rotation, now (the
+    /// facilitator's call, outside the scripted rotation).
+    pub fn drill_rotate(&mut self, key: &str) -> Result<crate::dto::IncidentDetail> {
+        let inc = self.find(key)?;
+        let run = self.run_of(&inc)?;
+        let (sc, _) = scenario(&run.scenario_yaml)?;
+        if sc.commander_rotation.is_empty() {
+            return Err(ApiError::invalid("the scenario has no incident-commander rotation"));
+        }
+        let holder = inc.response.roles.get("incident-commander").map(|r| r.value.clone()).unwrap_or_default();
+        let next = match sc.commander_rotation.iter().position(|p| *p == holder) {
+            Some(i) => sc.commander_rotation[(i + 1) % sc.commander_rotation.len()].clone(),
+            None => sc.commander_rotation[0].clone(),
+        };
+        if next == holder {
+            return Err(ApiError::invalid(format!("{holder} is the only commander in the rotation")));
+        }
+        self.assign_role(crate::dto::RoleInput {
+            incident: inc.id.to_string(),
+            role: "incident-commander".into(),
+            person: next,
+            at: None,
+        })
+    }
+}

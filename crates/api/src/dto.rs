@@ -414,3 +414,18 @@ pub struct SyncView {
     pub syncing: bool,
     pub last_error: Option<String>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrillControlInput {
+    pub incident: String,
+    /// pause | resume | rotate
+    pub action: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct DrillControlView {
+    /// False when the drill does not run in this window (e.g. started from the CLI).
+    pub running_here: bool,
+    pub paused: bool,
+    pub speed: u32,
+}

@@ -350,6 +350,16 @@ export type PirExportInput = { incident: string,
  */
 format: string, };
 export type DrillStartInput = { scenario: string, speed: number, };
+export type DrillControlInput = { incident: string, 
+/**
+ * pause | resume | rotate
+ */
+action: string, };
+export type DrillControlView = { 
+/**
+ * False when the drill does not run in this window (e.g. started from the CLI).
+ */
+running_here: boolean, paused: boolean, speed: number, };
 export type RemoteInput = { url: string, team: string, token: string, };
 export type SyncView = { url: string | null, team: string | null, pending: number, last_synced_at: string | null, 
 /**
@@ -537,6 +547,7 @@ export const commands = {
   listDrills: () => invoke<DrillsView>("list_drills"),
   startDrill: (input: DrillStartInput) => invoke<IncidentDetail>("start_drill", { input }),
   drillEvaluation: (input: string) => invoke<Evaluation>("drill_evaluation", { input }),
+  drillControl: (input: DrillControlInput) => invoke<DrillControlView>("drill_control", { input }),
   syncStatus: () => invoke<SyncView>("sync_status"),
   setRemote: (input: RemoteInput) => invoke<SyncView>("set_remote", { input }),
 };

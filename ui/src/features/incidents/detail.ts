@@ -25,6 +25,8 @@ export interface DetailHandlers {
   /** The body of the current tab when it is not the timeline. */
   panel: HTMLElement | null;
   onPin: (entry: string, pinned: boolean) => void;
+  /** For drill incidents: pause, resume, rotate the commander. */
+  onDrill: (action: "pause" | "resume" | "rotate") => void;
   onRevise: (entry: string, text: string) => void;
   onStatus: (to: Status) => void;
   onSeverity: (level: string) => void;
@@ -133,7 +135,20 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
   return h(
     "section",
     { class: `detail${inc.drill ? " drill" : ""}`, "aria-label": `Incident ${inc.human_id}` },
-    inc.drill ? h("div", { class: "drill-banner", role: "note" }, "DRILL — this incident is an exercise and is never counted in metrics") : null,
+    inc.drill
+      ? h(
+          "div",
+          { class: "drill-banner", role: "note" },
+          h("span", {}, "DRILL — this incident is an exercise and is never counted in metrics"),
+          h(
+            "span",
+            { class: "drill-controls" },
+            h("button", { class: "link", "data-testid": "drill-pause", onclick: () => on.onDrill("pause") }, "Pause"),
+            h("button", { class: "link", "data-testid": "drill-resume", onclick: () => on.onDrill("resume") }, "Resume"),
+            h("button", { class: "link", "data-testid": "drill-rotate", onclick: () => on.onDrill("rotate") }, "Rotate commander"),
+          ),
+        )
+      : null,
     h(
       "header",
       { class: "detail-header" },

@@ -358,6 +358,12 @@ export class App {
         onTab: (tab) => void this.openTab(tab),
         panel: this.panel(inc),
         onPin: (entry, pinned) => void this.update(() => api.pinEntry({ incident: inc.id, entry, pinned })),
+        onDrill: (action) =>
+          void this.guard(async () => {
+            const v = await api.drillControl({ incident: inc.id, action });
+            this.toast(action === "rotate" ? "Command rotated" : v.paused ? "Drill clock paused" : "Drill clock running");
+            await this.followDrill();
+          }),
         onRevise: (entry, text) => void this.update(() => api.reviseEntry({ incident: inc.id, entry, text })),
         onStatus: (to) => void this.setStatus(to),
         onSeverity: (level) => void this.setSeverity(level),

@@ -1,6 +1,7 @@
 //! Background sync: while a team server is set, one round every few seconds (at once
 //! after a local change); the outcome — online or not, waiting changes, last sync — is
-//! kept for the window. The store is locked only for each short local step.
+//! kept for the window. Each round also sends queued webhook posts. The store is locked
+//! only for each short local step.
 use crate::commands::AppState;
 use firebreak_api::dto::SyncView;
 use firebreak_api::system::SystemClock;
@@ -70,6 +71,8 @@ pub fn spawn(app: AppHandle) {
                     s.last_error = outcome.err();
                 }
             }
+            // Queued webhook posts go out whenever the network allows, sync or not.
+            let _ = firebreak_sync::deliver_outbound(&AppStore(app.clone()), &SystemClock).await;
             tokio::select! {
                 _ = tokio::time::sleep(ROUND_EVERY) => {}
                 _ = wake.notified() => {}

@@ -227,7 +227,7 @@ impl Firebreak {
                 self.set_status(StatusInput { incident, status: s, at: at_text })?;
             }
             "update" => {
-                self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text })?;
+                self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text, post: false })?;
             }
             "severity" => {
                 self.set_severity(SeverityInput { incident, level: r.level.clone().unwrap_or_default(), at: at_text })?;

@@ -332,6 +332,9 @@ pub struct CommsInput {
     pub text: String,
     #[serde(default)]
     pub at: Option<String>,
+    /// Also post it to the team's webhook (queued; sent when online, once).
+    #[serde(default)]
+    pub post: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -274,7 +274,14 @@ enum CommsCmd {
         file: Option<PathBuf>,
         #[arg(long)]
         at: Option<String>,
+        /// Also post it to the webhook (queued; sent when online, once).
+        #[arg(long)]
+        post: bool,
     },
+    /// Set (or with "" clear) the Slack-style webhook updates are posted to.
+    Webhook { url: String },
+    /// Send the queued webhook posts now.
+    Flush,
 }
 
 #[derive(Subcommand)]
@@ -515,7 +522,19 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let text = fb.comms_draft(&id, template.parse()?)?;
             out(serde_json::json!({ "text": text }), text)
         }
-        Command::Comms(CommsCmd::Sent { id, file, at }) => {
+        Command::Comms(CommsCmd::Webhook { url }) => {
+            fb.set_webhook(&url)?;
+            out(
+                serde_json::json!({ "webhook": url }),
+                if url.trim().is_empty() {
+                    "webhook cleared".into()
+                } else {
+                    format!("status updates can be posted to {url}")
+                },
+            )
+        }
+        Command::Comms(CommsCmd::Flush) => sync::flush(&mut fb, &out)?,
+        Command::Comms(CommsCmd::Sent { id, file, at, post }) => {
             let text = match file {
                 Some(f) => read_text(&f)?,
                 None => {
@@ -532,8 +551,10 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                     fb.comms_draft(&id, template)?
                 }
             };
-            let inc = fb.comms_sent(CommsInput { incident: id, text, at })?;
-            out(value(&inc), format!("status update logged on {}; the update cadence restarts", inc.human_id))
+            let inc = fb.comms_sent(CommsInput { incident: id, text, at, post })?;
+            let posted =
+                if post { "; queued for the webhook (run `firebreak comms flush` or `sync` when online)" } else { "" };
+            out(value(&inc), format!("status update logged on {}; the update cadence restarts{posted}", inc.human_id))
         }
         Command::Checklist { id, check, uncheck } => {
             let lists = fb.checklists(&id)?;

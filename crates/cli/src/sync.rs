@@ -97,3 +97,21 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
     }
     Ok(out(v, line))
 }
+
+/// Sends queued webhook posts now; fails (after trying) while any is still waiting.
+pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the runtime: {e}")))?;
+    let report = {
+        let handle = Mutex::new(fb.store_mut());
+        runtime.block_on(firebreak_sync::deliver_outbound(&handle, &SystemClock))
+    }
+    .map_err(sync_err)?;
+    let text = format!("{} sent, {} failed, {} waiting", report.sent, report.failed, report.waiting);
+    if report.waiting > 0 {
+        return Err(ApiError::new(ErrorCode::Storage, format!("webhook unreachable: {text}")));
+    }
+    Ok(out(json!({ "sent": report.sent, "failed": report.failed, "waiting": report.waiting }), text))
+}

@@ -11,9 +11,11 @@
 //! - Migrations are embedded in the binary and applied on open, in order, once.
 
 mod migrate;
+mod outbound;
 mod store;
 mod sync;
 
+pub use outbound::{NewOutbound, Outbound};
 pub use store::{IncidentRow, Store};
 pub use sync::{RemoteConfig, SyncCursor, SyncStatus};
 

@@ -309,6 +309,19 @@ fn new_incident_id(now: DateTime<Utc>) -> IncidentId {
     uuid::Uuid::new_v7(ts)
 }
 
+/// Stamps a local op and writes it (log, outbox, projection) inside `tx`.
+pub(crate) fn stamp_and_write(
+    tx: &Transaction<'_>,
+    now: DateTime<Utc>,
+    author: &str,
+    target: IncidentId,
+    payload: OpPayload,
+) -> Result<Op> {
+    let op = stamp_op(tx, now, author, target, payload)?;
+    write_op(tx, &op, true)?;
+    Ok(op)
+}
+
 fn stamp_op(
     tx: &Transaction<'_>,
     now: DateTime<Utc>,

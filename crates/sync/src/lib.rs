@@ -16,8 +16,10 @@ pub mod backoff;
 pub mod client;
 pub mod error;
 pub mod http;
+pub mod outbound;
 pub mod wire;
 
 pub use client::{PullReport, PushReport, StoreHandle, SyncClient, SyncOptions, SyncReport, Transport};
 pub use error::{Result, SyncError};
 pub use http::HttpTransport;
+pub use outbound::{deliver_outbound, DeliveryReport};

@@ -276,7 +276,11 @@ export type RunbookView = { id: string, name: string, template: string, params: 
  */
 command: string, };
 export type RunbookInput = { incident: string, action: string, params: { [key in string]?: string }, at: string | null, };
-export type CommsInput = { incident: string, text: string, at: string | null, };
+export type CommsInput = { incident: string, text: string, at: string | null, 
+/**
+ * Also post it to the team's webhook (queued; sent when online, once).
+ */
+post: boolean, };
 export type CommsDraftInput = { incident: string, template: Template, };
 export type HandoffInput = { incident: string, 
 /**

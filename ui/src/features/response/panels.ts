@@ -21,7 +21,7 @@ export interface ResponseActs {
   takeAction: (action: string, params: Record<string, string>) => void;
   copy: (text: string) => void;
   draft: (template: Template) => Promise<string>;
-  sent: (text: string) => void;
+  sent: (text: string, post: boolean) => void;
   handoff: (to: string, note: string) => void;
 }
 
@@ -184,6 +184,7 @@ export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: strin
   };
   template.addEventListener("change", () => void load());
   if (!saved) void load();
+  const post = h("input", { type: "checkbox", id: "comms-post" });
   return h(
     "div",
     { class: "panel" },
@@ -193,7 +194,8 @@ export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: strin
       "div",
       { class: "form-actions left" },
       h("button", { class: "secondary", onclick: () => acts.copy(text.value) }, "Copy"),
-      h("button", { class: "primary", id: "comms-sent", onclick: () => acts.sent(text.value) }, "Mark sent"),
+      h("label", { class: "inline", title: "Queued while offline; sent once when online" }, post, "Also post to the team webhook"),
+      h("button", { class: "primary", id: "comms-sent", onclick: () => acts.sent(text.value, post.checked) }, "Mark sent"),
     ),
   );
 }

@@ -271,8 +271,8 @@ export class App {
           this.toast("Copied to the clipboard");
         }),
       draft: (template) => api.commsDraft({ incident: id(), template }).catch((e: ApiError) => (this.showError(e), "")),
-      sent: (text) =>
-        void this.update(() => api.commsSent({ incident: id(), text, at: null })).then((ok) => {
+      sent: (text, post) =>
+        void this.update(() => api.commsSent({ incident: id(), text, at: null, post })).then((ok) => {
           if (ok) {
             localStorage.removeItem(COMMS_KEY(id()));
             this.toast("Status update logged; the update clock restarts");

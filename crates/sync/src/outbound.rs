@@ -1,0 +1,53 @@
+//! Delivers the store's outbound queue (Slack-style webhook posts of status updates):
+//! each message is marked sent only after a 2xx, so it goes out once, whenever the
+//! laptop is next online.
+use crate::client::StoreHandle;
+use crate::{Result, SyncError};
+use firebreak_core::clock::Clock;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeliveryReport {
+    pub sent: usize,
+    pub failed: usize,
+    pub waiting: u64,
+}
+
+/// Tries every waiting message once.
+pub async fn deliver_outbound(store: &impl StoreHandle, clock: &dyn Clock) -> Result<DeliveryReport> {
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let batch = store.with_store(|s| s.unsent_outbound(100))?;
+    let mut report = DeliveryReport::default();
+    for msg in batch {
+        let outcome = http
+            .post(&msg.url)
+            .header("content-type", "application/json")
+            .body(msg.body.clone())
+            .send()
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| {
+                if r.status().is_success() {
+                    Ok(())
+                } else {
+                    Err(format!("the webhook answered {}", r.status()))
+                }
+            });
+        match outcome {
+            Ok(()) => {
+                let now = clock.now();
+                store.with_store(|s| s.mark_outbound_sent(msg.id, now))?;
+                report.sent += 1;
+            }
+            Err(e) => {
+                store.with_store(|s| s.mark_outbound_failed(msg.id, &e))?;
+                report.failed += 1;
+            }
+        }
+    }
+    report.waiting = store.with_store(|s| s.outbound_waiting())?;
+    Ok(report)
+}

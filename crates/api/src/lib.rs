@@ -10,6 +10,7 @@ pub mod bindings;
 pub mod clocks;
 pub mod comms;
 pub mod drill;
+pub mod github;
 pub mod dto;
 pub mod error;
 pub mod metrics;

@@ -58,6 +58,15 @@ impl Firebreak {
         self.data_dir.as_deref()
     }
 
+    /// Stores a secret (a token) in the local settings; empty clears it. Never echoed.
+    pub fn set_setting_secret(&mut self, key: &str, value: &str) -> Result<()> {
+        match value.trim() {
+            "" => self.store.delete_setting(key)?,
+            v => self.store.set_setting(key, v)?,
+        }
+        Ok(())
+    }
+
     /// Runs `incident` on a drill clock from now on (in this process).
     pub fn set_drill_clock(&mut self, incident: uuid::Uuid, clock: std::sync::Arc<dyn Clock>) {
         self.drill_clocks.insert(incident, clock);

@@ -189,6 +189,21 @@ enum PirCmd {
         #[arg(long)]
         file: Option<PathBuf>,
     },
+    /// Queue the open action items as GitHub issues labelled incident-followup (sent
+    /// with `firebreak comms flush`, or by the window, when online).
+    Github {
+        id: String,
+        #[arg(long, value_name = "OWNER/NAME")]
+        repo: String,
+        /// The API base (GitHub Enterprise); default https://api.github.com.
+        #[arg(long)]
+        api: Option<String>,
+    },
+    /// Store the GitHub token used for the export (kept locally, never printed).
+    GithubToken {
+        #[arg(env = "FIREBREAK_GITHUB_TOKEN", hide_env_values = true)]
+        token: String,
+    },
     /// Add an action item (id AI-NNN is given automatically).
     Item {
         id: String,
@@ -280,7 +295,7 @@ enum CommsCmd {
     },
     /// Set (or with "" clear) the Slack-style webhook updates are posted to.
     Webhook { url: String },
-    /// Send the queued webhook posts now.
+    /// Send the queued webhook posts and GitHub issues now.
     Flush,
 }
 
@@ -671,6 +686,14 @@ fn pir_command(
                 fb.pir(&id)?.sections.iter().find(|s| s.field == field).map(|s| s.heads.clone()).unwrap_or_default();
             let p = fb.pir_edit(PirTextInput { incident: id, field: field.clone(), text, parents })?;
             out(erased::Ser::to_json(&p), format!("{field} saved on {}", p.incident.human_id))
+        }
+        PirCmd::Github { id, repo, api } => {
+            let n = fb.export_items_to_github(&id, &repo, api.as_deref())?;
+            out(serde_json::json!({ "queued": n }), format!("{n} action item(s) queued as GitHub issues in {repo}"))
+        }
+        PirCmd::GithubToken { token } => {
+            fb.set_setting_secret(firebreak_sync::outbound::GITHUB_TOKEN_SETTING, &token)?;
+            out(serde_json::json!({ "github_token": "stored" }), "GitHub token stored".into())
         }
         PirCmd::Item { id, action, owner, due, priority } => {
             let due = due.map(|d| firebreak_api::pir::parse_date(&d)).transpose()?;

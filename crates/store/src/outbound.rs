@@ -36,12 +36,26 @@ impl Store {
         payload: OpPayload,
         msg: &NewOutbound<'_>,
     ) -> Result<Op> {
+        self.commit_with_outbounds(now, author, target, payload, std::slice::from_ref(msg))
+    }
+
+    /// Commits an op and queues several messages, all in one transaction.
+    pub fn commit_with_outbounds(
+        &mut self,
+        now: DateTime<Utc>,
+        author: &str,
+        target: IncidentId,
+        payload: OpPayload,
+        msgs: &[NewOutbound<'_>],
+    ) -> Result<Op> {
         let tx = self.conn.transaction()?;
         let op = stamp_and_write(&tx, now, author, target, payload)?;
-        tx.execute(
-            "INSERT INTO outbound(op_id, kind, url, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![op.op_id.to_string(), msg.kind, msg.url, msg.body, now.to_rfc3339()],
-        )?;
+        for msg in msgs {
+            tx.execute(
+                "INSERT INTO outbound(op_id, kind, url, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![op.op_id.to_string(), msg.kind, msg.url, msg.body, now.to_rfc3339()],
+            )?;
+        }
         tx.commit()?;
         Ok(op)
     }

@@ -1,10 +1,14 @@
-//! Delivers the store's outbound queue (Slack-style webhook posts of status updates):
-//! each message is marked sent only after a 2xx, so it goes out once, whenever the
-//! laptop is next online.
+//! Delivers the store's outbound queue — Slack-style webhook posts of status updates and
+//! GitHub issues for review action items: each message is marked sent only after a 2xx,
+//! so it goes out once, whenever the laptop is next online. The GitHub token is read
+//! from the local settings at send time; it is never stored in the queue or logged.
 use crate::client::StoreHandle;
 use crate::{Result, SyncError};
 use firebreak_core::clock::Clock;
 use std::time::Duration;
+
+/// The local setting that holds the GitHub token for action-item export.
+pub const GITHUB_TOKEN_SETTING: &str = "github.token";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -22,10 +26,21 @@ pub async fn deliver_outbound(store: &impl StoreHandle, clock: &dyn Clock) -> Re
     let batch = store.with_store(|s| s.unsent_outbound(100))?;
     let mut report = DeliveryReport::default();
     for msg in batch {
-        let outcome = http
-            .post(&msg.url)
-            .header("content-type", "application/json")
-            .body(msg.body.clone())
+        let mut request = http.post(&msg.url).header("content-type", "application/json").body(msg.body.clone());
+        if msg.kind == "github" {
+            let token = store.with_store(|s| s.setting(GITHUB_TOKEN_SETTING))?;
+            let Some(token) = token else {
+                store.with_store(|s| s.mark_outbound_failed(msg.id, "no GitHub token is set"))?;
+                report.failed += 1;
+                continue;
+            };
+            request = request
+                .header("authorization", format!("Bearer {token}"))
+                .header("accept", "application/vnd.github+json")
+                .header("user-agent", "firebreak")
+                .header("x-github-api-version", "2022-11-28");
+        }
+        let outcome = request
             .send()
             .await
             .map_err(|e| e.to_string())

@@ -18,7 +18,8 @@ impl Firebreak {
             return Err(ApiError::invalid(format!("{repo:?} is not a GitHub repository (write OWNER/NAME)")));
         }
         let p = self.pir(key)?;
-        let items: Vec<_> = p.action_items.iter().filter(|a| a.item.status != "done" && a.item.link.is_empty()).collect();
+        let items: Vec<_> =
+            p.action_items.iter().filter(|a| a.item.status != "done" && a.item.link.is_empty()).collect();
         if items.is_empty() {
             return Err(ApiError::invalid("no open action items without a tracker link to export"));
         }
@@ -41,7 +42,8 @@ impl Firebreak {
                 .to_string()
             })
             .collect();
-        let msgs: Vec<NewOutbound<'_>> = bodies.iter().map(|b| NewOutbound { kind: "github", url: &url, body: b }).collect();
+        let msgs: Vec<NewOutbound<'_>> =
+            bodies.iter().map(|b| NewOutbound { kind: "github", url: &url, body: b }).collect();
         let ids: Vec<&str> = items.iter().map(|a| a.item.id.as_str()).collect();
         let text = format!("Action items {} queued as GitHub issues in {repo} (label {LABEL})", ids.join(", "));
         let at = self.now();

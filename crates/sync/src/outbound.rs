@@ -40,17 +40,13 @@ pub async fn deliver_outbound(store: &impl StoreHandle, clock: &dyn Clock) -> Re
                 .header("user-agent", "firebreak")
                 .header("x-github-api-version", "2022-11-28");
         }
-        let outcome = request
-            .send()
-            .await
-            .map_err(|e| e.to_string())
-            .and_then(|r| {
-                if r.status().is_success() {
-                    Ok(())
-                } else {
-                    Err(format!("the webhook answered {}", r.status()))
-                }
-            });
+        let outcome = request.send().await.map_err(|e| e.to_string()).and_then(|r| {
+            if r.status().is_success() {
+                Ok(())
+            } else {
+                Err(format!("the webhook answered {}", r.status()))
+            }
+        });
         match outcome {
             Ok(()) => {
                 let now = clock.now();

@@ -9,6 +9,7 @@ use firebreak_core::clock::{Clock, ScaledClock};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
+use tauri_plugin_notification::NotificationExt;
 
 /// A drill's clock, kept so the facilitator can pause and resume it.
 pub type DrillClock = Arc<ScaledClock<SystemClock>>;
@@ -29,7 +30,14 @@ pub fn spawn_ticker(app: AppHandle, incident: String) {
         let mut applied = 0;
         loop {
             let state = app.state::<AppState>();
-            match state.with(|fb| fb.drill_tick(&incident, &script, &mut applied)) {
+            let mut arrived: Vec<String> = Vec::new();
+            let outcome = state
+                .with(|fb| fb.drill_tick_with(&incident, &script, &mut applied, &mut |h| arrived.push(h.to_string())));
+            for headline in arrived {
+                // Injects notify like real alerts do, marked as a drill.
+                let _ = app.notification().builder().title("[DRILL] inject").body(&headline).show();
+            }
+            match outcome {
                 Ok(true) => break,
                 Ok(false) => {}
                 Err(e) => {

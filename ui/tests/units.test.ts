@@ -103,3 +103,18 @@ describe("runbook commands", () => {
     expect(fillCommand(t, { replicas: "  " }, { deployment: "workers" })).toBe("kubectl scale deployment/workers --replicas={replicas}");
   });
 });
+
+import { filterEntries } from "../src/features/incidents/detail";
+
+describe("timeline filter", () => {
+  const entry = (kind: string, text: string, author = "ana") =>
+    ({ id: text, kind, text, author, event_time: "", recorded_time: "", change: null, revisions: 0, history: [], pinned: false }) as never;
+  const all = [entry("note", "paged the DBA"), entry("decision", "roll back 1.42", "bo"), entry("alert", "error rate 30%")];
+  it("filters by kind and by words, in text or author", () => {
+    expect(filterEntries(all, { kind: "decision", query: "" }).length).toBe(1);
+    expect(filterEntries(all, { kind: "", query: "ROLL" }).map((e: { text: string }) => e.text)).toEqual(["roll back 1.42"]);
+    expect(filterEntries(all, { kind: "", query: "bo" }).length).toBe(1);
+    expect(filterEntries(all, { kind: "", query: "" }).length).toBe(3);
+    expect(filterEntries(all, { kind: "note", query: "rate" }).length).toBe(0);
+  });
+});

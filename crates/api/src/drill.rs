@@ -157,6 +157,18 @@ impl Firebreak {
     /// Delivers what is due at the drill clock's now: injects, the commander rotation
     /// and scripted responses. Returns true once the drill's duration has passed.
     pub fn drill_tick(&mut self, incident: &str, script: &Script, applied: &mut usize) -> Result<bool> {
+        self.drill_tick_with(incident, script, applied, &mut |_| {})
+    }
+
+    /// [`Self::drill_tick`], telling `on_inject` each inject's headline as it arrives
+    /// (the window shows them as desktop notifications).
+    pub fn drill_tick_with(
+        &mut self,
+        incident: &str,
+        script: &Script,
+        applied: &mut usize,
+        on_inject: &mut dyn FnMut(&str),
+    ) -> Result<bool> {
         let inc = self.find(incident)?;
         let mut run = self.run_of(&inc)?;
         let (sc, _) = scenario(&run.scenario_yaml)?;
@@ -173,6 +185,7 @@ impl Firebreak {
             };
             let at = (run.started_at + inject.at).to_rfc3339();
             self.add_entry(EntryInput { incident: id.clone(), kind, text: inject.headline(), at: Some(at) })?;
+            on_inject(&inject.headline());
             run.delivered += 1;
         }
         let rotation = if elapsed < sc.duration { commander_at(&sc, elapsed, 0) } else { None };

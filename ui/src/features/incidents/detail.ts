@@ -19,7 +19,20 @@ export const TABS: [Tab, string][] = [
   ["evaluation", "Evaluation"],
 ];
 
+/** Which entries the timeline shows: a kind ("" for all) and words to find. */
+export interface TimelineFilter {
+  kind: string;
+  query: string;
+}
+
+export function filterEntries(entries: EntryView[], f: TimelineFilter): EntryView[] {
+  const q = f.query.trim().toLowerCase();
+  return entries.filter((e) => (!f.kind || e.kind === f.kind) && (!q || `${e.text} ${e.author}`.toLowerCase().includes(q)));
+}
+
 export interface DetailHandlers {
+  filter: TimelineFilter;
+  onFilter: (f: TimelineFilter) => void;
   tab: Tab;
   onTab: (tab: Tab) => void;
   /** The body of the current tab when it is not the timeline. */
@@ -48,6 +61,17 @@ function statusButton(inc: IncidentDetail, to: Status, onStatus: (to: Status) =>
 const ORDER: Status[] = ["detected", "acknowledged", "investigating", "mitigated", "resolved", "closed"];
 function Status_order(s: Status): number {
   return ORDER.indexOf(s);
+}
+
+const KINDS = ["note", "decision", "action", "alert", "customer-report", "status-change", "severity-change", "role-change", "comms-update"];
+
+function timelineFilter(on: DetailHandlers): HTMLElement {
+  const kind = h("select", { id: "timeline-kind", "aria-label": "Show entries of kind" }, h("option", { value: "" }, "All kinds"), KINDS.map((k) => h("option", { value: k, selected: k === on.filter.kind }, k.replace("-", " "))));
+  kind.value = on.filter.kind;
+  const query = h("input", { id: "timeline-search", type: "search", placeholder: "Find in the timeline", value: on.filter.query, "aria-label": "Find in the timeline" });
+  kind.addEventListener("change", () => on.onFilter({ kind: kind.value, query: query.value }));
+  query.addEventListener("change", () => on.onFilter({ kind: kind.value, query: query.value }));
+  return h("div", { class: "inline-form timeline-filter" }, kind, query);
 }
 
 function entryRow(e: EntryView, on: DetailHandlers): HTMLElement {
@@ -191,7 +215,13 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
       ),
     ),
     on.tab === "timeline"
-      ? h("div", {}, form, h("ol", { class: "timeline", "data-testid": "timeline" }, [...inc.timeline].reverse().map((e) => entryRow(e, on))))
+      ? h(
+          "div",
+          {},
+          form,
+          timelineFilter(on),
+          h("ol", { class: "timeline", "data-testid": "timeline" }, filterEntries([...inc.timeline].reverse(), on.filter).map((e) => entryRow(e, on))),
+        )
       : on.panel,
   );
 }

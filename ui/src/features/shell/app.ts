@@ -36,6 +36,7 @@ export class App {
   private selected: IncidentDetail | null = null;
   private filter = "";
   private tab: Tab = "timeline";
+  private timelineFilter = { kind: "", query: "" };
   private checklists: ChecklistView[] = [];
   private runbook: RunbookView[] = [];
   private handoffDraft = "";
@@ -355,6 +356,11 @@ export class App {
       // A drill's clocks run on drill time: show them as the core computed them.
       renderDetail(inc, this.policy, this.rank, inc.drill ? Date.parse(inc.computed_at) : this.now(), {
         tab: this.tab,
+        filter: this.timelineFilter,
+        onFilter: (f) => {
+          this.timelineFilter = f;
+          this.renderMain();
+        },
         onTab: (tab) => void this.openTab(tab),
         panel: this.panel(inc),
         onPin: (entry, pinned) => void this.update(() => api.pinEntry({ incident: inc.id, entry, pinned })),

@@ -94,6 +94,15 @@ pub fn scenario(name_or_yaml: &str) -> Result<(Scenario, String)> {
     Ok((s, name_or_yaml.to_string()))
 }
 
+/// A drill clock running at `speed` that ends at the real end of the run: it starts
+/// `duration × (1 − 1/speed)` before the real clock, so no drill time lies in the future.
+pub fn drill_clock(duration: Duration, speed: u32) -> firebreak_core::clock::ScaledClock<crate::system::SystemClock> {
+    use firebreak_core::clock::Clock;
+    let speed = speed.clamp(1, 3600);
+    let lead = duration - duration / speed as i32;
+    firebreak_core::clock::ScaledClock::new(crate::system::SystemClock, crate::system::SystemClock.now() - lead, speed)
+}
+
 pub fn builtin_names() -> Vec<(String, Scenario)> {
     BUILTIN_SOURCES.iter().map(|(n, _)| n.to_string()).zip(builtin()).collect()
 }

@@ -4,9 +4,7 @@
 use crate::erased::Ser;
 use crate::{read_text, write_atomically, DrillCmd};
 use firebreak_api::drill::{builtin_names, evaluation_pdf, Script};
-use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, Firebreak};
-use firebreak_core::clock::{Clock, ScaledClock};
 use serde_json::{json, Value};
 use std::path::Path;
 
@@ -55,10 +53,7 @@ pub fn command(fb: &mut Firebreak, dir: &Path, cmd: DrillCmd, out: Out<'_>) -> R
                 Some(f) => Script::from_yaml(&read_text(&f)?)?,
                 None => Script::default(),
             };
-            let real_start = SystemClock.now();
-            // The drill clock ends at the real end of the run, so no time lies in the future.
-            let lead = sc.duration - sc.duration / speed as i32;
-            let clock = ScaledClock::new(SystemClock, real_start - lead, speed);
+            let clock = firebreak_api::drill::drill_clock(sc.duration, speed);
             let mut drill = Firebreak::open(dir, Box::new(clock))?;
             let run = drill.drill_start(&text, speed, &script, None)?;
             let human = drill.show(&run.incident)?.human_id;

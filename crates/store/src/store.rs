@@ -263,7 +263,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM incidents", [])?;
         for op in &ops {
-            project(&tx, op)?;
+            project_all(&tx, op.target, std::slice::from_ref(op))?;
         }
         tx.commit()?;
         Ok(())
@@ -343,6 +343,16 @@ fn stamp_op(
 /// Logs an op (once), queues it when local, and folds it into its incident's
 /// projection. Returns false when the op was already in the log.
 pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
+    if !log_op(tx, op, local)? {
+        return Ok(false);
+    }
+    project_all(tx, op.target, std::slice::from_ref(op))?;
+    Ok(true)
+}
+
+/// Logs an op (once) and queues it when local, without touching the projection.
+/// Returns false when the op was already in the log.
+pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
     let inserted = tx.execute(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
@@ -364,19 +374,21 @@ pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<boo
     if local {
         tx.execute("INSERT INTO outbox(op_id) VALUES (?1)", [op.op_id.to_string()])?;
     }
-    project(tx, op)?;
     Ok(true)
 }
 
-fn project(tx: &Transaction<'_>, op: &Op) -> Result<()> {
-    let id = op.target.to_string();
+/// Folds ops of one incident into its projection: loaded once, written once.
+pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
+    let id = target.to_string();
     let state: Option<String> =
         tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
     let mut inc = match state {
         Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
-        None => Incident::new(op.target),
+        None => Incident::new(target),
     };
-    inc.apply(op);
+    for op in ops {
+        inc.apply(op);
+    }
     let decl = inc.declaration.as_ref();
     tx.execute(
         "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state)

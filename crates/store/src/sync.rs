@@ -8,7 +8,7 @@
 //!   the cursor ahead of the ops it claims were applied.
 //! - The outbox shrinks only through [`Store::ack_outbox`] (the server answered) or a
 //!   pulled page that contains the op (the server has it).
-use crate::store::{corrupt, read_meta, write_meta, write_op, META_HLC};
+use crate::store::{corrupt, log_op, project_all, read_meta, write_meta, META_HLC};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use firebreak_core::hlc::HlcState;
@@ -98,16 +98,23 @@ impl Store {
             .unwrap_or_default();
         let now_ms = now.timestamp_millis().max(0) as u64;
         let mut new = 0;
+        // Log every op, then fold each incident's new ops into its projection once per
+        // page (not once per op): catching up on many ops re-serialises far less.
+        let mut by_incident: std::collections::BTreeMap<uuid::Uuid, Vec<Op>> = Default::default();
         {
             let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
             for op in ops {
                 hlc.observe(op.hlc, now_ms);
-                if write_op(&tx, op, false)? {
+                if log_op(&tx, op, false)? {
                     new += 1;
+                    by_incident.entry(op.target).or_default().push(op.clone());
                 } else {
                     unqueue.execute([op.op_id.to_string()])?;
                 }
             }
+        }
+        for (target, ops) in &by_incident {
+            project_all(&tx, *target, ops)?;
         }
         write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
         tx.execute("UPDATE sync_state SET epoch = ?1, cursor = ?2 WHERE id = 1", params![server_epoch, cursor])?;

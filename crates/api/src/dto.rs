@@ -416,6 +416,10 @@ pub struct SyncView {
     pub online: Option<bool>,
     pub syncing: bool,
     pub last_error: Option<String>,
+    /// Ops pulled from the server since the window started (the window refreshes when
+    /// this grows).
+    #[ts(type = "number")]
+    pub pulled: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

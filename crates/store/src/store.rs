@@ -38,6 +38,7 @@ impl Store {
                 .map_err(|e| StoreError::DataDir { path: dir.display().to_string(), why: e.to_string() })?;
         }
         let conn = Connection::open(path)?;
+        restrict_to_owner(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Self::init(conn)
     }
@@ -285,6 +286,26 @@ impl Store {
         self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
+}
+
+/// The database holds the sync token: only its owner may read it (and the directory).
+/// SQLite creates the -wal and -shm files with the database file's permissions.
+#[cfg(unix)]
+fn restrict_to_owner(path: &Path) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |p: &Path, mode: u32| {
+        std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| StoreError::DataDir { path: p.display().to_string(), why: e.to_string() })
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        set(dir, 0o700)?;
+    }
+    set(path, 0o600)
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_path: &Path) -> Result<()> {
+    Ok(())
 }
 
 pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {

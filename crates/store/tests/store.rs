@@ -51,6 +51,13 @@ fn everything_is_there_after_reopening_the_file() {
     }
     let s = Store::open(&path).unwrap();
     assert_eq!(s.replica_id().unwrap(), replica, "the replica id is stable");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), 0o600, "the database (it holds the sync token) is the owner's alone");
+        assert_eq!(mode(dir.path()), 0o700);
+    }
     let inc = s.find(&format!("inc-{}-1", replica.tag())).unwrap();
     assert_eq!(inc.id, id);
     assert_eq!(inc.title.value, "API down");

@@ -369,7 +369,12 @@ export type SyncView = { url: string | null, team: string | null, pending: numbe
 /**
  * None before the first attempt.
  */
-online: boolean | null, syncing: boolean, last_error: string | null, };
+online: boolean | null, syncing: boolean, last_error: string | null, 
+/**
+ * Ops pulled from the server since the window started (the window refreshes when
+ * this grows).
+ */
+pulled: number, };
 export type ScenarioInfo = { 
 /**
  * Built-in name, or the file stem of a scenario in the data directory's `scenarios/`.

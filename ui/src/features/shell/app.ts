@@ -45,7 +45,7 @@ export class App {
   private view: View = "incidents";
   private metrics: MetricsReport | null = null;
   private drills: DrillsView | null = null;
-  private sync: SyncView = { url: null, team: null, pending: 0, last_synced_at: null, online: null, syncing: false, last_error: null };
+  private sync: SyncView = { url: null, team: null, pending: 0, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0 };
   private readonly syncEl = h("span", { class: "sync-slot" });
   private readonly navEl = h("nav", { class: "views" });
   private me = "";
@@ -104,7 +104,7 @@ export class App {
     // Seconds move locally; every 30 s the core recomputes the clocks from stored events.
     window.setInterval(() => tickClocks(this.root, this.now(), this.leadMs), 1_000);
     window.setInterval(() => void this.poll(), 30_000);
-    window.setInterval(() => void this.pollSync(), 3_000);
+    window.setInterval(() => void this.pollSync(), 1_000);
     // A running drill moves fast: follow it closely.
     window.setInterval(() => {
       if (this.selected?.drill && this.view === "incidents" && this.overlayEl.childElementCount === 0) void this.followDrill();
@@ -120,17 +120,27 @@ export class App {
   /** Re-reads the list and the open incident unless the user is typing in a form. */
   private async poll(): Promise<void> {
     if (this.overlayEl.childElementCount > 0) return;
-    const active = document.activeElement as HTMLElement | null;
-    if (active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName) && active.id !== "search") {
+    const active = document.activeElement as HTMLInputElement | null;
+    const typing = active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName) && active.id !== "search";
+    // Fields whose text is kept as a draft can be re-rendered and refocused; others
+    // (review sections, runbook parameters) wait until the person leaves them.
+    const restorable = typing && ["entry-text", "comms-text"].includes(active.id);
+    if (typing && !restorable) {
       this.items = await api.listIncidents().catch(() => this.items);
       this.renderList();
       return;
     }
+    const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
     await this.guard(async () => {
       this.items = await api.listIncidents();
       if (this.selected) this.selected = await api.showIncident(this.selected.id);
       this.render();
     });
+    if (focus) {
+      const el = document.getElementById(focus.id) as HTMLInputElement | null;
+      el?.focus();
+      el?.setSelectionRange(focus.start, focus.end);
+    }
   }
 
   rank = (level: string): number => {
@@ -191,11 +201,14 @@ export class App {
   }
 
   private async pollSync(): Promise<void> {
+    const before = this.sync.pulled;
     try {
       this.sync = await api.syncStatus();
     } catch {
       return;
     }
+    // A sync round may have brought other laptops' changes: show them.
+    if (this.sync.pulled !== before) void this.poll();
     replace(this.syncEl, syncBadge(this.sync, () => this.openRemote()));
   }
 

@@ -1,0 +1,91 @@
+"""Two windows (two data directories) and a real team server: an entry made in one
+appears in the other; both write while the server is down; after it returns, both
+windows show everything."""
+import os
+import subprocess
+
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import AppLauncher, free_port_pair, screenshot
+
+
+def server_bin() -> str:
+    target = os.environ.get("CARGO_TARGET_DIR", "target")
+    return os.path.join(target, "debug", "firebreak-server")
+
+
+def serve(db: str, listen: str) -> tuple[subprocess.Popen, str]:
+    p = subprocess.Popen([server_bin(), "--db", db, "--listen", listen], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    line = p.stdout.readline().strip()
+    assert line.startswith("listening on "), line
+    return p, line.removeprefix("listening on ")
+
+
+def admin(db: str, *args: str) -> str:
+    return subprocess.run([server_bin(), "admin", *args, "--db", db], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def wait(d, cond, timeout=20):
+    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]).until(lambda drv: cond(drv))
+
+
+def open_row(d, text) -> bool:
+    """Clicks the incident row containing `text`; False (retry) while it is not there."""
+    try:
+        row = next((r for r in d.find_elements(By.CSS_SELECTOR, '[data-testid="incident-row"]') if text in r.text), None)
+        if row is None:
+            return False
+        row.click()
+        return True
+    except StaleElementReferenceException:
+        return False
+
+
+def timeline(d) -> str:
+    return d.find_element(By.CSS_SELECTOR, '[data-testid="timeline"]').text
+
+
+def note(d, text):
+    box = wait(d, lambda drv: drv.find_element(By.ID, "entry-text"))
+    box.send_keys(text, Keys.ENTER)
+    wait(d, lambda drv: text in timeline(drv))
+
+
+def test_two_windows_converge_through_the_server(launcher, tmp_path):
+    db = f"sqlite://{tmp_path / 'server.db'}"
+    admin(db, "create-team", "sre")
+    admin(db, "add-member", "sre", "e2e-commander")
+    server, url = serve(db, "127.0.0.1:0")
+    other = AppLauncher(tmp_path / "laptop-b", free_port_pair())
+    try:
+        for l in (launcher, other):
+            l.cli("remote", "set", url, "--team", "sre", "--token", admin(db, "issue-token", "sre", "e2e-commander"))
+        human = launcher.cli("incident", "declare", "--title", "Shared outage", "--severity", "SEV1")
+        a, b = launcher.open(), other.open()
+        # B never saw the incident locally: it arrives through the server.
+        wait(b, lambda drv: open_row(drv, human) and drv.find_element(By.CSS_SELECTOR, '[data-testid="detail-human-id"]').text == human)
+        assert "Online" in b.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text
+        wait(a, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="detail-human-id"]').text == human)
+        note(a, "A while online")
+        wait(b, lambda drv: "A while online" in timeline(drv))
+
+        server.kill()
+        server.wait()
+        note(a, "A while the server is down")
+        note(b, "B while the server is down")
+        wait(b, lambda drv: "Offline" in drv.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
+        screenshot(b, "sync-offline")
+
+        server, _ = serve(db, url.removeprefix("http://"))
+        for d in (a, b):
+            wait(d, lambda drv: "A while the server is down" in timeline(drv) and "B while the server is down" in timeline(drv), 30)
+        screenshot(a, "sync-converged")
+        for d in (a, b):
+            t = timeline(d)
+            assert t.count("A while the server is down") == 1 and t.count("B while the server is down") == 1
+    finally:
+        other.close()
+        server.kill()

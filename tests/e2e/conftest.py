@@ -16,14 +16,19 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def app_binary() -> str:
-    path = os.environ.get("FIREBREAK_APP_BIN")
+def built(name: str, env_var: str) -> str:
+    """A binary of this workspace: `env_var` if set, else the debug build of `name`."""
+    path = os.environ.get(env_var)
     if not path:
         target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
-        path = os.path.join(target, "debug", "firebreak-app")
+        path = os.path.join(target, "debug", name)
     if not os.path.exists(path):
-        pytest.fail(f"the desktop app is not built at {path}; run the README's test command")
+        pytest.fail(f"{name} is not built at {path}; run the README's test command")
     return os.path.abspath(path)
+
+
+def app_binary() -> str:
+    return built("firebreak-app", "FIREBREAK_APP_BIN")
 
 
 def free_port_pair() -> int:
@@ -49,13 +54,7 @@ def wait_port(port: int, timeout: float = 20.0) -> None:
 
 
 def cli_binary() -> str:
-    path = os.environ.get("FIREBREAK_CLI_BIN")
-    if not path:
-        target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
-        path = os.path.join(target, "debug", "firebreak")
-    if not os.path.exists(path):
-        pytest.fail(f"the CLI is not built at {path}; run the README's test command")
-    return os.path.abspath(path)
+    return built("firebreak", "FIREBREAK_CLI_BIN")
 
 
 class AppLauncher:

@@ -1,7 +1,6 @@
 """Two windows (two data directories) and a real team server: an entry made in one
 appears in the other; both write while the server is down; after it returns, both
 windows show everything."""
-import os
 import subprocess
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -9,12 +8,11 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import AppLauncher, free_port_pair, screenshot
+from conftest import AppLauncher, built, free_port_pair, screenshot
 
 
 def server_bin() -> str:
-    target = os.environ.get("CARGO_TARGET_DIR", "target")
-    return os.path.join(target, "debug", "firebreak-server")
+    return built("firebreak-server", "FIREBREAK_SERVER_BIN")
 
 
 def serve(db: str, listen: str) -> tuple[subprocess.Popen, str]:

@@ -91,14 +91,8 @@ impl Store {
         build: impl FnOnce(String) -> Declare,
     ) -> Result<(IncidentId, Op)> {
         let tx = self.conn.transaction()?;
-        let replica: ReplicaId = read_meta(&tx, META_REPLICA)?
-            .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
-            .parse()
-            .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-        let counter: u64 = read_meta(&tx, META_COUNTER)?.map_or(Ok(0), |s| s.parse()).map_err(corrupt)? + 1;
-        write_meta(&tx, META_COUNTER, &counter.to_string())?;
         let id = new_incident_id(now);
-        let op = stamp_op(&tx, now, author, id, OpPayload::Declare(build(human_id(replica, counter))))?;
+        let op = stamp_op(&tx, now, author, id, OpPayload::Declare(build(next_human_id(&tx)?)))?;
         write_op(&tx, &op, true)?;
         tx.commit()?;
         Ok((id, op))
@@ -134,13 +128,7 @@ impl Store {
         for (op_id, target, mut payload) in ops {
             if let OpPayload::Declare(d) = &mut payload {
                 if d.human_id.is_empty() {
-                    let replica: ReplicaId = read_meta(&tx, META_REPLICA)?
-                        .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
-                        .parse()
-                        .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-                    let counter: u64 = read_meta(&tx, META_COUNTER)?.map_or(Ok(0), |s| s.parse()).map_err(corrupt)? + 1;
-                    write_meta(&tx, META_COUNTER, &counter.to_string())?;
-                    d.human_id = human_id(replica, counter);
+                    d.human_id = next_human_id(&tx)?;
                 }
             }
             let mut op = stamp_op(&tx, now, author, target, payload)?;
@@ -163,11 +151,7 @@ impl Store {
     /// returns how many were new. All-or-nothing.
     pub fn apply_remote(&mut self, ops: &[Op], now: DateTime<Utc>) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut hlc: HlcState = read_meta(&tx, META_HLC)?
-            .map(|s| serde_json::from_str(&s))
-            .transpose()
-            .map_err(corrupt)?
-            .unwrap_or_default();
+        let mut hlc = read_hlc(&tx)?;
         let mut new = 0;
         for op in ops {
             hlc.observe(op.hlc, now.timestamp_millis().max(0) as u64);
@@ -330,6 +314,26 @@ fn new_incident_id(now: DateTime<Utc>) -> IncidentId {
     uuid::Uuid::new_v7(ts)
 }
 
+fn read_replica(tx: &Transaction<'_>) -> Result<ReplicaId> {
+    read_meta(tx, META_REPLICA)?
+        .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
+        .parse()
+        .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
+}
+
+/// This replica's hybrid clock as last saved.
+pub(crate) fn read_hlc(tx: &Transaction<'_>) -> Result<HlcState> {
+    Ok(read_meta(tx, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default())
+}
+
+/// The next human id of this replica (`INC-<tag>-<n>`), counted inside `tx`.
+fn next_human_id(tx: &Transaction<'_>) -> Result<String> {
+    let replica = read_replica(tx)?;
+    let counter: u64 = read_meta(tx, META_COUNTER)?.map_or(Ok(0), |s| s.parse()).map_err(corrupt)? + 1;
+    write_meta(tx, META_COUNTER, &counter.to_string())?;
+    Ok(human_id(replica, counter))
+}
+
 /// Stamps a local op and writes it (log, outbox, projection) inside `tx`.
 pub(crate) fn stamp_and_write(
     tx: &Transaction<'_>,
@@ -350,12 +354,8 @@ fn stamp_op(
     target: IncidentId,
     payload: OpPayload,
 ) -> Result<Op> {
-    let replica: ReplicaId = read_meta(tx, META_REPLICA)?
-        .ok_or_else(|| StoreError::Corrupt("no replica id".into()))?
-        .parse()
-        .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-    let mut hlc: HlcState =
-        read_meta(tx, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default();
+    let replica = read_replica(tx)?;
+    let mut hlc = read_hlc(tx)?;
     let stamp: Hlc = hlc.tick(now.timestamp_millis().max(0) as u64);
     write_meta(tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
     Ok(Op { op_id: OpId(rand::random::<u128>()), replica, hlc: stamp, author: author.to_string(), target, payload })

@@ -8,10 +8,9 @@
 //!   the cursor ahead of the ops it claims were applied.
 //! - The outbox shrinks only through [`Store::ack_outbox`] (the server answered) or a
 //!   pulled page that contains the op (the server has it).
-use crate::store::{corrupt, log_op, project_all, read_meta, write_meta, META_HLC};
+use crate::store::{corrupt, log_op, project_all, read_hlc, write_meta, META_HLC};
 use crate::{Result, Store, StoreError};
 use chrono::{DateTime, Utc};
-use firebreak_core::hlc::HlcState;
 use firebreak_core::ids::OpId;
 use firebreak_core::op::Op;
 use rusqlite::{params, OptionalExtension};
@@ -91,11 +90,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let mut hlc: HlcState = read_meta(&tx, META_HLC)?
-            .map(|s| serde_json::from_str(&s))
-            .transpose()
-            .map_err(corrupt)?
-            .unwrap_or_default();
+        let mut hlc = read_hlc(&tx)?;
         let now_ms = now.timestamp_millis().max(0) as u64;
         let mut new = 0;
         // Log every op, then fold each incident's new ops into its projection once per

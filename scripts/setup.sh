@@ -12,6 +12,8 @@ APT_PACKAGES=(
   # desktop build
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev pkg-config build-essential mold
+  # the OS keyring for the team server token (Secret Service over D-Bus)
+  libdbus-1-dev gnome-keyring
   # running and testing the real window
   xvfb xauth webkit2gtk-driver imagemagick dbus dbus-x11
   # the team server's PostgreSQL tests

@@ -23,11 +23,15 @@ source scripts/postgres.sh
 step "Rust: unit, property, CLI and server tests"
 cargo test --quiet
 
+step "Tokens in a real OS keyring (gnome-keyring in a private D-Bus session)"
+dbus-run-session -- bash scripts/keyring-session.sh cargo test --quiet -p firebreak-api --test secrets
+
 step "Desktop app and CLI: debug build"
 cargo build -p firebreak-app -p firebreak-cli
 
 step "Real-window end-to-end tests (tauri-driver + WebKitWebDriver under Xvfb)"
 FIREBREAK_APP_BIN="$CARGO_TARGET_DIR/debug/firebreak-app" FIREBREAK_CLI_BIN="$CARGO_TARGET_DIR/debug/firebreak" \
-  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- python3 -m pytest -q -p no:warnings -p no:cacheprovider tests/e2e
+  xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- bash scripts/keyring-session.sh \
+  python3 -m pytest -q -p no:warnings -p no:cacheprovider tests/e2e
 
 step "all tests passed"

@@ -1,19 +1,31 @@
-//! Background sync: while a team server is set, one round every second (at once
-//! after a local change); the outcome — online or not, waiting changes, last sync — is
-//! kept for the window. Each round also sends queued webhook posts. The store is locked
-//! only for each short local step.
+//! Background sync: while a team server is set, the sync client's live loop runs —
+//! push at once after every local change, and a long-poll pull held open so other
+//! laptops' changes arrive within moments. How each round ended (online or not, what
+//! arrived) is kept for the window. A change of the remote restarts the loop with the
+//! new address and token; a refusal (revoked token) is shown and retried slowly.
+//! Queued webhook posts and GitHub issues are delivered by a second, small loop.
+//! The store is locked only for each short local step.
 use crate::commands::AppState;
 use firebreak_api::dto::SyncView;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Result};
+use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
 use firebreak_store::Store;
-use firebreak_sync::{HttpTransport, StoreHandle, SyncClient, SyncOptions};
+use firebreak_sync::{HttpTransport, RemoteConfig, Round, StoreHandle, SyncClient, SyncError, SyncOptions};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
 
-/// Between rounds while idle: changes from other laptops show within about a second.
-const ROUND_EVERY: Duration = Duration::from_secs(1);
+/// Between deliveries of queued webhook posts while nothing wakes the loop.
+const DELIVER_EVERY: Duration = Duration::from_secs(1);
+/// After a refusal or an unreadable token: try again this much later (or when the
+/// remote is set again).
+const AFTER_REFUSAL: Duration = Duration::from_secs(30);
+
+/// The window's sync options: a commander wants to see "online" again within seconds
+/// of the network returning, so backoff stays short.
+fn window_options() -> SyncOptions {
+    SyncOptions { backoff_max: Duration::from_secs(5), ..SyncOptions::default() }
+}
 
 /// The app's store, reached through the shared state for one step at a time.
 struct AppStore(AppHandle);
@@ -31,54 +43,125 @@ impl StoreHandle for AppStore {
 }
 
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let st = state.with(|fb| fb.store().sync_status().map_err(ApiError::from))?;
+    let (st, addr, kept, reason) = state.with(|fb| {
+        let st = fb.store().sync_status()?;
+        let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
+        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason))
+    })?;
     let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
     Ok(SyncView {
-        url: st.remote.as_ref().map(|(u, _)| u.clone()),
-        team: st.remote.map(|(_, t)| t),
+        url: addr.as_ref().map(|a| a.url.clone()),
+        team: addr.as_ref().map(|a| a.team.clone()),
+        member: addr.and_then(|a| a.member),
+        token_kept_in: kept.map(|k| k.as_str().to_string()),
         pending: st.pending,
+        rejected: st.rejected,
+        rejected_reason: reason,
         last_synced_at: st.last_synced_at,
         ..seen
     })
 }
 
+fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
+    if let Ok(mut s) = app.state::<AppState>().sync.lock() {
+        f(&mut s);
+    }
+}
+
+fn config(remote: &SyncRemote) -> RemoteConfig {
+    RemoteConfig { url: remote.url.clone(), team: remote.team.clone(), token: remote.token.clone() }
+}
+
 pub fn spawn(app: AppHandle) {
+    tauri::async_runtime::spawn(deliver_loop(app.clone()));
     tauri::async_runtime::spawn(async move {
         loop {
             let state = app.state::<AppState>();
-            let wake = state.sync_wake.clone();
-            let remote = state.with(|fb| fb.store().remote().map_err(ApiError::from)).ok().flatten();
-            if let Some(remote) = remote {
-                if let Ok(mut s) = state.sync.lock() {
-                    s.syncing = true;
+            let (wake, remote_changed) = (state.sync_wake.clone(), state.remote_changed.clone());
+            let remote = state.with(|fb| fb.remote());
+            let pause = match remote {
+                Ok(None) => {
+                    record(&app, |s| *s = SyncView::default());
+                    None
                 }
-                let outcome = match HttpTransport::new(&remote) {
-                    Ok(t) => {
-                        let client = SyncClient::new(t, Arc::new(SystemClock), SyncOptions::default());
-                        let handle = AppStore(app.clone());
-                        match client.sync_once(&handle).await {
-                            Ok(report) => handle
-                                .with_store(|s| s.mark_synced(firebreak_core::clock::Clock::now(&SystemClock)))
-                                .map(|_| report.pull.applied as u64)
-                                .map_err(|e| e.to_string()),
-                            Err(e) => Err(e.to_string()),
-                        }
+                Ok(Some(remote)) => match live(&app, &remote, &wake, &remote_changed).await {
+                    Ok(()) => continue,
+                    Err(e) => {
+                        record(&app, |s| {
+                            s.online = Some(false);
+                            s.syncing = false;
+                            s.last_error = Some(e.to_string());
+                        });
+                        Some(AFTER_REFUSAL)
                     }
-                    Err(e) => Err(e.to_string()),
-                };
-                if let Ok(mut s) = state.sync.lock() {
-                    s.syncing = false;
-                    s.online = Some(outcome.is_ok());
-                    s.pulled += outcome.as_ref().map_or(0, |n| *n);
-                    s.last_error = outcome.err();
+                },
+                Err(e) => {
+                    record(&app, |s| {
+                        s.online = Some(false);
+                        s.last_error = Some(e.message);
+                    });
+                    Some(AFTER_REFUSAL)
                 }
-            }
-            // Queued webhook posts go out whenever the network allows, sync or not.
-            let _ = firebreak_sync::deliver_outbound(&AppStore(app.clone()), &SystemClock).await;
-            tokio::select! {
-                _ = tokio::time::sleep(ROUND_EVERY) => {}
-                _ = wake.notified() => {}
+            };
+            // Sync is off or refused: wait for the remote to be set (or a retry).
+            match pause {
+                Some(d) => {
+                    tokio::select! {
+                        _ = remote_changed.notified() => {}
+                        _ = tokio::time::sleep(d) => {}
+                    }
+                }
+                None => remote_changed.notified().await,
             }
         }
     });
+}
+
+/// Runs the live loop for one remote until the remote changes (`Ok`) or the server
+/// refuses (`Err`).
+async fn live(
+    app: &AppHandle,
+    remote: &SyncRemote,
+    wake: &tokio::sync::Notify,
+    remote_changed: &tokio::sync::Notify,
+) -> std::result::Result<(), SyncError> {
+    let transport = HttpTransport::new(&config(remote))?;
+    if remote.member.is_none() {
+        // Set while offline: learn whose token it is before pushing, so this laptop's
+        // changes carry the name the server accepts.
+        match transport.team_info().await {
+            Ok(info) => {
+                let _ = app.state::<AppState>().with(|fb| fb.adopt_member(&info.member));
+            }
+            Err(e) if !e.is_transient() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    let client = SyncClient::new(transport, Arc::new(SystemClock), window_options());
+    record(app, |s| s.syncing = true);
+    client
+        .run_observed(&AppStore(app.clone()), wake, remote_changed.notified(), |round| match round {
+            Round::Synced(report) => record(app, |s| {
+                s.syncing = false;
+                s.online = Some(true);
+                s.pulled += report.pull.applied as u64;
+                s.last_error = None;
+            }),
+            Round::Failed(e) => record(app, |s| {
+                s.syncing = false;
+                s.online = Some(false);
+                s.last_error = Some(e.to_string());
+            }),
+        })
+        .await
+}
+
+/// Sends queued webhook posts and GitHub issues whenever the network allows, sync
+/// or not.
+async fn deliver_loop(app: AppHandle) {
+    loop {
+        let token = || app.state::<AppState>().with(|fb| fb.github_token()).ok().flatten();
+        let _ = firebreak_sync::deliver_outbound(&AppStore(app.clone()), &SystemClock, &token).await;
+        tokio::time::sleep(DELIVER_EVERY).await;
+    }
 }

@@ -19,6 +19,8 @@ pub struct AppState {
     pub changed: Arc<Notify>,
     /// Woken after every change too, so the background sync pushes at once.
     pub sync_wake: Arc<Notify>,
+    /// Woken when the team server is set or cleared: the sync loop restarts with it.
+    pub remote_changed: Arc<Notify>,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             drills: Mutex::new(Default::default()),
             changed: Arc::new(Notify::new()),
             sync_wake: Arc::new(Notify::new()),
+            remote_changed: Arc::new(Notify::new()),
         }
     }
 
@@ -257,17 +260,31 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
     crate::background_sync::view(&state)
 }
 
+/// Checks the token with the server when it is reachable (a refused token is not
+/// saved), keeps it in the vault, adopts the member's name, and restarts the sync loop.
 #[tauri::command]
-pub fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
+pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
+    let url = firebreak_api::check_server_url(&input.url)?;
+    let team = input.team.trim().to_string();
+    let mut token = input.token.trim().to_string();
+    if token.is_empty() {
+        // "unchanged": the token already kept for this same server and team.
+        token = state
+            .with(|fb| Ok(fb.remote()?.filter(|r| r.url == url && r.team == team).map(|r| r.token)))?
+            .unwrap_or_default();
+    }
+    let candidate = firebreak_sync::RemoteConfig { url: url.clone(), team: team.clone(), token: token.clone() };
+    let info = firebreak_sync::check_remote(&candidate)
+        .await
+        .map_err(|e| ApiError::invalid(format!("the server refused this remote: {e}")))?;
     state.change(|fb| {
-        let url = input.url.trim().trim_end_matches('/');
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(ApiError::invalid(format!("{url:?} is not a server address (http:// or https://)")));
+        fb.set_remote(&url, &team, &token)?;
+        if let Some(info) = info {
+            fb.adopt_member(&info.member)?;
         }
-        fb.store_mut()
-            .set_remote(url, input.team.trim(), input.token.trim())
-            .map_err(|e| ApiError::invalid(e.to_string()))
+        Ok(())
     })?;
+    state.remote_changed.notify_one();
     crate::background_sync::view(&state)
 }
 

@@ -1,6 +1,10 @@
 """Two windows (two data directories) and a real team server: an entry made in one
 appears in the other; both write while the server is down; after it returns, both
-windows show everything."""
+windows show everything. Laptop A is set up from the CLI, laptop B from the window's
+team server dialog; with a Secret Service in the session (scripts/test.sh starts one and
+sets FIREBREAK_TEST_KEYRING=1) both tokens must be in the OS keyring, not on disk."""
+import json
+import os
 import subprocess
 
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
@@ -52,6 +56,21 @@ def note(d, text):
     wait(d, lambda drv: text in timeline(drv))
 
 
+def remote_of(l: AppLauncher) -> dict:
+    return json.loads(l.cli("--json", "remote", "show"))
+
+
+def set_remote_in_window(d, url: str, team: str, token: str) -> None:
+    """Opens the team server dialog from the sync badge (if not open) and saves it."""
+    if not d.find_elements(By.ID, "remote-url"):
+        wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]')).click()
+    for field, value in (("remote-url", url), ("remote-team", team), ("remote-token", token)):
+        box = wait(d, lambda drv: drv.find_element(By.ID, field))
+        box.clear()
+        box.send_keys(value)
+    d.find_element(By.CSS_SELECTOR, ".overlay button.primary").click()
+
+
 def test_two_windows_converge_through_the_server(launcher, tmp_path):
     db = f"sqlite://{tmp_path / 'server.db'}"
     admin(db, "create-team", "sre")
@@ -59,10 +78,25 @@ def test_two_windows_converge_through_the_server(launcher, tmp_path):
     server, url = serve(db, "127.0.0.1:0")
     other = AppLauncher(tmp_path / "laptop-b", free_port_pair())
     try:
-        for l in (launcher, other):
-            l.cli("remote", "set", url, "--team", "sre", "--token", admin(db, "issue-token", "sre", "e2e-commander"))
+        launcher.cli("remote", "set", url, "--team", "sre", "--token", admin(db, "issue-token", "sre", "e2e-commander"))
         human = launcher.cli("incident", "declare", "--title", "Shared outage", "--severity", "SEV1")
         a, b = launcher.open(), other.open()
+        set_remote_in_window(b, url, "sre", "fbt_wrong_token")
+        wait(b, lambda drv: "refused" in drv.find_element(By.CSS_SELECTOR, ".toast").text)
+        screenshot(b, "sync-remote-refused")
+        assert remote_of(other)["remote"] is None, "a refused token is not saved"
+        b.find_element(By.CSS_SELECTOR, ".overlay button.secondary").click()
+        token_b = admin(db, "issue-token", "sre", "e2e-commander")
+        set_remote_in_window(b, url, "sre", token_b)
+        wait(b, lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".overlay"))
+        for l, token in ((launcher, None), (other, token_b)):
+            r = remote_of(l)
+            assert r["remote"]["member"] == "e2e-commander", r
+            if os.environ.get("FIREBREAK_TEST_KEYRING") == "1":
+                assert r["token_kept_in"] == "keyring", r
+                assert not (l.data_dir / "secrets" / "sync-token").exists()
+            if token:
+                assert token.encode() not in (l.data_dir / "firebreak.db").read_bytes()
         # B never saw the incident locally: it arrives through the server.
         wait(b, lambda drv: open_row(drv, human) and drv.find_element(By.CSS_SELECTOR, '[data-testid="detail-human-id"]').text == human)
         assert "Online" in b.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text

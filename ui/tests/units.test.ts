@@ -118,3 +118,42 @@ describe("timeline filter", () => {
     expect(filterEntries(all, { kind: "note", query: "rate" }).length).toBe(0);
   });
 });
+
+describe("sync badge and team server dialog", () => {
+  const base = {
+    url: "https://fb.example",
+    team: "sre",
+    member: "ana",
+    token_kept_in: "keyring",
+    pending: 2,
+    rejected: 0,
+    rejected_reason: null,
+    last_synced_at: null,
+    online: true,
+    syncing: false,
+    last_error: null,
+    pulled: 0,
+  };
+  it("shows waiting and refused changes, with the reason in the tooltip", async () => {
+    const { syncBadge } = await import("../src/features/sync/sync");
+    const fine = syncBadge(base, () => {});
+    expect(fine.textContent).toContain("Online");
+    expect(fine.textContent).toContain("2 waiting");
+    expect(fine.textContent).not.toContain("refused");
+    const refused = syncBadge({ ...base, rejected: 3, rejected_reason: 'authored by "root", but the token belongs to "ana"' }, () => {});
+    expect(refused.textContent).toContain("3 refused");
+    expect(refused.title).toContain('authored by "root"');
+    expect(refused.title).toContain("as ana");
+  });
+  it("says whose name signs the changes and where the token is kept, never the token", async () => {
+    const { remoteDialog } = await import("../src/features/sync/sync");
+    const dlg = remoteDialog(base, () => {}, () => {});
+    const hint = dlg.querySelector('[data-testid="remote-identity"]')!;
+    expect(hint.textContent).toContain("“ana”");
+    expect(hint.textContent).toContain("OS keyring");
+    expect((dlg.querySelector("#remote-token") as HTMLInputElement).value).toBe("");
+    const fileKept = remoteDialog({ ...base, member: null, token_kept_in: "file" }, () => {}, () => {});
+    expect(fileKept.querySelector('[data-testid="remote-identity"]')!.textContent).toContain("a file only you can read");
+    expect(remoteDialog({ ...base, url: null }, () => {}, () => {}).querySelector('[data-testid="remote-identity"]')).toBeNull();
+  });
+});

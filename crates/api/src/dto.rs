@@ -409,8 +409,16 @@ pub struct RemoteInput {
 pub struct SyncView {
     pub url: Option<String>,
     pub team: Option<String>,
+    /// Who the token belongs to, as the server said (the name on this laptop's changes).
+    pub member: Option<String>,
+    /// "keyring" or "file": where the token is kept.
+    pub token_kept_in: Option<String>,
     #[ts(type = "number")]
     pub pending: u64,
+    /// Local changes the server refused (authored under another name); kept here.
+    #[ts(type = "number")]
+    pub rejected: u64,
+    pub rejected_reason: Option<String>,
     pub last_synced_at: Option<DateTime<Utc>>,
     /// None before the first attempt.
     pub online: Option<bool>,

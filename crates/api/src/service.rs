@@ -3,6 +3,7 @@
 use crate::clocks::{self, DEFAULT_LEAD_MINUTES};
 use crate::dto::*;
 use crate::policy_in_force;
+use crate::secrets::{Preference, Vault};
 use crate::system::{database_path, os_user_name};
 use crate::{ApiError, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -24,21 +25,37 @@ pub struct Firebreak {
     pub(crate) store: Store,
     clock: Box<dyn Clock>,
     data_dir: Option<PathBuf>,
+    /// The team server token and the GitHub token (never in the database).
+    pub(crate) vault: Vault,
     /// Drill clocks of drills running in this process, by incident: their events and
     /// deadlines use drill time.
     drill_clocks: std::collections::HashMap<uuid::Uuid, std::sync::Arc<dyn Clock>>,
 }
 
 impl Firebreak {
-    /// Opens (creating if needed) the data directory.
+    /// Opens (creating if needed) the data directory; new secrets go where
+    /// `FIREBREAK_SECRETS` says (default: the OS keyring when there is one).
     pub fn open(data_dir: &Path, clock: Box<dyn Clock>) -> Result<Self> {
-        let store = Store::open(&database_path(data_dir))?;
-        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), drill_clocks: Default::default() })
+        Self::open_with_secrets(data_dir, clock, Preference::from_env()?)
+    }
+
+    /// [`Self::open`] with the choice of secret store made by the caller.
+    pub fn open_with_secrets(data_dir: &Path, clock: Box<dyn Clock>, secrets: Preference) -> Result<Self> {
+        let mut store = Store::open(&database_path(data_dir))?;
+        let vault = Vault::for_data_dir(data_dir, secrets);
+        Self::move_legacy_secrets(&mut store, &vault)?;
+        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), vault, drill_clocks: Default::default() })
     }
 
     /// A throwaway in-memory instance, for tests.
     pub fn in_memory(clock: Box<dyn Clock>) -> Result<Self> {
-        Ok(Firebreak { store: Store::in_memory()?, clock, data_dir: None, drill_clocks: Default::default() })
+        Ok(Firebreak {
+            store: Store::in_memory()?,
+            clock,
+            data_dir: None,
+            vault: Vault::in_memory(),
+            drill_clocks: Default::default(),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -56,15 +73,6 @@ impl Firebreak {
 
     pub fn data_dir(&self) -> Option<&Path> {
         self.data_dir.as_deref()
-    }
-
-    /// Stores a secret (a token) in the local settings; empty clears it. Never echoed.
-    pub fn set_setting_secret(&mut self, key: &str, value: &str) -> Result<()> {
-        match value.trim() {
-            "" => self.store.delete_setting(key)?,
-            v => self.store.set_setting(key, v)?,
-        }
-        Ok(())
     }
 
     /// Runs `incident` on a drill clock from now on (in this process).

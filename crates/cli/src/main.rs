@@ -245,7 +245,9 @@ pub(crate) enum DrillCmd {
 
 #[derive(Subcommand)]
 enum RemoteCmd {
-    /// Set the server address, team and this member's token (stored locally, never printed).
+    /// Set the server address, team and this member's token (kept in the OS keyring, or
+    /// an owner-only file where there is none; never printed). Checks the token with the
+    /// server when it is reachable and adopts the member's name for this laptop's changes.
     Set {
         url: String,
         #[arg(long)]
@@ -691,10 +693,13 @@ fn pir_command(
             let n = fb.export_items_to_github(&id, &repo, api.as_deref())?;
             out(serde_json::json!({ "queued": n }), format!("{n} action item(s) queued as GitHub issues in {repo}"))
         }
-        PirCmd::GithubToken { token } => {
-            fb.set_setting_secret(firebreak_sync::outbound::GITHUB_TOKEN_SETTING, &token)?;
-            out(serde_json::json!({ "github_token": "stored" }), "GitHub token stored".into())
-        }
+        PirCmd::GithubToken { token } => match fb.set_github_token(&token)? {
+            Some(kept) => out(
+                serde_json::json!({ "github_token": "stored", "kept_in": kept.as_str() }),
+                format!("GitHub token stored in the {}", kept.describe()),
+            ),
+            None => out(serde_json::json!({ "github_token": "cleared" }), "GitHub token forgotten".into()),
+        },
         PirCmd::Item { id, action, owner, due, priority } => {
             let due = due.map(|d| firebreak_api::pir::parse_date(&d)).transpose()?;
             let item = firebreak_core::review::ActionItem {

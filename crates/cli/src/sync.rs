@@ -2,9 +2,10 @@
 //! driven from the command line, on this data directory's store.
 use crate::RemoteCmd;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Firebreak};
+use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote};
 use firebreak_store::StoreError;
-use firebreak_sync::{HttpTransport, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::wire::TeamInfo;
+use firebreak_sync::{check_remote, HttpTransport, RemoteConfig, SyncClient, SyncError, SyncOptions};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -19,57 +20,117 @@ fn sync_err(e: SyncError) -> ApiError {
     ApiError::new(code, format!("sync failed: {e}"))
 }
 
+fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the sync runtime: {e}")))
+}
+
+fn config(remote: &SyncRemote) -> RemoteConfig {
+    RemoteConfig { url: remote.url.clone(), team: remote.team.clone(), token: remote.token.clone() }
+}
+
+fn transport(remote: &SyncRemote) -> Result<HttpTransport, ApiError> {
+    HttpTransport::new(&config(remote)).map_err(sync_err)
+}
+
 fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
     let st = fb.store().sync_status().map_err(store_err)?;
-    let text = match &st.remote {
+    let addr = fb.store().remote().map_err(store_err)?;
+    let kept = fb.remote_token_location()?;
+    let text = match &addr {
         None => "no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`".to_string(),
-        Some((url, team)) => format!(
-            "server {url}, team {team}; {} change(s) waiting; last synced {}",
-            st.pending,
-            st.last_synced_at
-                .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        ),
+        Some(a) => {
+            let mut t = format!(
+                "server {}, team {}{}; {} change(s) waiting; last synced {}",
+                a.url,
+                a.team,
+                a.member.as_ref().map_or_else(String::new, |m| format!(" as {m}")),
+                st.pending,
+                st.last_synced_at
+                    .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+            );
+            if st.rejected > 0 {
+                let why = fb.rejected_changes()?.first().map(|r| r.reason.clone()).unwrap_or_default();
+                t.push_str(&format!(
+                    "; {} change(s) refused by the server ({why}); they are kept here, and setting the remote again retries them",
+                    st.rejected
+                ));
+            }
+            t
+        }
     };
     let v = json!({
-        "remote": st.remote.as_ref().map(|(u, t)| json!({"url": u, "team": t})),
+        "remote": addr.as_ref().map(|a| json!({"url": a.url, "team": a.team, "member": a.member})),
+        "token_kept_in": kept.map(|k| k.as_str()),
         "pending": st.pending,
+        "rejected": st.rejected,
         "last_synced_at": st.last_synced_at,
     });
     Ok((v, text))
 }
 
+/// Asks the server who the token belongs to. `Ok(None)`: the server is unreachable
+/// now (checked at the next sync instead); refusals are errors.
+fn check_token(remote: &SyncRemote) -> Result<Option<TeamInfo>, ApiError> {
+    runtime()?
+        .block_on(check_remote(&config(remote)))
+        .map_err(|e| ApiError::invalid(format!("the server refused this remote: {e}")))
+}
+
+/// Adopts the member's name for this laptop's changes; a line for the person if it changed.
+fn adopt(fb: &mut Firebreak, member: &str) -> Result<Option<String>, ApiError> {
+    Ok(fb
+        .adopt_member(member)?
+        .map(|before| format!("your changes are now signed {member:?} (the token's member; was {before:?})")))
+}
+
 pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value, ApiError> {
+    let mut notes = Vec::new();
     match cmd {
         RemoteCmd::Set { url, team, token } => {
-            let url = url.trim().trim_end_matches('/').to_string();
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ApiError::invalid(format!("{url:?} is not a server address (http:// or https://)")));
+            let candidate = SyncRemote {
+                url: firebreak_api::check_server_url(&url)?,
+                team: team.trim().to_string(),
+                member: None,
+                token: token.trim().to_string(),
+            };
+            // A token the server refuses is not saved; an unreachable server is fine
+            // (offline first): the token is checked at the first sync.
+            let info = check_token(&candidate)?;
+            let kept = fb.set_remote(&candidate.url, &candidate.team, &candidate.token)?;
+            notes.push(format!("token kept in the {}", kept.describe()));
+            match info {
+                Some(info) => notes.extend(adopt(fb, &info.member)?),
+                None => notes.push("the server is not reachable now; the token is checked at the first sync".into()),
             }
-            if team.trim().is_empty() || token.trim().is_empty() {
-                return Err(ApiError::invalid("a remote needs a team and a token"));
-            }
-            fb.store_mut().set_remote(&url, team.trim(), token.trim()).map_err(|e| ApiError::invalid(e.to_string()))?;
         }
-        RemoteCmd::Clear => fb.store_mut().clear_remote().map_err(store_err)?,
+        RemoteCmd::Clear => fb.clear_remote()?,
         RemoteCmd::Show => {}
     }
-    let (v, text) = status(fb)?;
+    let (mut v, text) = status(fb)?;
+    v["notes"] = json!(notes);
+    let text = notes.iter().fold(text, |acc, n| format!("{acc}\n{n}"));
     Ok(out(v, text))
 }
 
 pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiError> {
-    let remote = fb.store().remote().map_err(store_err)?.ok_or_else(|| {
+    let remote = fb.remote()?.ok_or_else(|| {
         ApiError::invalid("no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`")
     })?;
-    let transport = HttpTransport::new(&remote).map_err(sync_err)?;
-    let client = SyncClient::new(transport, Arc::new(SystemClock), SyncOptions::default());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the sync runtime: {e}")))?;
+    let mut notes = Vec::new();
+    if remote.member.is_none() {
+        // Set while offline: learn the member before pushing, so what is made from now
+        // on carries the name the server accepts.
+        if let Some(info) = check_token(&remote)? {
+            notes.extend(adopt(fb, &info.member)?);
+        }
+    }
+    let client = SyncClient::new(transport(&remote)?, Arc::new(SystemClock), SyncOptions::default());
     let report = {
         let handle = Mutex::new(fb.store_mut());
-        runtime.block_on(async {
+        runtime()?.block_on(async {
             if watch {
                 let change = tokio::sync::Notify::new();
                 let stop = async {
@@ -77,10 +138,7 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
                 };
                 client.run(&handle, &change, stop).await.map(|_| None)
             } else {
-                let r = client.sync_once(&handle).await?;
-                let now = chrono::Utc::now();
-                handle.lock().unwrap_or_else(|e| e.into_inner()).mark_synced(now).map_err(SyncError::from)?;
-                Ok(Some(r))
+                client.sync_once(&handle).await.map(Some)
             }
         })
     }
@@ -93,20 +151,20 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
     if let Some(r) = report {
         v["pushed"] = json!(r.push.acknowledged);
         v["pulled"] = json!(r.pull.applied);
+        v["refused"] = json!(r.push.rejected);
         v["conflicts"] = json!(r.push.conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     }
+    v["notes"] = json!(notes);
+    let line = notes.iter().fold(line, |acc, n| format!("{acc}\n{n}"));
     Ok(out(v, line))
 }
 
 /// Sends queued webhook posts now; fails (after trying) while any is still waiting.
 pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the runtime: {e}")))?;
+    let github_token = fb.github_token()?;
     let report = {
         let handle = Mutex::new(fb.store_mut());
-        runtime.block_on(firebreak_sync::deliver_outbound(&handle, &SystemClock))
+        runtime()?.block_on(firebreak_sync::deliver_outbound(&handle, &SystemClock, &|| github_token.clone()))
     }
     .map_err(sync_err)?;
     let text = format!("{} sent, {} failed, {} waiting", report.sent, report.failed, report.waiting);

@@ -39,6 +39,9 @@ fn fb(dir: &Path, user: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_firebreak"))
         .args(args)
         .env("FIREBREAK_DATA_DIR", dir)
+        // The owner-only file, so the test can look where the token went (the keyring
+        // case is crates/api/tests/secrets.rs).
+        .env("FIREBREAK_SECRETS", "file")
         .env("USER", user)
         .output()
         .unwrap()
@@ -61,8 +64,17 @@ fn texts(v: &Value) -> Vec<String> {
     t
 }
 
-#[test]
-fn two_laptops_converge_through_the_server_also_after_an_outage() {
+/// Team "sre" with members ana and bo on a running server.
+struct Team {
+    tmp: tempfile::TempDir,
+    db: String,
+    token_a: String,
+    token_b: String,
+    server: Child,
+    url: String,
+}
+
+fn team() -> Team {
     let tmp = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", tmp.path().join("server.db").display());
     admin(&db, &["create-team", "sre"]);
@@ -70,7 +82,13 @@ fn two_laptops_converge_through_the_server_also_after_an_outage() {
     admin(&db, &["add-member", "sre", "bo"]);
     let token_a = admin(&db, &["issue-token", "sre", "ana"]);
     let token_b = admin(&db, &["issue-token", "sre", "bo"]);
-    let (mut server, url) = serve(&db, "127.0.0.1:0");
+    let (server, url) = serve(&db, "127.0.0.1:0");
+    Team { tmp, db, token_a, token_b, server, url }
+}
+
+#[test]
+fn two_laptops_converge_through_the_server_also_after_an_outage() {
+    let Team { tmp, db, token_a, token_b, mut server, url } = team();
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     ok(&a, "ana", &["remote", "set", &url, "--team", "sre", "--token", &token_a]);
     ok(&b, "bo", &["remote", "set", &url, "--team", "sre", "--token", &token_b]);
@@ -107,6 +125,60 @@ fn two_laptops_converge_through_the_server_also_after_an_outage() {
     }
     assert_eq!(va["status"], "investigating");
     assert_eq!(vb["status"], "investigating");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
+
+fn json(dir: &Path, user: &str, args: &[&str]) -> Value {
+    let mut all = vec!["--json"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&ok(dir, user, &all)).unwrap()
+}
+
+#[test]
+fn remote_set_checks_the_token_adopts_the_member_and_refused_changes_stay_local() {
+    let Team { tmp, db: _, token_a, token_b, mut server, url } = team();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+
+    // Ana worked offline before joining the team, as the OS user "root".
+    let early =
+        ok(&a, "root", &["incident", "declare", "--title", "Before joining", "--severity", "SEV3"]).trim().to_string();
+
+    // A token the server does not know is refused and nothing is saved.
+    let o = fb(&a, "root", &["remote", "set", &url, "--team", "sre", "--token", "fbt_not_a_real_token"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("refused") && !err.contains("fbt_not_a_real_token"), "{err}");
+    assert!(json(&a, "root", &["remote", "show"])["remote"].is_null(), "a refused remote is not saved");
+
+    // The real token: checked, kept outside the database, and its member signs from now on.
+    let out = ok(&a, "root", &["remote", "set", &url, "--team", "sre", "--token", &token_a]);
+    assert!(out.contains("signed \"ana\"") && out.contains("was \"root\""), "{out}");
+    assert!(!out.contains(&token_a));
+    assert_eq!(json(&a, "root", &["whoami"])["name"], "ana");
+    let shown = json(&a, "root", &["remote", "show"]);
+    assert_eq!((shown["remote"]["member"].as_str(), shown["token_kept_in"].as_str()), (Some("ana"), Some("file")));
+    assert_eq!(std::fs::read_to_string(a.join("secrets").join("sync-token")).unwrap(), token_a);
+    let mut db_bytes = std::fs::read(a.join("firebreak.db")).unwrap();
+    db_bytes.extend(std::fs::read(a.join("firebreak.db-wal")).unwrap_or_default());
+    assert!(!db_bytes.windows(token_a.len()).any(|w| w == token_a.as_bytes()), "the token is not in the database");
+
+    // What "root" made is refused by the server, kept here, and does not block ana's changes.
+    let later =
+        ok(&a, "root", &["incident", "declare", "--title", "After joining", "--severity", "SEV2"]).trim().to_string();
+    let synced = json(&a, "root", &["sync"]);
+    assert!(synced["refused"].as_u64().unwrap() >= 1, "{synced}");
+    assert!(synced["pushed"].as_u64().unwrap() >= 1, "{synced}");
+    assert_eq!(synced["pending"], 0, "the outbox is not blocked: {synced}");
+    assert_eq!(synced["rejected"], synced["refused"], "{synced}");
+    let text = ok(&a, "root", &["remote", "show"]);
+    assert!(text.contains("refused by the server") && text.contains("\"root\""), "{text}");
+    assert_eq!(show(&a, &early)["title"], "Before joining", "refused changes stay on this laptop");
+
+    ok(&b, "bo", &["remote", "set", &url, "--team", "sre", "--token", &token_b]);
+    ok(&b, "bo", &["sync"]);
+    assert_eq!(show(&b, &later)["title"], "After joining", "ana's changes reach the team");
+    assert!(!fb(&b, "bo", &["incident", "show", &early]).status.success(), "root's did not");
     server.kill().unwrap();
     server.wait().unwrap();
 }

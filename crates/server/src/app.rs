@@ -12,8 +12,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use firebreak_sync::wire::{
-    parse_wait, AckStatus, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES, MAX_PULL_LIMIT,
-    MAX_PUSH_OPS, MAX_WAIT,
+    parse_wait, AckStatus, OpAck, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES,
+    MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -130,14 +130,18 @@ async fn push(
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::TooLarge(format!("a push may carry at most {MAX_PUSH_OPS} ops, got {}", req.ops.len())));
     }
+    // An op must be authored by the token's member. Others are refused one by one
+    // (acknowledged as `rejected`, not stored) so the rest of the batch still lands.
     let mut rows = Vec::with_capacity(req.ops.len());
-    for op in &req.ops {
-        if op.author != m.person {
-            return Err(AppError::AuthorMismatch(format!(
-                "op {} is authored by {:?}, but the token belongs to {:?}",
-                op.op_id, op.author, m.person
-            )));
-        }
+    let refused: Vec<Option<String>> = req
+        .ops
+        .iter()
+        .map(|op| {
+            (op.author != m.person)
+                .then(|| format!("authored by {:?}, but the token belongs to {:?}", op.author, m.person))
+        })
+        .collect();
+    for (op, _) in req.ops.iter().zip(&refused).filter(|(_, r)| r.is_none()) {
         let body = serde_json::to_string(op).map_err(|e| AppError::Internal(e.to_string()))?;
         rows.push((op.op_id, body));
     }
@@ -147,11 +151,26 @@ async fn push(
     if conflicts > 0 {
         tracing::warn!(team = %m.team, person = %m.person, conflicts, "ops pushed under ids that hold other content; kept in the conflicts table");
     }
+    let refused_count = refused.iter().flatten().count();
+    if refused_count > 0 {
+        tracing::warn!(team = %m.team, person = %m.person, refused = refused_count, "ops authored by someone other than the token's member refused");
+    }
     if stored > 0 {
         state.wakeup(m.team_id).notify_waiters();
     }
     tracing::debug!(team = %m.team, stored, max_seq = outcome.max_seq, "push");
-    Ok(Json(PushResponse { epoch: state.storage.epoch().await?, acks: outcome.acks, max_seq: outcome.max_seq }))
+    // One ack per pushed op, in request order.
+    let mut stored_acks = outcome.acks.into_iter();
+    let acks = req
+        .ops
+        .iter()
+        .zip(refused)
+        .map(|(op, refused)| match refused {
+            Some(reason) => Ok(OpAck { op_id: op.op_id, seq: 0, status: AckStatus::Rejected, reason: Some(reason) }),
+            None => stored_acks.next().ok_or_else(|| AppError::Internal("storage returned too few acks".into())),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Json(PushResponse { epoch: state.storage.epoch().await?, acks, max_seq: outcome.max_seq }))
 }
 
 #[derive(Debug, Deserialize)]

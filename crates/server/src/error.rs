@@ -15,8 +15,6 @@ pub enum AppError {
     #[error("this token does not give access to team {0:?}")]
     WrongTeam(String),
     #[error("{0}")]
-    AuthorMismatch(String),
-    #[error("{0}")]
     Invalid(String),
     #[error("no such route")]
     NotFound,
@@ -32,7 +30,6 @@ impl AppError {
             AppError::MissingToken => (StatusCode::UNAUTHORIZED, "missing_token"),
             AppError::BadToken => (StatusCode::UNAUTHORIZED, "invalid_token"),
             AppError::WrongTeam(_) => (StatusCode::FORBIDDEN, "wrong_team"),
-            AppError::AuthorMismatch(_) => (StatusCode::FORBIDDEN, "author_mismatch"),
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),

@@ -6,6 +6,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_init.sql"),
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_outbound.sql"),
+    include_str!("migrations/0004_sync_identity.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

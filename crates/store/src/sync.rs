@@ -14,25 +14,23 @@ use chrono::{DateTime, Utc};
 use firebreak_core::ids::OpId;
 use firebreak_core::op::Op;
 use rusqlite::{params, OptionalExtension};
-use std::fmt;
 
-/// Where this replica syncs: the server's base URL, the team and the API token.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RemoteConfig {
+/// Where this replica syncs: the server's base URL and the team; the token is kept
+/// outside the database (see `firebreak_api::secrets`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemoteAddress {
     pub url: String,
     pub team: String,
-    pub token: String,
+    /// Who the token belongs to, as the server last said; `None` until checked.
+    pub member: Option<String>,
 }
 
-impl fmt::Debug for RemoteConfig {
-    /// Never prints the token.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RemoteConfig")
-            .field("url", &self.url)
-            .field("team", &self.team)
-            .field("token", &"<redacted>")
-            .finish()
-    }
+/// A local op the server refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RejectedOp {
+    pub op_id: OpId,
+    pub reason: String,
+    pub rejected_at: DateTime<Utc>,
 }
 
 /// The pull cursor: the server epoch it belongs to and the last sequence applied.
@@ -49,6 +47,8 @@ pub struct SyncStatus {
     pub remote: Option<(String, String)>,
     /// Local ops the server has not acknowledged yet.
     pub pending: u64,
+    /// Local ops the server refused (see [`Store::reject_outbox`]).
+    pub rejected: u64,
     pub cursor: Option<SyncCursor>,
     pub last_synced_at: Option<DateTime<Utc>>,
 }
@@ -172,33 +172,62 @@ impl Store {
         Ok(restored)
     }
 
-    pub fn remote(&self) -> Result<Option<RemoteConfig>> {
+    pub fn remote(&self) -> Result<Option<RemoteAddress>> {
         Ok(self
             .conn
-            .query_row("SELECT url, team, token FROM sync_remote WHERE id = 1", [], |r| {
-                Ok(RemoteConfig { url: r.get(0)?, team: r.get(1)?, token: r.get(2)? })
+            .query_row("SELECT url, team, member FROM sync_remote WHERE id = 1", [], |r| {
+                Ok(RemoteAddress { url: r.get(0)?, team: r.get(1)?, member: r.get(2)? })
             })
             .optional()?)
     }
 
-    /// Sets the remote. Pointing at a different server or team forgets the cursor and
-    /// queues every local op again, since the new place has seen none of them.
-    pub fn set_remote(&mut self, url: &str, team: &str, token: &str) -> Result<()> {
+    /// Sets the remote (the token is the caller's to keep; who it belongs to is unknown
+    /// again until [`Store::set_remote_member`]). Pointing at a different server or team
+    /// forgets the cursor and queues every local op again, since the new place has seen
+    /// none of them; ops the server refused are queued again on any change.
+    pub fn set_remote(&mut self, url: &str, team: &str) -> Result<()> {
         let url = url.trim().trim_end_matches('/');
         let team = team.trim();
-        if url.is_empty() || team.is_empty() || token.trim().is_empty() {
-            return Err(StoreError::NotFound("a remote needs a URL, a team and a token".into()));
+        if url.is_empty() || team.is_empty() {
+            return Err(StoreError::NotFound("a remote needs a URL and a team".into()));
         }
         let moved = self.remote()?.is_some_and(|old| old.url != url || old.team != team);
-        self.conn.execute(
-            "INSERT INTO sync_remote(id, url, team, token) VALUES (1, ?1, ?2, ?3)
-             ON CONFLICT(id) DO UPDATE SET url = excluded.url, team = excluded.team,
-               token = excluded.token",
-            params![url, team, token.trim()],
+        let tx = self.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO sync_remote(id, url, team, token, member) VALUES (1, ?1, ?2, '', NULL)
+             ON CONFLICT(id) DO UPDATE SET url = excluded.url, team = excluded.team, token = '',
+               member = NULL",
+            params![url, team],
         )?;
+        tx.execute(
+            "INSERT INTO outbox(op_id) SELECT op_id FROM sync_rejected WHERE true ON CONFLICT(op_id) DO NOTHING",
+            [],
+        )?;
+        tx.execute("DELETE FROM sync_rejected", [])?;
+        tx.commit()?;
         if moved {
             self.requeue_all_local_ops()?;
         }
+        Ok(())
+    }
+
+    /// Records who the remote's token belongs to.
+    pub fn set_remote_member(&mut self, member: &str) -> Result<()> {
+        self.conn.execute("UPDATE sync_remote SET member = ?1 WHERE id = 1", [member])?;
+        Ok(())
+    }
+
+    /// A token written into the database by an older version, for the caller to keep
+    /// elsewhere and then [`Store::forget_legacy_remote_token`].
+    pub fn legacy_remote_token(&self) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT token FROM sync_remote WHERE id = 1 AND token <> ''", [], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn forget_legacy_remote_token(&mut self) -> Result<()> {
+        self.conn.execute("UPDATE sync_remote SET token = '' WHERE id = 1", [])?;
         Ok(())
     }
 
@@ -206,6 +235,45 @@ impl Store {
     pub fn clear_remote(&mut self) -> Result<()> {
         self.conn.execute("DELETE FROM sync_remote", [])?;
         Ok(())
+    }
+
+    /// Moves ops the server refused from the outbox to the rejected list, in one
+    /// transaction. They stay in the op log (and in this laptop's state).
+    pub fn reject_outbox(&mut self, rejected: &[(OpId, String)], now: DateTime<Utc>) -> Result<()> {
+        let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let tx = self.conn.transaction()?;
+        {
+            let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            let mut record = tx.prepare_cached(
+                "INSERT INTO sync_rejected(op_id, reason, rejected_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(op_id) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at",
+            )?;
+            for (id, reason) in rejected {
+                let id = id.to_string();
+                if unqueue.execute([&id])? > 0 {
+                    record.execute(params![id, reason, at])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The ops the server refused, oldest first.
+    pub fn rejected_ops(&self) -> Result<Vec<RejectedOp>> {
+        let mut stmt =
+            self.conn.prepare("SELECT op_id, reason, rejected_at FROM sync_rejected ORDER BY rejected_at, op_id")?;
+        let rows =
+            stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        rows.map(|row| {
+            let (id, reason, at) = row?;
+            Ok(RejectedOp {
+                op_id: id.parse().map_err(|_| StoreError::Corrupt(format!("bad op id {id:?}")))?,
+                reason,
+                rejected_at: DateTime::parse_from_rfc3339(&at).map_err(corrupt)?.with_timezone(&Utc),
+            })
+        })
+        .collect()
     }
 
     /// Records a completed push + pull round.
@@ -228,6 +296,7 @@ impl Store {
         Ok(SyncStatus {
             remote,
             pending: self.outbox_len()?,
+            rejected: self.conn.query_row("SELECT count(*) FROM sync_rejected", [], |r| r.get::<_, i64>(0))? as u64,
             cursor: self.sync_cursor()?.map(|(epoch, cursor)| SyncCursor { epoch, cursor }),
             last_synced_at,
         })
@@ -302,24 +371,61 @@ mod tests {
     }
 
     #[test]
-    fn remote_round_trips_hides_the_token_and_moving_it_requeues() {
+    fn remote_round_trips_and_moving_it_requeues() {
         let mut s = Store::in_memory().unwrap();
         let op = note(&mut s, "x");
         s.ack_outbox(&[op.op_id]).unwrap();
         assert_eq!(s.remote().unwrap(), None);
-        s.set_remote("https://fb.example/", "sre", "secret").unwrap();
+        s.set_remote("https://fb.example/", "sre").unwrap();
         let r = s.remote().unwrap().unwrap();
-        assert_eq!((r.url.as_str(), r.team.as_str()), ("https://fb.example", "sre"));
-        assert!(!format!("{r:?}").contains("secret"));
-        s.set_remote("https://fb.example", "sre", "new-token").unwrap();
+        assert_eq!((r.url.as_str(), r.team.as_str(), r.member), ("https://fb.example", "sre", None));
+        s.set_remote_member("ana").unwrap();
+        assert_eq!(s.remote().unwrap().unwrap().member.as_deref(), Some("ana"));
+        s.set_remote("https://fb.example", "sre").unwrap();
+        assert_eq!(s.remote().unwrap().unwrap().member, None, "a new token may be someone else's");
         assert_eq!(s.outbox_len().unwrap(), 0, "same place: nothing to re-push");
-        s.set_remote("https://other.example", "sre", "t").unwrap();
+        s.set_remote("https://other.example", "sre").unwrap();
         assert_eq!(s.outbox_len().unwrap(), 1, "a new server has seen nothing");
-        assert!(s.set_remote("", "sre", "t").is_err());
+        assert!(s.set_remote("", "sre").is_err());
         s.mark_synced(t(9)).unwrap();
         let st = s.sync_status().unwrap();
         assert_eq!(st.pending, 1);
         assert_eq!(st.last_synced_at, Some(t(9)));
         assert_eq!(st.remote, Some(("https://other.example".into(), "sre".into())));
+    }
+
+    #[test]
+    fn a_legacy_token_is_read_then_emptied() {
+        let mut s = Store::in_memory().unwrap();
+        s.set_remote("https://fb.example", "sre").unwrap();
+        assert_eq!(s.legacy_remote_token().unwrap(), None);
+        s.conn.execute("UPDATE sync_remote SET token = 'old-secret'", []).unwrap();
+        assert_eq!(s.legacy_remote_token().unwrap().as_deref(), Some("old-secret"));
+        s.forget_legacy_remote_token().unwrap();
+        assert_eq!(s.legacy_remote_token().unwrap(), None, "emptied");
+        let left: String = s.conn.query_row("SELECT token FROM sync_remote", [], |r| r.get(0)).unwrap();
+        assert_eq!(left, "");
+    }
+
+    #[test]
+    fn refused_ops_leave_the_outbox_and_come_back_when_the_remote_changes() {
+        let mut s = Store::in_memory().unwrap();
+        s.set_remote("https://fb.example", "sre").unwrap();
+        let a = note(&mut s, "a");
+        let b = note(&mut s, "b");
+        s.reject_outbox(&[(a.op_id, "authored by \"root\"".into())], t(5)).unwrap();
+        assert_eq!(s.outbox_batch(10).unwrap().iter().map(|o| o.op_id).collect::<Vec<_>>(), vec![b.op_id]);
+        let rejected = s.rejected_ops().unwrap();
+        assert_eq!(rejected.len(), 1);
+        assert_eq!((rejected[0].op_id, rejected[0].rejected_at), (a.op_id, t(5)));
+        assert!(rejected[0].reason.contains("root"));
+        assert_eq!(s.sync_status().unwrap().rejected, 1);
+        assert!(s.all_ops().unwrap().iter().any(|o| o.op_id == a.op_id), "a refused op stays in the log");
+        // Rejecting an op that is not waiting records nothing.
+        s.reject_outbox(&[(a.op_id, "again".into())], t(6)).unwrap();
+        assert_eq!(s.rejected_ops().unwrap()[0].reason, rejected[0].reason);
+        s.set_remote("https://fb.example", "sre").unwrap();
+        assert_eq!(s.sync_status().unwrap().rejected, 0);
+        assert_eq!(s.outbox_len().unwrap(), 2, "a new token or name gets another try");
     }
 }

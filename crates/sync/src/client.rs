@@ -79,6 +79,8 @@ pub struct PushReport {
     /// The server's epoch changed since we last talked to it: our ops were queued
     /// again (and are being pushed by this same call).
     pub server_restored: bool,
+    /// Ops the server refused (moved from the outbox to the store's rejected list).
+    pub rejected: usize,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -139,8 +141,22 @@ impl<T: Transport> SyncClient<T> {
                 tracing::warn!("the sync server's epoch changed; pushing all local ops again");
                 report.server_restored = true;
             }
-            store.with_store(|s| s.ack_outbox(&acked))?;
-            report.acknowledged += acked.len();
+            let refused: Vec<(OpId, String)> = resp
+                .acks
+                .iter()
+                .filter(|a| a.status == AckStatus::Rejected)
+                .map(|a| (a.op_id, a.reason.clone().unwrap_or_else(|| "refused by the server".into())))
+                .collect();
+            if !refused.is_empty() {
+                tracing::warn!(count = refused.len(), "the sync server refused some ops; kept locally");
+                let now = self.clock.now();
+                store.with_store(|s| s.reject_outbox(&refused, now))?;
+                report.rejected += refused.len();
+            }
+            let stored: Vec<OpId> =
+                resp.acks.iter().filter(|a| a.status != AckStatus::Rejected).map(|a| a.op_id).collect();
+            store.with_store(|s| s.ack_outbox(&stored))?;
+            report.acknowledged += stored.len();
             report.conflicts.extend(resp.acks.iter().filter(|a| a.status == AckStatus::Conflict).map(|a| a.op_id));
         }
     }
@@ -188,6 +204,7 @@ impl<T: Transport> SyncClient<T> {
             let again = self.push(store).await?;
             report.push.acknowledged += again.acknowledged;
             report.push.conflicts.extend(again.conflicts);
+            report.push.rejected += again.rejected;
             let pull = self.pull(store, None).await?;
             report.pull.applied += pull.applied;
             report.pull.pages += pull.pages;
@@ -201,51 +218,79 @@ impl<T: Transport> SyncClient<T> {
     /// Syncs until `shutdown` completes: pushes, then holds a live pull open so other
     /// replicas' ops arrive within moments. `local_change` should be notified after
     /// every local commit so it is pushed at once instead of after the live pull.
-    /// Transient failures back off exponentially with jitter; refusals (bad token,
-    /// wrong team, invalid data) end the loop with the error.
+    /// Transient failures back off exponentially with jitter (a local change retries at
+    /// once); refusals (bad token, wrong team, invalid data) end the loop with the error.
     pub async fn run(
         &self,
         store: &impl StoreHandle,
         local_change: &Notify,
         shutdown: impl Future<Output = ()>,
     ) -> Result<()> {
+        self.run_observed(store, local_change, shutdown, |_| {}).await
+    }
+
+    /// [`Self::run`], telling `observe` how each round ended (for a status display).
+    pub async fn run_observed(
+        &self,
+        store: &impl StoreHandle,
+        local_change: &Notify,
+        shutdown: impl Future<Output = ()>,
+        mut observe: impl FnMut(Round<'_>),
+    ) -> Result<()> {
         tokio::pin!(shutdown);
         let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_max);
         let mut wait = None;
         loop {
             let round = async {
-                let pushed = self.push(store).await?;
+                let mut pushed = self.push(store).await?;
                 let pull = self.pull(store, wait).await?;
                 if pull.server_restored || pushed.server_restored {
-                    self.push(store).await?;
+                    let again = self.push(store).await?;
+                    pushed.acknowledged += again.acknowledged;
+                    pushed.rejected += again.rejected;
                 }
                 let now = self.clock.now();
                 store.with_store(|s| s.mark_synced(now))?;
-                Ok::<_, SyncError>(())
+                Ok::<_, SyncError>(SyncReport { push: pushed, pull })
             };
             let outcome = tokio::select! {
                 _ = &mut shutdown => return Ok(()),
-                _ = local_change.notified() => Ok(()),
-                r = round => r,
+                _ = local_change.notified() => None,
+                r = round => Some(r),
             };
             match outcome {
-                Ok(()) => {
+                None => {}
+                Some(Ok(report)) => {
+                    observe(Round::Synced(&report));
                     backoff.reset();
                     wait = Some(self.options.live_wait);
                 }
-                Err(e) if e.is_transient() => {
+                Some(Err(e)) if e.is_transient() => {
+                    observe(Round::Failed(&e));
                     let delay = backoff.next_delay(&mut rand::thread_rng());
                     tracing::warn!(error = %e, retry_in_ms = delay.as_millis() as u64, "sync failed; retrying");
                     tokio::select! {
                         _ = &mut shutdown => return Ok(()),
+                        _ = local_change.notified() => {}
                         _ = tokio::time::sleep(delay) => {}
                     }
                     wait = None;
                 }
-                Err(e) => return Err(e),
+                Some(Err(e)) => {
+                    observe(Round::Failed(&e));
+                    return Err(e);
+                }
             }
         }
     }
+}
+
+/// How one round of [`SyncClient::run_observed`] ended.
+#[derive(Debug)]
+pub enum Round<'a> {
+    /// Pushed and pulled (the pull may have waited for news).
+    Synced(&'a SyncReport),
+    Failed(&'a SyncError),
 }
 
 /// Checks that a page is ascending and after the cursor; returns the new cursor.

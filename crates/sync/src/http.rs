@@ -3,9 +3,23 @@
 use crate::client::Transport;
 use crate::error::{Result, SyncError};
 use crate::wire::{self, ErrorBody, PullResponse, PushRequest, PushResponse, TeamInfo};
-use firebreak_store::RemoteConfig;
 use reqwest::{Client, RequestBuilder, Response};
 use std::time::Duration;
+
+/// Where to sync and with which token (kept outside the database by the caller).
+#[derive(Clone, PartialEq, Eq)]
+pub struct RemoteConfig {
+    pub url: String,
+    pub team: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for RemoteConfig {
+    /// Never prints the token.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteConfig").field("url", &self.url).field("team", &self.team).finish_non_exhaustive()
+    }
+}
 
 pub struct HttpTransport {
     client: Client,
@@ -47,6 +61,17 @@ impl HttpTransport {
         let url = format!("{}{}", self.base, wire::team_path(&self.team));
         let resp = send(self.authed(self.client.get(url), Duration::from_secs(20))).await?;
         json(resp).await
+    }
+}
+
+/// Checks a remote before it is saved: who its token belongs to, or `Ok(None)` when
+/// the server cannot be reached now (offline first: it is checked again at the first
+/// sync). A refusal (unknown token, another team) is an error.
+pub async fn check_remote(remote: &RemoteConfig) -> Result<Option<TeamInfo>> {
+    match HttpTransport::new(remote)?.team_info().await {
+        Ok(info) => Ok(Some(info)),
+        Err(e) if e.is_transient() => Ok(None),
+        Err(e) => Err(e),
     }
 }
 

@@ -19,7 +19,7 @@ pub mod http;
 pub mod outbound;
 pub mod wire;
 
-pub use client::{PullReport, PushReport, StoreHandle, SyncClient, SyncOptions, SyncReport, Transport};
+pub use client::{PullReport, PushReport, Round, StoreHandle, SyncClient, SyncOptions, SyncReport, Transport};
 pub use error::{Result, SyncError};
-pub use http::HttpTransport;
+pub use http::{check_remote, HttpTransport, RemoteConfig};
 pub use outbound::{deliver_outbound, DeliveryReport};

@@ -1,14 +1,11 @@
 //! Delivers the store's outbound queue — Slack-style webhook posts of status updates and
 //! GitHub issues for review action items: each message is marked sent only after a 2xx,
-//! so it goes out once, whenever the laptop is next online. The GitHub token is read
-//! from the local settings at send time; it is never stored in the queue or logged.
+//! so it goes out once, whenever the laptop is next online. The GitHub token is handed
+//! in by the caller at send time (from its vault); it is never queued or logged.
 use crate::client::StoreHandle;
 use crate::{Result, SyncError};
 use firebreak_core::clock::Clock;
 use std::time::Duration;
-
-/// The local setting that holds the GitHub token for action-item export.
-pub const GITHUB_TOKEN_SETTING: &str = "github.token";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeliveryReport {
@@ -17,19 +14,28 @@ pub struct DeliveryReport {
     pub waiting: u64,
 }
 
-/// Tries every waiting message once.
-pub async fn deliver_outbound(store: &impl StoreHandle, clock: &dyn Clock) -> Result<DeliveryReport> {
+/// Tries every waiting message once; GitHub messages are sent with the token
+/// `github_token` gives (asked only when one waits: it may be a keyring lookup).
+pub async fn deliver_outbound(
+    store: &impl StoreHandle,
+    clock: &dyn Clock,
+    github_token: &(dyn Fn() -> Option<String> + Sync),
+) -> Result<DeliveryReport> {
+    let batch = store.with_store(|s| s.unsent_outbound(100))?;
+    let mut report = DeliveryReport::default();
+    let mut token: Option<Option<String>> = None;
+    if batch.is_empty() {
+        report.waiting = store.with_store(|s| s.outbound_waiting())?;
+        return Ok(report);
+    }
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| SyncError::Network(e.to_string()))?;
-    let batch = store.with_store(|s| s.unsent_outbound(100))?;
-    let mut report = DeliveryReport::default();
     for msg in batch {
         let mut request = http.post(&msg.url).header("content-type", "application/json").body(msg.body.clone());
         if msg.kind == "github" {
-            let token = store.with_store(|s| s.setting(GITHUB_TOKEN_SETTING))?;
-            let Some(token) = token else {
+            let Some(token) = token.get_or_insert_with(github_token).clone() else {
                 store.with_store(|s| s.mark_outbound_failed(msg.id, "no GitHub token is set"))?;
                 report.failed += 1;
                 continue;

@@ -46,6 +46,9 @@ pub enum AckStatus {
     /// The server already has a different op under this id. The pushed version is kept
     /// in the server's conflicts table for an admin; `seq` is the stored one's.
     Conflict,
+    /// Refused and not stored (its author is not the token's member); `seq` is 0 and
+    /// `reason` says why. The other ops of the push are unaffected.
+    Rejected,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +56,8 @@ pub struct OpAck {
     pub op_id: OpId,
     pub seq: i64,
     pub status: AckStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -128,7 +133,7 @@ mod tests {
 
     #[test]
     fn ack_status_is_snake_case_on_the_wire() {
-        let ack = OpAck { op_id: OpId(1), seq: 3, status: AckStatus::Duplicate };
+        let ack = OpAck { op_id: OpId(1), seq: 3, status: AckStatus::Duplicate, reason: None };
         let json = serde_json::to_string(&ack).unwrap();
         assert_eq!(json, r#"{"op_id":"00000000000000000000000000000001","seq":3,"status":"duplicate"}"#);
     }

@@ -365,7 +365,19 @@ export type DrillControlView = {
  */
 running_here: boolean, paused: boolean, speed: number, };
 export type RemoteInput = { url: string, team: string, token: string, };
-export type SyncView = { url: string | null, team: string | null, pending: number, last_synced_at: string | null, 
+export type SyncView = { url: string | null, team: string | null, 
+/**
+ * Who the token belongs to, as the server said (the name on this laptop's changes).
+ */
+member: string | null, 
+/**
+ * "keyring" or "file": where the token is kept.
+ */
+token_kept_in: string | null, pending: number, 
+/**
+ * Local changes the server refused (authored under another name); kept here.
+ */
+rejected: number, rejected_reason: string | null, last_synced_at: string | null, 
 /**
  * None before the first attempt.
  */

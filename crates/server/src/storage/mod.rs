@@ -75,14 +75,14 @@ pub(crate) fn plan_push(mut existing: HashMap<OpId, (i64, String)>, next_seq: i6
                     plan.conflicts.push((id.to_string(), body.clone()));
                     AckStatus::Conflict
                 };
-                OpAck { op_id: *id, seq: *seq, status }
+                OpAck { op_id: *id, seq: *seq, status, reason: None }
             }
             None => {
                 let seq = plan.next_seq;
                 plan.next_seq += 1;
                 plan.inserts.push((seq, id.to_string(), body.clone()));
                 existing.insert(*id, (seq, body.clone()));
-                OpAck { op_id: *id, seq, status: AckStatus::Stored }
+                OpAck { op_id: *id, seq, status: AckStatus::Stored, reason: None }
             }
         };
         plan.acks.push(status);

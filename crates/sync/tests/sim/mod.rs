@@ -31,9 +31,19 @@ impl ServerState {
         self.log.last().map_or(0, |e| e.0)
     }
 
-    fn store(&mut self, ops: &[Op]) -> Vec<OpAck> {
+    /// Stores ops as the server does: ops not authored by `person` are refused one by one.
+    fn store(&mut self, ops: &[Op], person: &str) -> Vec<OpAck> {
         let mut acks = Vec::new();
         for op in ops {
+            if op.author != person {
+                acks.push(OpAck {
+                    op_id: op.op_id,
+                    seq: 0,
+                    status: AckStatus::Rejected,
+                    reason: Some("author".into()),
+                });
+                continue;
+            }
             let body = serde_json::to_string(op).expect("ops serialize");
             let ack = match self.by_id.get(&op.op_id) {
                 Some((seq, stored)) if *stored == body => (*seq, AckStatus::Duplicate),
@@ -48,7 +58,7 @@ impl ServerState {
                     (seq, AckStatus::Stored)
                 }
             };
-            acks.push(OpAck { op_id: op.op_id, seq: ack.0, status: ack.1 });
+            acks.push(OpAck { op_id: op.op_id, seq: ack.0, status: ack.1, reason: None });
         }
         acks
     }
@@ -91,25 +101,22 @@ impl Transport for SimTransport {
         if w.partitioned[self.replica] {
             return Err(lost("partitioned"));
         }
-        if let Some(op) = req.ops.iter().find(|o| o.author != self.person) {
-            return Err(SyncError::Server {
-                status: 403,
-                code: "author_mismatch".into(),
-                message: format!("op {} by {}", op.op_id, op.author),
-            });
-        }
         let f = w.faults;
         let roll: f64 = w.rng.gen();
         if roll < f.crash_mid_batch {
             let upto = w.rng.gen_range(0..=req.ops.len());
-            w.server.store(&req.ops[..upto]);
+            w.server.store(&req.ops[..upto], &self.person);
             return Err(lost("server crashed mid-batch"));
         }
-        let acks = w.server.store(&req.ops);
+        let acks = w.server.store(&req.ops, &self.person);
         if roll < f.crash_mid_batch + f.lost_ack {
             return Err(lost("acknowledgement lost"));
         }
-        let acks = if roll < f.crash_mid_batch + f.lost_ack + f.duplicate { w.server.store(&req.ops) } else { acks };
+        let acks = if roll < f.crash_mid_batch + f.lost_ack + f.duplicate {
+            w.server.store(&req.ops, &self.person)
+        } else {
+            acks
+        };
         Ok(PushResponse { epoch: w.server.epoch.clone(), acks, max_seq: w.server.max_seq() })
     }
 

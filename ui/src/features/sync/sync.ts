@@ -20,12 +20,20 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
     label = "Online";
     cls = "online";
   }
+  const refused = s.rejected > 0 ? ` · ${s.rejected} refused` : "";
   const detail = s.url
-    ? ` · ${s.pending} waiting · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
+    ? ` · ${s.pending} waiting${refused} · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
     : "";
+  const title = [
+    s.last_error,
+    s.rejected > 0 ? `${s.rejected} change(s) refused by the server (${s.rejected_reason ?? "no reason given"}); they are kept here, and saving the team server again retries them` : null,
+    s.url ? `${s.url}${s.member ? ` as ${s.member}` : ""}` : "No team server set",
+  ]
+    .filter((t): t is string => !!t)
+    .join("\n");
   return h(
     "button",
-    { class: `link sync sync-${cls}`, "data-testid": "sync-status", title: s.last_error ?? s.url ?? "No team server set", onclick: onSettings },
+    { class: `link sync sync-${cls}`, "data-testid": "sync-status", title, onclick: onSettings },
     h("span", { class: "dot", "aria-hidden": "true" }, "●"),
     ` ${label}${detail}`,
   );
@@ -54,6 +62,14 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
       h("label", {}, "Server address", url),
       h("label", {}, "Team", team),
       h("label", {}, "Your token", token),
+      current.url
+        ? h(
+            "p",
+            { class: "hint", "data-testid": "remote-identity" },
+            `${current.member ? `Your changes are signed “${current.member}”, the token's member. ` : "The token is checked when the server is reachable. "}` +
+              `The token is kept in ${current.token_kept_in === "keyring" ? "the OS keyring" : "a file only you can read"}.`,
+          )
+        : null,
       h("div", { class: "form-actions" }, h("button", { type: "button", class: "secondary", onclick: close }, "Cancel"), h("button", { type: "submit", class: "primary" }, "Save")),
     ),
   );

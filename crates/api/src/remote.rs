@@ -1,0 +1,141 @@
+//! The team server this laptop syncs with, as the CLI and the window set it: the address
+//! in the database, the member's token in the [`Vault`] (OS keyring or an owner-only
+//! file, never the database), and who the token belongs to. The network itself is the
+//! sync crate's; this module only keeps the configuration and the identity rules.
+use crate::secrets::{self, SecretStore, Vault};
+use crate::{ApiError, ErrorCode, Firebreak, Result};
+use firebreak_store::{RejectedOp, Store};
+
+/// The remote with its token, for the sync client. `Debug` never shows the token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SyncRemote {
+    pub url: String,
+    pub team: String,
+    pub member: Option<String>,
+    pub token: String,
+}
+
+impl std::fmt::Debug for SyncRemote {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncRemote")
+            .field("url", &self.url)
+            .field("team", &self.team)
+            .field("member", &self.member)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Checks a server address typed by a person.
+pub fn check_server_url(url: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() <= "https://".len() {
+        return Err(ApiError::invalid(format!("{url:?} is not a server address (http:// or https://)")));
+    }
+    if url.chars().any(char::is_whitespace) {
+        return Err(ApiError::invalid(format!("{url:?} contains spaces; a server address has none")));
+    }
+    Ok(url.to_string())
+}
+
+impl Firebreak {
+    /// Sets the team server: the token goes to the vault first, then the address to the
+    /// database, so a failure leaves the previous remote whole. An empty token keeps the
+    /// one already kept for this same server and team (never another server's).
+    /// Returns where the token is kept.
+    pub fn set_remote(&mut self, url: &str, team: &str, token: &str) -> Result<SecretStore> {
+        let url = check_server_url(url)?;
+        let team = team.trim();
+        if team.is_empty() || team.contains(['/', '?', '#', ' ']) {
+            return Err(ApiError::invalid(format!("{team:?} is not a team name (no spaces or / ? #)")));
+        }
+        let same_place = self.store.remote()?.is_some_and(|a| a.url == url && a.team == team);
+        let token = match token.trim() {
+            "" if same_place => self.vault.load(&self.store, secrets::SYNC_TOKEN)?.unwrap_or_default(),
+            t => t.to_string(),
+        };
+        if token.is_empty() {
+            return Err(ApiError::invalid("a remote needs the member's token (firebreak-server admin issue-token)"));
+        }
+        let kept = self.vault.save(&self.store, secrets::SYNC_TOKEN, &token)?.expect("a non-empty token is saved");
+        self.store.set_remote(&url, team)?;
+        Ok(kept)
+    }
+
+    /// The remote and its token, or `None` when sync is off. A remote whose token
+    /// cannot be read (a keyring that is locked or unreachable now) is an error that
+    /// says so.
+    pub fn remote(&self) -> Result<Option<SyncRemote>> {
+        let Some(addr) = self.store.remote()? else {
+            return Ok(None);
+        };
+        let token = self.vault.load(&self.store, secrets::SYNC_TOKEN)?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "the token for team {:?} at {} is missing; set it again with `firebreak remote set`",
+                    addr.team, addr.url
+                ),
+            )
+        })?;
+        Ok(Some(SyncRemote { url: addr.url, team: addr.team, member: addr.member, token }))
+    }
+
+    /// Where the remote's token is kept, if a remote is set.
+    pub fn remote_token_location(&self) -> Result<Option<SecretStore>> {
+        self.vault.location(&self.store, secrets::SYNC_TOKEN)
+    }
+
+    /// Turns sync off and forgets the token.
+    pub fn clear_remote(&mut self) -> Result<()> {
+        self.store.clear_remote()?;
+        self.vault.delete(&self.store, secrets::SYNC_TOKEN)
+    }
+
+    /// Records who the server says the token belongs to. The server takes only ops
+    /// authored by that member, so from now on this laptop's changes carry that name:
+    /// returns the previous name when it changed.
+    pub fn adopt_member(&mut self, member: &str) -> Result<Option<String>> {
+        let member = member.trim();
+        if member.is_empty() {
+            return Err(ApiError::new(ErrorCode::Internal, "the server named no member"));
+        }
+        self.store.set_remote_member(member)?;
+        let before = self.author()?;
+        if before == member {
+            return Ok(None);
+        }
+        self.set_author(member)?;
+        Ok(Some(before))
+    }
+
+    /// Local changes the server refused (authored under another name than the token's
+    /// member). They are still here; setting the remote again gives them another try.
+    pub fn rejected_changes(&self) -> Result<Vec<RejectedOp>> {
+        Ok(self.store.rejected_ops()?)
+    }
+
+    /// Keeps the GitHub token (for action-item issues) in the vault; empty forgets it.
+    pub fn set_github_token(&mut self, token: &str) -> Result<Option<SecretStore>> {
+        self.vault.save(&self.store, secrets::GITHUB_TOKEN, token)
+    }
+
+    pub fn github_token(&self) -> Result<Option<String>> {
+        self.vault.load(&self.store, secrets::GITHUB_TOKEN)
+    }
+
+    /// Moves secrets that older versions wrote into the database into the vault.
+    pub(crate) fn move_legacy_secrets(store: &mut Store, vault: &Vault) -> Result<()> {
+        if let Some(token) = store.legacy_remote_token()? {
+            vault.save(store, secrets::SYNC_TOKEN, &token)?;
+            store.forget_legacy_remote_token()?;
+        }
+        if let Some(token) = store.setting(LEGACY_GITHUB_TOKEN_SETTING)? {
+            vault.save(store, secrets::GITHUB_TOKEN, &token)?;
+            store.delete_setting(LEGACY_GITHUB_TOKEN_SETTING)?;
+        }
+        Ok(())
+    }
+}
+
+/// The local setting older versions kept the GitHub token in.
+const LEGACY_GITHUB_TOKEN_SETTING: &str = "github.token";

@@ -43,10 +43,10 @@ impl StoreHandle for AppStore {
 }
 
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let (st, addr, kept, reason) = state.with(|fb| {
+    let (st, addr, kept, reason, drift) = state.with(|fb| {
         let st = fb.store().sync_status()?;
         let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
-        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason))
+        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?))
     })?;
     let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
     Ok(SyncView {
@@ -57,6 +57,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
         pending: st.pending,
         rejected: st.rejected,
         rejected_reason: reason,
+        clock_drift: drift,
         last_synced_at: st.last_synced_at,
         ..seen
     })

@@ -128,6 +128,7 @@ describe("sync badge and team server dialog", () => {
     pending: 2,
     rejected: 0,
     rejected_reason: null,
+    clock_drift: null,
     last_synced_at: null,
     online: true,
     syncing: false,
@@ -144,6 +145,10 @@ describe("sync badge and team server dialog", () => {
     expect(refused.textContent).toContain("3 refused");
     expect(refused.title).toContain('authored by "root"');
     expect(refused.title).toContain("as ana");
+    const skewed = syncBadge({ ...base, clock_drift: { author: "bo", ahead_minutes: 180, seen_at: "2026-11-23T14:00:00Z" } }, () => {});
+    expect(skewed.textContent).toContain("⚠ clock");
+    expect(skewed.title).toContain("bo");
+    expect(skewed.title).toContain("180 min ahead");
   });
   it("says whose name signs the changes and where the token is kept, never the token", async () => {
     const { remoteDialog } = await import("../src/features/sync/sync");

@@ -131,6 +131,7 @@ fn decls() -> Vec<String> {
         DrillControlView::decl(),
         RemoteInput::decl(),
         SyncView::decl(),
+        ClockDriftView::decl(),
         crate::drill::ScenarioInfo::decl(),
         crate::drill::DrillsView::decl(),
         firebreak_drill::CriterionResult::decl(),

@@ -404,6 +404,14 @@ pub struct RemoteInput {
     pub token: String,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ClockDriftView {
+    pub author: String,
+    #[ts(type = "number")]
+    pub ahead_minutes: u64,
+    pub seen_at: DateTime<Utc>,
+}
+
 /// Sync as the window shows it: where, how many changes wait, when it last worked.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct SyncView {
@@ -419,6 +427,9 @@ pub struct SyncView {
     #[ts(type = "number")]
     pub rejected: u64,
     pub rejected_reason: Option<String>,
+    /// A teammate's changes arrived stamped well ahead of this laptop's clock (in the
+    /// last day): one of the two clocks is off. Sync still converges.
+    pub clock_drift: Option<ClockDriftView>,
     pub last_synced_at: Option<DateTime<Utc>>,
     /// None before the first attempt.
     pub online: Option<bool>,

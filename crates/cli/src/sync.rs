@@ -51,6 +51,12 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
                 st.last_synced_at
                     .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             );
+            if let Some(d) = fb.recent_clock_drift()? {
+                t.push_str(&format!(
+                    "; warning: changes by {} arrived stamped {} min ahead of this laptop's clock; check both clocks (sync still converges)",
+                    d.author, d.ahead_minutes
+                ));
+            }
             if st.rejected > 0 {
                 let why = fb.rejected_changes()?.first().map(|r| r.reason.clone()).unwrap_or_default();
                 t.push_str(&format!(
@@ -66,6 +72,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
         "token_kept_in": kept.map(|k| k.as_str()),
         "pending": st.pending,
         "rejected": st.rejected,
+        "clock_drift": fb.recent_clock_drift()?,
         "last_synced_at": st.last_synced_at,
     });
     Ok((v, text))

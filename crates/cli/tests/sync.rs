@@ -179,6 +179,26 @@ fn remote_set_checks_the_token_adopts_the_member_and_refused_changes_stay_local(
     ok(&b, "bo", &["sync"]);
     assert_eq!(show(&b, &later)["title"], "After joining", "ana's changes reach the team");
     assert!(!fb(&b, "bo", &["incident", "show", &early]).status.success(), "root's did not");
+
+    // Bo's laptop clock runs three hours fast: his note still arrives, and is flagged.
+    let fast = (chrono::Utc::now() + chrono::Duration::hours(3)).to_rfc3339();
+    let o = Command::new(env!("CARGO_BIN_EXE_firebreak"))
+        .args(["timeline", "add", &later, "--kind", "note", "--text", "from a fast clock"])
+        .env("FIREBREAK_DATA_DIR", &b)
+        .env("FIREBREAK_SECRETS", "file")
+        .env("FIREBREAK_NOW", &fast)
+        .env("USER", "bo")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    ok(&b, "bo", &["sync"]);
+    ok(&a, "ana", &["sync"]);
+    assert!(texts(&show(&a, &later)).contains(&"from a fast clock".to_string()));
+    let shown = json(&a, "ana", &["remote", "show"]);
+    assert_eq!(shown["clock_drift"]["author"], "bo", "{shown}");
+    let minutes = shown["clock_drift"]["ahead_minutes"].as_u64().unwrap();
+    assert!((170..=180).contains(&minutes), "{minutes}");
+    assert!(ok(&a, "ana", &["remote", "show"]).contains("check both clocks"));
     server.kill().unwrap();
     server.wait().unwrap();
 }

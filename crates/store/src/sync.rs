@@ -33,6 +33,18 @@ pub struct RejectedOp {
     pub rejected_at: DateTime<Utc>,
 }
 
+/// The latest pulled op stamped well ahead of this laptop's clock: its author's clock
+/// (or ours) is off. Sync still converges (the HLC never rejects a stamp); this is for
+/// the person to check the clocks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ClockDrift {
+    pub author: String,
+    pub ahead_ms: u64,
+    pub seen_at: DateTime<Utc>,
+}
+
+const META_CLOCK_DRIFT: &str = "clock_drift";
+
 /// The pull cursor: the server epoch it belongs to and the last sequence applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncCursor {
@@ -51,6 +63,8 @@ pub struct SyncStatus {
     pub rejected: u64,
     pub cursor: Option<SyncCursor>,
     pub last_synced_at: Option<DateTime<Utc>>,
+    /// The last pulled op stamped more than a minute ahead of this laptop's clock.
+    pub clock_drift: Option<ClockDrift>,
 }
 
 impl Store {
@@ -96,10 +110,15 @@ impl Store {
         // Log every op, then fold each incident's new ops into its projection once per
         // page (not once per op): catching up on many ops re-serialises far less.
         let mut by_incident: std::collections::BTreeMap<uuid::Uuid, Vec<Op>> = Default::default();
+        let mut drift: Option<ClockDrift> = None;
         {
             let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
             for op in ops {
-                hlc.observe(op.hlc, now_ms);
+                if let Some(ahead_ms) = hlc.observe(op.hlc, now_ms) {
+                    if drift.as_ref().is_none_or(|d| ahead_ms > d.ahead_ms) {
+                        drift = Some(ClockDrift { author: op.author.clone(), ahead_ms, seen_at: now });
+                    }
+                }
                 if log_op(&tx, op, false)? {
                     new += 1;
                     by_incident.entry(op.target).or_default().push(op.clone());
@@ -112,6 +131,9 @@ impl Store {
             project_all(&tx, *target, ops)?;
         }
         write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
+        if let Some(d) = drift {
+            write_meta(&tx, META_CLOCK_DRIFT, &serde_json::to_string(&d).map_err(corrupt)?)?;
+        }
         tx.execute("UPDATE sync_state SET epoch = ?1, cursor = ?2 WHERE id = 1", params![server_epoch, cursor])?;
         tx.commit()?;
         Ok(new)
@@ -299,6 +321,7 @@ impl Store {
             rejected: self.conn.query_row("SELECT count(*) FROM sync_rejected", [], |r| r.get::<_, i64>(0))? as u64,
             cursor: self.sync_cursor()?.map(|(epoch, cursor)| SyncCursor { epoch, cursor }),
             last_synced_at,
+            clock_drift: self.meta(META_CLOCK_DRIFT)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?,
         })
     }
 }
@@ -343,6 +366,27 @@ mod tests {
         assert_eq!(b.sync_cursor().unwrap(), Some(("E1".to_string(), 2)));
         assert_eq!(b.outbox_len().unwrap(), 0, "our echoed op left the outbox");
         assert_eq!(b.all_ops().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_pulled_op_stamped_hours_ahead_is_applied_and_flagged_with_its_author() {
+        let mut a = Store::in_memory().unwrap();
+        let mut b = Store::in_memory().unwrap();
+        let payload: OpPayload = serde_json::from_value(serde_json::json!({
+            "type": "add_entry", "kind": "note", "at": t(0), "text": "from a fast clock"
+        }))
+        .unwrap();
+        let on_time = note(&mut a, "on time");
+        // Then laptop a's clock jumps three hours ahead of b's.
+        let three_hours = 3 * 3_600_000;
+        let ahead = a.commit(t(three_hours), "bo", uuid::Uuid::nil(), payload).unwrap();
+        assert_eq!(b.apply_pulled_page(&[on_time], "E1", 1, t(0)).unwrap(), 1);
+        assert_eq!(b.sync_status().unwrap().clock_drift, None, "a minute or less is not flagged");
+        assert_eq!(b.apply_pulled_page(&[ahead], "E1", 2, t(0)).unwrap(), 1, "never rejected");
+        let drift = b.sync_status().unwrap().clock_drift.expect("flagged");
+        assert_eq!((drift.author.as_str(), drift.ahead_ms, drift.seen_at), ("bo", three_hours as u64, t(0)));
+        let mine = note(&mut b, "after");
+        assert!(mine.hlc.wall_ms >= t(three_hours).timestamp_millis() as u64, "local stamps sort after it");
     }
 
     #[test]

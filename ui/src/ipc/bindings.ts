@@ -377,7 +377,12 @@ token_kept_in: string | null, pending: number,
 /**
  * Local changes the server refused (authored under another name); kept here.
  */
-rejected: number, rejected_reason: string | null, last_synced_at: string | null, 
+rejected: number, rejected_reason: string | null, 
+/**
+ * A teammate's changes arrived stamped well ahead of this laptop's clock (in the
+ * last day): one of the two clocks is off. Sync still converges.
+ */
+clock_drift: ClockDriftView | null, last_synced_at: string | null, 
 /**
  * None before the first attempt.
  */
@@ -387,6 +392,7 @@ online: boolean | null, syncing: boolean, last_error: string | null,
  * this grows).
  */
 pulled: number, };
+export type ClockDriftView = { author: string, ahead_minutes: number, seen_at: string, };
 export type ScenarioInfo = { 
 /**
  * Built-in name, or the file stem of a scenario in the data directory's `scenarios/`.

@@ -45,7 +45,7 @@ export class App {
   private view: View = "incidents";
   private metrics: MetricsReport | null = null;
   private drills: DrillsView | null = null;
-  private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0 };
+  private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0 };
   private readonly syncEl = h("span", { class: "sync-slot" });
   private readonly navEl = h("nav", { class: "views" });
   private me = "";

@@ -20,12 +20,15 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
     label = "Online";
     cls = "online";
   }
-  const refused = s.rejected > 0 ? ` · ${s.rejected} refused` : "";
+  const refused = (s.rejected > 0 ? ` · ${s.rejected} refused` : "") + (s.clock_drift ? " · ⚠ clock" : "");
   const detail = s.url
     ? ` · ${s.pending} waiting${refused} · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
     : "";
   const title = [
     s.last_error,
+    s.clock_drift
+      ? `Changes by ${s.clock_drift.author} arrived stamped ${s.clock_drift.ahead_minutes} min ahead of this laptop's clock: check both clocks (sync still converges)`
+      : null,
     s.rejected > 0 ? `${s.rejected} change(s) refused by the server (${s.rejected_reason ?? "no reason given"}); they are kept here, and saving the team server again retries them` : null,
     s.url ? `${s.url}${s.member ? ` as ${s.member}` : ""}` : "No team server set",
   ]

@@ -273,10 +273,12 @@ pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Resul
             .with(|fb| Ok(fb.remote()?.filter(|r| r.url == url && r.team == team).map(|r| r.token)))?
             .unwrap_or_default();
     }
+    if token.is_empty() {
+        return Err(ApiError::invalid(firebreak_api::MISSING_TOKEN));
+    }
     let candidate = firebreak_sync::RemoteConfig { url: url.clone(), team: team.clone(), token: token.clone() };
-    let info = firebreak_sync::check_remote(&candidate)
-        .await
-        .map_err(|e| ApiError::invalid(format!("the server refused this remote: {e}")))?;
+    let info =
+        firebreak_sync::check_remote(&candidate).await.map_err(|e| ApiError::invalid(format!("not saved: {e}")))?;
     state.change(|fb| {
         fb.set_remote(&url, &team, &token)?;
         if let Some(info) = info {

@@ -89,6 +89,13 @@ def test_two_windows_converge_through_the_server(launcher, tmp_path):
         token_b = admin(db, "issue-token", "sre", "e2e-commander")
         set_remote_in_window(b, url, "sre", token_b)
         wait(b, lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".overlay"))
+        # Reopened, the dialog says whose name signs the changes and where the token is.
+        b.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').click()
+        hint = wait(b, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="remote-identity"]'))
+        assert "e2e-commander" in hint.text, hint.text
+        assert b.find_element(By.ID, "remote-token").get_attribute("value") == "", "the token is never shown again"
+        screenshot(b, "sync-remote-dialog")
+        b.find_element(By.CSS_SELECTOR, ".overlay button.secondary").click()
         for l, token in ((launcher, None), (other, token_b)):
             r = remote_of(l)
             assert r["remote"]["member"] == "e2e-commander", r

@@ -25,6 +25,9 @@ impl std::fmt::Debug for SyncRemote {
     }
 }
 
+/// The refusal of a remote without a token.
+pub const MISSING_TOKEN: &str = "a remote needs the member's token (your team admin makes one with `firebreak-server admin issue-token TEAM PERSON`)";
+
 /// Checks a server address typed by a person.
 pub fn check_server_url(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
@@ -54,7 +57,7 @@ impl Firebreak {
             t => t.to_string(),
         };
         if token.is_empty() {
-            return Err(ApiError::invalid("a remote needs the member's token (firebreak-server admin issue-token)"));
+            return Err(ApiError::invalid(MISSING_TOKEN));
         }
         let kept = self.vault.save(&self.store, secrets::SYNC_TOKEN, &token)?.expect("a non-empty token is saved");
         self.store.set_remote(&url, team)?;

@@ -2,10 +2,10 @@
 //! driven from the command line, on this data directory's store.
 use crate::RemoteCmd;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote};
+use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote, MISSING_TOKEN};
 use firebreak_store::StoreError;
 use firebreak_sync::wire::TeamInfo;
-use firebreak_sync::{check_remote, HttpTransport, RemoteConfig, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::{check_remote, HttpTransport, RemoteConfig, StoreHandle, SyncClient, SyncError, SyncOptions};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -79,11 +79,10 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
 }
 
 /// Asks the server who the token belongs to. `Ok(None)`: the server is unreachable
-/// now (checked at the next sync instead); refusals are errors.
-fn check_token(remote: &SyncRemote) -> Result<Option<TeamInfo>, ApiError> {
-    runtime()?
-        .block_on(check_remote(&config(remote)))
-        .map_err(|e| ApiError::invalid(format!("the server refused this remote: {e}")))
+/// now (checked at the next sync instead); refusals are errors, their message after
+/// `context`.
+fn check_token(remote: &SyncRemote, context: &str) -> Result<Option<TeamInfo>, ApiError> {
+    runtime()?.block_on(check_remote(&config(remote))).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
 }
 
 /// Adopts the member's name for this laptop's changes; a line for the person if it changed.
@@ -97,15 +96,24 @@ pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value,
     let mut notes = Vec::new();
     match cmd {
         RemoteCmd::Set { url, team, token } => {
-            let candidate = SyncRemote {
+            let mut candidate = SyncRemote {
                 url: firebreak_api::check_server_url(&url)?,
                 team: team.trim().to_string(),
                 member: None,
                 token: token.trim().to_string(),
             };
+            if candidate.token.is_empty() {
+                // "unchanged": the token already kept for this same server and team.
+                if let Some(r) = fb.remote()?.filter(|r| r.url == candidate.url && r.team == candidate.team) {
+                    candidate.token = r.token;
+                }
+            }
+            if candidate.token.is_empty() {
+                return Err(ApiError::invalid(MISSING_TOKEN));
+            }
             // A token the server refuses is not saved; an unreachable server is fine
             // (offline first): the token is checked at the first sync.
-            let info = check_token(&candidate)?;
+            let info = check_token(&candidate, "not saved")?;
             let kept = fb.set_remote(&candidate.url, &candidate.team, &candidate.token)?;
             notes.push(format!("token kept in the {}", kept.describe()));
             match info {
@@ -130,7 +138,7 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
     if remote.member.is_none() {
         // Set while offline: learn the member before pushing, so what is made from now
         // on carries the name the server accepts.
-        if let Some(info) = check_token(&remote)? {
+        if let Some(info) = check_token(&remote, "sync failed")? {
             notes.extend(adopt(fb, &info.member)?);
         }
     }
@@ -143,7 +151,23 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
                 let stop = async {
                     let _ = tokio::signal::ctrl_c().await;
                 };
-                client.run(&handle, &change, stop).await.map(|_| None)
+                // Changes made by other processes on this data directory (another
+                // `firebreak` command, the window) are pushed within a second.
+                let others = async {
+                    let mut seen = 0;
+                    loop {
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        let waiting = handle.with_store(|s| s.outbox_len()).unwrap_or(0);
+                        if waiting > seen {
+                            change.notify_one();
+                        }
+                        seen = waiting;
+                    }
+                };
+                tokio::select! {
+                    r = client.run_observed(&handle, &change, stop, watch_line()) => r.map(|_| None),
+                    never = others => never,
+                }
             } else {
                 client.sync_once(&handle).await.map(Some)
             }
@@ -164,6 +188,34 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
     v["notes"] = json!(notes);
     let line = notes.iter().fold(line, |acc, n| format!("{acc}\n{n}"));
     Ok(out(v, line))
+}
+
+/// What `sync --watch` says on stderr as it goes: each round that moved something,
+/// and each change between online and offline (stdout keeps the one final document).
+fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
+    let mut online: Option<bool> = None;
+    move |round| {
+        let at = chrono::Local::now().format("%H:%M:%S");
+        match round {
+            firebreak_sync::Round::Synced(r) => {
+                if online != Some(true) {
+                    eprintln!("{at} online");
+                }
+                online = Some(true);
+                let (pushed, pulled, refused) = (r.push.acknowledged, r.pull.applied, r.push.rejected);
+                if pushed + pulled + refused > 0 {
+                    let refused = if refused > 0 { format!(", {refused} refused") } else { String::new() };
+                    eprintln!("{at} pushed {pushed}, pulled {pulled}{refused}");
+                }
+            }
+            firebreak_sync::Round::Failed(e) => {
+                if online != Some(false) {
+                    eprintln!("{at} offline: {e}; retrying");
+                }
+                online = Some(false);
+            }
+        }
+    }
 }
 
 /// Sends queued webhook posts now; fails (after trying) while any is still waiting.

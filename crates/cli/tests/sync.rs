@@ -202,3 +202,41 @@ fn remote_set_checks_the_token_adopts_the_member_and_refused_changes_stay_local(
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+#[test]
+fn sync_watch_pushes_changes_made_by_other_commands_and_says_what_it_does() {
+    let Team { tmp, db: _, token_a, token_b, mut server, url } = team();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    ok(&a, "ana", &["remote", "set", &url, "--team", "sre", "--token", &token_a]);
+    ok(&b, "bo", &["remote", "set", &url, "--team", "sre", "--token", &token_b]);
+    let watch = Command::new(env!("CARGO_BIN_EXE_firebreak"))
+        .args(["sync", "--watch"])
+        .env("FIREBREAK_DATA_DIR", &a)
+        .env("FIREBREAK_SECRETS", "file")
+        .env("USER", "ana")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // A separate command declares; the watcher notices the waiting change and pushes it.
+    let id = ok(&a, "ana", &["incident", "declare", "--title", "Seen live", "--severity", "SEV2"]).trim().to_string();
+    let started = std::time::Instant::now();
+    let arrived = loop {
+        ok(&b, "bo", &["sync"]);
+        if fb(&b, "bo", &["incident", "show", &id]).status.success() {
+            break started.elapsed();
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(10), "the watcher never pushed {id}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    assert!(Command::new("kill").args(["-INT", &watch.id().to_string()]).status().unwrap().success());
+    let out = watch.wait_with_output().unwrap();
+    assert!(out.status.success(), "Ctrl+C ends the watch cleanly: {}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("online") && said.contains("pushed 1, pulled 0"), "{said}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 change(s) waiting"));
+    eprintln!("a change made by another command reached the other laptop after {arrived:?}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

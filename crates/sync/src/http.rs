@@ -47,6 +47,8 @@ impl HttpTransport {
         }
         let client = Client::builder()
             .connect_timeout(Duration::from_secs(10))
+            // A held long-poll over a network that vanished without a reset is noticed.
+            .tcp_keepalive(Duration::from_secs(15))
             .build()
             .map_err(|e| SyncError::InvalidRemote(e.to_string()))?;
         Ok(HttpTransport { client, base, team: remote.team.clone(), token: remote.token.clone() })
@@ -75,8 +77,25 @@ pub async fn check_remote(remote: &RemoteConfig) -> Result<Option<TeamInfo>> {
     }
 }
 
+/// A network failure with its causes ("error sending request: … Connection refused"),
+/// without the URL (it may carry a query) and never with headers.
+fn network(e: reqwest::Error) -> SyncError {
+    let e = e.without_url();
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        let c_text = c.to_string();
+        if !text.contains(&c_text) {
+            text.push_str(": ");
+            text.push_str(&c_text);
+        }
+        cause = c.source();
+    }
+    SyncError::Network(text)
+}
+
 async fn send(rb: RequestBuilder) -> Result<Response> {
-    let resp = rb.send().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
+    let resp = rb.send().await.map_err(network)?;
     let status = resp.status();
     if status.is_success() {
         return Ok(resp);
@@ -88,7 +107,7 @@ async fn send(rb: RequestBuilder) -> Result<Response> {
 }
 
 async fn json<T: serde::de::DeserializeOwned>(resp: Response) -> Result<T> {
-    let bytes = resp.bytes().await.map_err(|e| SyncError::Network(e.without_url().to_string()))?;
+    let bytes = resp.bytes().await.map_err(network)?;
     serde_json::from_slice(&bytes).map_err(|e| SyncError::Protocol(e.to_string()))
 }
 
@@ -104,7 +123,9 @@ impl Transport for HttpTransport {
         if let Some(w) = wait {
             url.push_str(&format!("&wait={}", wire::format_wait(w)));
         }
-        let timeout = Duration::from_secs(60) + wait.unwrap_or_default();
+        // A page of up to 5,000 ops is a few MB: 30 s is plenty beyond the held wait, and
+        // a dead connection shows as offline within that.
+        let timeout = Duration::from_secs(30) + wait.unwrap_or_default();
         json(send(self.authed(self.client.get(url), timeout)).await?).await
     }
 }

@@ -191,14 +191,16 @@ async fn send(
     (status, json)
 }
 
-async fn pushers_and_a_puller(db: &str) {
+/// 16 pushers spread over `instances` server processes on one database, and a cursor
+/// puller on the last one.
+async fn pushers_and_a_puller(db: &str, instances: usize) {
     let team = unique("race");
     let token = team_with_member(db, &team, "ana");
-    let server = ServerProcess::start(db);
+    let servers: Vec<ServerProcess> = (0..instances).map(|_| ServerProcess::start(db)).collect();
     let (pushers, batches, per) = (16u128, 8u128, 10u128);
     let total = (pushers * batches * per) as usize;
     let puller = {
-        let t = transport(&server.url, &team, &token);
+        let t = transport(&servers[instances - 1].url, &team, &token);
         tokio::spawn(async move {
             let (mut cursor, mut seen) = (0i64, Vec::new());
             while seen.len() < total {
@@ -214,7 +216,7 @@ async fn pushers_and_a_puller(db: &str) {
     };
     let mut tasks = Vec::new();
     for p in 0..pushers {
-        let t = transport(&server.url, &team, &token);
+        let t = transport(&servers[p as usize % instances].url, &team, &token);
         tasks.push(tokio::spawn(async move {
             for b in 0..batches {
                 let ops = (0..per).map(|i| op("ana", (p << 32) | (b << 16) | i)).collect();
@@ -236,10 +238,42 @@ async fn pushers_and_a_puller(db: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_concurrent_pushers_and_a_cursor_puller_never_skip_an_op() {
     let dir = tempfile::tempdir().unwrap();
-    pushers_and_a_puller(&sqlite_db(&dir)).await;
+    pushers_and_a_puller(&sqlite_db(&dir), 1).await;
     if let Some(pg) = postgres_url() {
-        pushers_and_a_puller(&pg).await;
+        pushers_and_a_puller(&pg, 1).await;
     }
+}
+
+/// The server keeps no state of its own between requests, so several instances can
+/// serve one team from one PostgreSQL behind a load balancer: pushes through both
+/// never let a cursor skip an op, and a pull held by one instance is answered within a
+/// second of a push through the other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_server_instances_on_one_postgresql_behave_as_one() {
+    let Some(pg) = postgres_url() else {
+        eprintln!("two_server_instances_on_one_postgresql_behave_as_one: not run (FIREBREAK_TEST_POSTGRES_URL is set by scripts/test.sh)");
+        return;
+    };
+    pushers_and_a_puller(&pg, 2).await;
+
+    let team = unique("lb");
+    let token = team_with_member(&pg, &team, "ana");
+    let (one, two) = (ServerProcess::start(&pg), ServerProcess::start(&pg));
+    let held = {
+        let t = transport(&two.url, &team, &token);
+        tokio::spawn(async move {
+            let asked = std::time::Instant::now();
+            let page = t.pull(0, 10, Some(Duration::from_secs(20))).await.unwrap();
+            (page, asked.elapsed())
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let pushed = std::time::Instant::now();
+    transport(&one.url, &team, &token).push(&PushRequest { ops: vec![op("ana", 42)] }).await.unwrap();
+    let (page, _) = held.await.unwrap();
+    let took = pushed.elapsed();
+    assert_eq!(page.ops.len(), 1, "the held pull on the other instance got the op");
+    assert!(took < Duration::from_secs(1), "took {took:?} across instances");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

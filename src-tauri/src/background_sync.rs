@@ -69,7 +69,7 @@ fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
     }
 }
 
-fn config(remote: &SyncRemote) -> RemoteConfig {
+pub fn config(remote: &SyncRemote) -> RemoteConfig {
     RemoteConfig { url: remote.url.clone(), team: remote.team.clone(), token: remote.token.clone() }
 }
 

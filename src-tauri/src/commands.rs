@@ -264,28 +264,11 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
 /// saved), keeps it in the vault, adopts the member's name, and restarts the sync loop.
 #[tauri::command]
 pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
-    let url = firebreak_api::check_server_url(&input.url)?;
-    let team = input.team.trim().to_string();
-    let mut token = input.token.trim().to_string();
-    if token.is_empty() {
-        // "unchanged": the token already kept for this same server and team.
-        token = state
-            .with(|fb| Ok(fb.remote()?.filter(|r| r.url == url && r.team == team).map(|r| r.token)))?
-            .unwrap_or_default();
-    }
-    if token.is_empty() {
-        return Err(ApiError::invalid(firebreak_api::MISSING_TOKEN));
-    }
-    let candidate = firebreak_sync::RemoteConfig { url: url.clone(), team: team.clone(), token: token.clone() };
-    let info =
-        firebreak_sync::check_remote(&candidate).await.map_err(|e| ApiError::invalid(format!("not saved: {e}")))?;
-    state.change(|fb| {
-        fb.set_remote(&url, &team, &token)?;
-        if let Some(info) = info {
-            fb.adopt_member(&info.member)?;
-        }
-        Ok(())
-    })?;
+    let candidate = state.with(|fb| fb.remote_candidate(&input.url, &input.team, &input.token))?;
+    let info = firebreak_sync::check_remote(&crate::background_sync::config(&candidate))
+        .await
+        .map_err(|e| ApiError::invalid(format!("not saved: {e}")))?;
+    state.change(|fb| fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str())))?;
     state.remote_changed.notify_one();
     crate::background_sync::view(&state)
 }

@@ -20,7 +20,7 @@ pub mod pir_io;
 pub mod pir_pdf;
 mod policy_in_force;
 mod remote;
-pub use remote::{check_server_url, SyncRemote, MISSING_TOKEN};
+pub use remote::{check_server_url, SavedRemote, SyncRemote, MISSING_TOKEN};
 mod response;
 pub mod secrets;
 pub use response::{PROCESS_LIST, RESPONSE_PROCESS};

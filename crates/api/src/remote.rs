@@ -28,6 +28,15 @@ impl std::fmt::Debug for SyncRemote {
 /// The refusal of a remote without a token.
 pub const MISSING_TOKEN: &str = "a remote needs the member's token (your team admin makes one with `firebreak-server admin issue-token TEAM PERSON`)";
 
+/// What saving a remote did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedRemote {
+    /// Where the token is kept.
+    pub kept: SecretStore,
+    /// This laptop's author name before the token's member took over, if it changed.
+    pub renamed_from: Option<String>,
+}
+
 /// Checks a server address typed by a person.
 pub fn check_server_url(url: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
@@ -41,11 +50,10 @@ pub fn check_server_url(url: &str) -> Result<String> {
 }
 
 impl Firebreak {
-    /// Sets the team server: the token goes to the vault first, then the address to the
-    /// database, so a failure leaves the previous remote whole. An empty token keeps the
-    /// one already kept for this same server and team (never another server's).
-    /// Returns where the token is kept.
-    pub fn set_remote(&mut self, url: &str, team: &str, token: &str) -> Result<SecretStore> {
+    /// Checks a remote typed by a person (address, team name, token). An empty token
+    /// means the one already kept for this same server and team (never another
+    /// server's). Nothing is written.
+    pub fn remote_candidate(&self, url: &str, team: &str, token: &str) -> Result<SyncRemote> {
         let url = check_server_url(url)?;
         let team = team.trim();
         if team.is_empty() || team.contains(['/', '?', '#', ' ']) {
@@ -59,9 +67,30 @@ impl Firebreak {
         if token.is_empty() {
             return Err(ApiError::invalid(MISSING_TOKEN));
         }
-        let kept = self.vault.save(&self.store, secrets::SYNC_TOKEN, &token)?.expect("a non-empty token is saved");
-        self.store.set_remote(&url, team)?;
-        Ok(kept)
+        Ok(SyncRemote { url, team: team.to_string(), member: None, token })
+    }
+
+    /// Saves a remote: the token goes to the vault first, then the address to the
+    /// database, so a failure leaves the previous remote whole. `member` is whose token
+    /// it is, when the server could be asked (`firebreak_sync::check_remote`); that name
+    /// then signs this laptop's changes.
+    pub fn save_remote(&mut self, remote: &SyncRemote, member: Option<&str>) -> Result<SavedRemote> {
+        let kept = self
+            .vault
+            .save(&self.store, secrets::SYNC_TOKEN, &remote.token)?
+            .ok_or_else(|| ApiError::invalid(MISSING_TOKEN))?;
+        self.store.set_remote(&remote.url, &remote.team)?;
+        let renamed_from = match member {
+            Some(m) => self.adopt_member(m)?,
+            None => None,
+        };
+        Ok(SavedRemote { kept, renamed_from })
+    }
+
+    /// [`Self::remote_candidate`] then [`Self::save_remote`] without asking the server.
+    pub fn set_remote(&mut self, url: &str, team: &str, token: &str) -> Result<SecretStore> {
+        let candidate = self.remote_candidate(url, team, token)?;
+        Ok(self.save_remote(&candidate, None)?.kept)
     }
 
     /// The remote and its token, or `None` when sync is off. A remote whose token

@@ -2,7 +2,7 @@
 //! driven from the command line, on this data directory's store.
 use crate::RemoteCmd;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote, MISSING_TOKEN};
+use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote};
 use firebreak_store::StoreError;
 use firebreak_sync::wire::TeamInfo;
 use firebreak_sync::{check_remote, HttpTransport, RemoteConfig, StoreHandle, SyncClient, SyncError, SyncOptions};
@@ -85,40 +85,26 @@ fn check_token(remote: &SyncRemote, context: &str) -> Result<Option<TeamInfo>, A
     runtime()?.block_on(check_remote(&config(remote))).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
 }
 
-/// Adopts the member's name for this laptop's changes; a line for the person if it changed.
-fn adopt(fb: &mut Firebreak, member: &str) -> Result<Option<String>, ApiError> {
-    Ok(fb
-        .adopt_member(member)?
-        .map(|before| format!("your changes are now signed {member:?} (the token's member; was {before:?})")))
+fn renamed(member: &str, before: &str) -> String {
+    format!("your changes are now signed {member:?} (the token's member; was {before:?})")
 }
 
 pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value, ApiError> {
     let mut notes = Vec::new();
     match cmd {
         RemoteCmd::Set { url, team, token } => {
-            let mut candidate = SyncRemote {
-                url: firebreak_api::check_server_url(&url)?,
-                team: team.trim().to_string(),
-                member: None,
-                token: token.trim().to_string(),
-            };
-            if candidate.token.is_empty() {
-                // "unchanged": the token already kept for this same server and team.
-                if let Some(r) = fb.remote()?.filter(|r| r.url == candidate.url && r.team == candidate.team) {
-                    candidate.token = r.token;
-                }
-            }
-            if candidate.token.is_empty() {
-                return Err(ApiError::invalid(MISSING_TOKEN));
-            }
+            let candidate = fb.remote_candidate(&url, &team, &token)?;
             // A token the server refuses is not saved; an unreachable server is fine
             // (offline first): the token is checked at the first sync.
             let info = check_token(&candidate, "not saved")?;
-            let kept = fb.set_remote(&candidate.url, &candidate.team, &candidate.token)?;
-            notes.push(format!("token kept in the {}", kept.describe()));
-            match info {
-                Some(info) => notes.extend(adopt(fb, &info.member)?),
-                None => notes.push("the server is not reachable now; the token is checked at the first sync".into()),
+            let saved = fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str()))?;
+            notes.push(format!("token kept in the {}", saved.kept.describe()));
+            match (info, saved.renamed_from) {
+                (Some(info), Some(before)) => notes.push(renamed(&info.member, &before)),
+                (Some(_), None) => {}
+                (None, _) => {
+                    notes.push("the server is not reachable now; the token is checked at the first sync".into())
+                }
             }
         }
         RemoteCmd::Clear => fb.clear_remote()?,
@@ -139,7 +125,7 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
         // Set while offline: learn the member before pushing, so what is made from now
         // on carries the name the server accepts.
         if let Some(info) = check_token(&remote, "sync failed")? {
-            notes.extend(adopt(fb, &info.member)?);
+            notes.extend(fb.adopt_member(&info.member)?.map(|before| renamed(&info.member, &before)));
         }
     }
     let client = SyncClient::new(transport(&remote)?, Arc::new(SystemClock), SyncOptions::default());

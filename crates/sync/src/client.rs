@@ -199,7 +199,12 @@ impl<T: Transport> SyncClient<T> {
 
     /// One full round: push, pull, and after a detected restore push and pull again.
     pub async fn sync_once(&self, store: &impl StoreHandle) -> Result<SyncReport> {
-        let mut report = SyncReport { push: self.push(store).await?, pull: self.pull(store, None).await? };
+        self.round(store, None).await
+    }
+
+    /// A round whose first pull may be held by the server for `wait` (a live pull).
+    async fn round(&self, store: &impl StoreHandle, wait: Option<Duration>) -> Result<SyncReport> {
+        let mut report = SyncReport { push: self.push(store).await?, pull: self.pull(store, wait).await? };
         if report.pull.server_restored || report.push.server_restored {
             let again = self.push(store).await?;
             report.push.acknowledged += again.acknowledged;
@@ -241,22 +246,10 @@ impl<T: Transport> SyncClient<T> {
         let mut backoff = Backoff::new(self.options.backoff_base, self.options.backoff_max);
         let mut wait = None;
         loop {
-            let round = async {
-                let mut pushed = self.push(store).await?;
-                let pull = self.pull(store, wait).await?;
-                if pull.server_restored || pushed.server_restored {
-                    let again = self.push(store).await?;
-                    pushed.acknowledged += again.acknowledged;
-                    pushed.rejected += again.rejected;
-                }
-                let now = self.clock.now();
-                store.with_store(|s| s.mark_synced(now))?;
-                Ok::<_, SyncError>(SyncReport { push: pushed, pull })
-            };
             let outcome = tokio::select! {
                 _ = &mut shutdown => return Ok(()),
                 _ = local_change.notified() => None,
-                r = round => Some(r),
+                r = self.round(store, wait) => Some(r),
             };
             match outcome {
                 None => {}

@@ -13,6 +13,8 @@ const NEXT: Record<string, string[]> = {
 function fakeBackend() {
   const incidents: IncidentDetail[] = [];
   const calls: string[] = [];
+  const sync = { url: null as string | null, pulled: 0 };
+  const syncView = () => ({ url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
   mockIPC((cmd, args) => {
     calls.push(cmd);
     const a = args as Record<string, unknown>;
@@ -85,11 +87,21 @@ function fakeBackend() {
         inc.next_statuses = (NEXT[input.status] ?? []) as IncidentDetail["next_statuses"];
         return inc;
       }
+      case "sync_status":
+        return syncView();
+      case "set_remote": {
+        // The background loop's first round is quick: by the time set_remote answers,
+        // it may already have pulled a teammate's incident.
+        sync.url = (a.input as { url: string }).url;
+        sync.pulled += 1;
+        incidents.unshift({ ...incidents[0], id: "id-remote", human_id: "INC-FGHJK-1", title: "From a teammate" } as IncidentDetail);
+        return syncView();
+      }
       default:
         throw { code: "internal", message: `unexpected command ${cmd}` };
     }
   });
-  return { incidents, calls };
+  return { incidents, calls, sync };
 }
 
 function clock(label: string, inMs: number): IncidentDetail["deadlines"][number] {
@@ -209,6 +221,43 @@ describe("App", () => {
     expect(clocks[0].textContent).toMatch(/Respond by(09|10):\d\d/);
     const row = root.querySelector('[data-testid="incident-row"]')!;
     expect(row.querySelector('[data-testid="clock"]')?.getAttribute("data-kind")).toBe("respond");
+  });
+
+  it("shows incidents pulled by the first sync round right after the team server is set", async () => {
+    fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "local one";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    (document.getElementById("remote-url") as HTMLInputElement).value = "https://fb.example";
+    (document.getElementById("remote-team") as HTMLInputElement).value = "sre";
+    (document.getElementById("remote-token") as HTMLInputElement).value = "fbt";
+    (document.querySelector(".overlay form") as HTMLFormElement).requestSubmit();
+    for (let i = 0; i < 6; i++) await flush();
+    expect(document.querySelector(".overlay")).toBeNull();
+    expect(root.textContent).toContain("From a teammate");
+    expect(document.querySelector('[data-testid="sync-status"]')!.textContent).toContain("Online");
+  });
+
+  it("shows what sync brought while a dialog was open once the dialog closes", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    for (let i = 0; i < 4; i++) await flush();
+    (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    expect(document.querySelector(".overlay")).not.toBeNull();
+    // A round pulls a teammate's incident while the dialog is open.
+    backend.incidents.unshift({ id: "id-t", human_id: "INC-FGHJK-2", title: "Pulled meanwhile", severity: "SEV2", status: "detected", drill: false, detected_at: new Date().toISOString(), deadlines: [] } as unknown as IncidentDetail);
+    backend.sync.pulled = 1;
+    await new Promise((r) => setTimeout(r, 1_200)); // the window's 1 s sync poll runs
+    expect(root.textContent).not.toContain("Pulled meanwhile");
+    (document.querySelector(".overlay button.secondary") as HTMLElement).click();
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(root.textContent).toContain("Pulled meanwhile");
   });
 
   it("keeps a typed timeline draft across a restart of the window", async () => {

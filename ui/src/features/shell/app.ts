@@ -45,6 +45,8 @@ export class App {
   private view: View = "incidents";
   private metrics: MetricsReport | null = null;
   private drills: DrillsView | null = null;
+  /** The `pulled` count of the sync view when the window last refreshed its data. */
+  private pulledShown = 0;
   private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0 };
   private readonly syncEl = h("span", { class: "sync-slot" });
   private readonly navEl = h("nav", { class: "views" });
@@ -120,6 +122,8 @@ export class App {
   /** Re-reads the list and the open incident unless the user is typing in a form. */
   private async poll(): Promise<void> {
     if (this.overlayEl.childElementCount > 0) return;
+    // What has arrived from other laptops up to now is being shown (see pollSync).
+    this.pulledShown = this.sync.pulled;
     const active = document.activeElement as HTMLInputElement | null;
     const typing = active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName) && active.id !== "search";
     // Fields whose text is kept as a draft can be re-rendered and refocused; others
@@ -201,14 +205,14 @@ export class App {
   }
 
   private async pollSync(): Promise<void> {
-    const before = this.sync.pulled;
     try {
       this.sync = await api.syncStatus();
     } catch {
       return;
     }
-    // A sync round may have brought other laptops' changes: show them.
-    if (this.sync.pulled !== before) void this.poll();
+    // A sync round brought other laptops' changes that are not shown yet (a refresh
+    // skipped while a dialog was open counts as not shown): show them.
+    if (this.sync.pulled !== this.pulledShown) void this.poll();
     replace(this.syncEl, syncBadge(this.sync, () => this.openRemote()));
   }
 

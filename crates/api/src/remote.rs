@@ -149,7 +149,7 @@ impl Firebreak {
     /// The last clock drift seen in pulled changes, if it was seen in the last day.
     pub fn recent_clock_drift(&self) -> Result<Option<crate::dto::ClockDriftView>> {
         let now = self.now();
-        Ok(self.store.sync_status()?.clock_drift.filter(|d| now - d.seen_at < chrono::Duration::hours(24)).map(|d| {
+        Ok(self.store.clock_drift()?.filter(|d| now - d.seen_at < chrono::Duration::hours(24)).map(|d| {
             crate::dto::ClockDriftView { author: d.author, ahead_minutes: d.ahead_ms / 60_000, seen_at: d.seen_at }
         }))
     }

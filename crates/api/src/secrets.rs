@@ -19,7 +19,10 @@ use std::sync::Mutex;
 
 /// The keyring "service" every Firebreak secret is filed under.
 const KEYRING_SERVICE: &str = "firebreak";
-const WHERE_SETTING_PREFIX: &str = "secret.where.";
+/// The local setting that records where the secret `name` is kept.
+fn where_key(name: &str) -> String {
+    format!("secret.where.{name}")
+}
 
 /// Names of the secrets Firebreak keeps.
 pub const SYNC_TOKEN: &str = "sync-token";
@@ -141,7 +144,7 @@ impl Vault {
         };
         // A secret lives in one place: drop a copy another store may hold from before.
         let previous = self.location(store, name)?;
-        store.set_setting(&format!("{WHERE_SETTING_PREFIX}{name}"), target.as_str())?;
+        store.set_setting(&where_key(name), target.as_str())?;
         if let Some(prev) = previous.filter(|p| *p != target) {
             let _ = self.remove_from(store, name, prev);
         }
@@ -150,7 +153,7 @@ impl Vault {
 
     /// Where a secret was saved, if it was.
     pub fn location(&self, store: &Store, name: &str) -> Result<Option<SecretStore>> {
-        Ok(store.setting(&format!("{WHERE_SETTING_PREFIX}{name}"))?.as_deref().and_then(SecretStore::parse))
+        Ok(store.setting(&where_key(name))?.as_deref().and_then(SecretStore::parse))
     }
 
     /// Reads a secret from where it was saved.
@@ -176,7 +179,7 @@ impl Vault {
         if let Some(place) = self.location(store, name)? {
             self.remove_from(store, name, place)?;
         }
-        store.delete_setting(&format!("{WHERE_SETTING_PREFIX}{name}"))?;
+        store.delete_setting(&where_key(name))?;
         Ok(())
     }
 

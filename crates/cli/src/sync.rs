@@ -39,6 +39,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
     let st = fb.store().sync_status().map_err(store_err)?;
     let addr = fb.store().remote().map_err(store_err)?;
     let kept = fb.remote_token_location()?;
+    let drift = fb.recent_clock_drift()?;
     let text = match &addr {
         None => "no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`".to_string(),
         Some(a) => {
@@ -51,7 +52,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
                 st.last_synced_at
                     .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             );
-            if let Some(d) = fb.recent_clock_drift()? {
+            if let Some(d) = &drift {
                 t.push_str(&format!(
                     "; warning: changes by {} arrived stamped {} min ahead of this laptop's clock; check both clocks (sync still converges)",
                     d.author, d.ahead_minutes
@@ -72,7 +73,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
         "token_kept_in": kept.map(|k| k.as_str()),
         "pending": st.pending,
         "rejected": st.rejected,
-        "clock_drift": fb.recent_clock_drift()?,
+        "clock_drift": drift,
         "last_synced_at": st.last_synced_at,
     });
     Ok((v, text))

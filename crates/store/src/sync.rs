@@ -307,6 +307,11 @@ impl Store {
         Ok(())
     }
 
+    /// The last pulled op stamped more than a minute ahead of this laptop's clock.
+    pub fn clock_drift(&self) -> Result<Option<ClockDrift>> {
+        self.meta(META_CLOCK_DRIFT)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)
+    }
+
     pub fn sync_status(&self) -> Result<SyncStatus> {
         let remote = self.remote()?.map(|r| (r.url, r.team));
         let last: Option<String> =
@@ -321,7 +326,7 @@ impl Store {
             rejected: self.conn.query_row("SELECT count(*) FROM sync_rejected", [], |r| r.get::<_, i64>(0))? as u64,
             cursor: self.sync_cursor()?.map(|(epoch, cursor)| SyncCursor { epoch, cursor }),
             last_synced_at,
-            clock_drift: self.meta(META_CLOCK_DRIFT)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?,
+            clock_drift: self.clock_drift()?,
         })
     }
 }

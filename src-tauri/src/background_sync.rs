@@ -10,7 +10,7 @@ use firebreak_api::dto::SyncView;
 use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
 use firebreak_store::Store;
-use firebreak_sync::{HttpTransport, RemoteConfig, Round, StoreHandle, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::{HttpTransport, Round, StoreHandle, SyncClient, SyncError, SyncOptions};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
@@ -69,10 +69,6 @@ fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
     }
 }
 
-pub fn config(remote: &SyncRemote) -> RemoteConfig {
-    RemoteConfig { url: remote.url.clone(), team: remote.team.clone(), token: remote.token.clone() }
-}
-
 pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(deliver_loop(app.clone()));
     tauri::async_runtime::spawn(async move {
@@ -126,7 +122,7 @@ async fn live(
     wake: &tokio::sync::Notify,
     remote_changed: &tokio::sync::Notify,
 ) -> std::result::Result<(), SyncError> {
-    let transport = HttpTransport::new(&config(remote))?;
+    let transport = HttpTransport::new(&remote.config())?;
     if remote.member.is_none() {
         // Set while offline: learn whose token it is before pushing, so this laptop's
         // changes carry the name the server accepts.

@@ -265,7 +265,7 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
 #[tauri::command]
 pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
     let candidate = state.with(|fb| fb.remote_candidate(&input.url, &input.team, &input.token))?;
-    let info = firebreak_sync::check_remote(&crate::background_sync::config(&candidate))
+    let info = firebreak_sync::check_remote(&candidate.config())
         .await
         .map_err(|e| ApiError::invalid(format!("not saved: {e}")))?;
     state.change(|fb| fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str())))?;

@@ -4,7 +4,7 @@
 //! sync crate's; this module only keeps the configuration and the identity rules.
 use crate::secrets::{self, SecretStore, Vault};
 use crate::{ApiError, ErrorCode, Firebreak, Result};
-use firebreak_store::{RejectedOp, Store};
+use firebreak_store::{RejectedOp, RemoteConfig, Store};
 
 /// The remote with its token, for the sync client. `Debug` never shows the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -13,6 +13,13 @@ pub struct SyncRemote {
     pub team: String,
     pub member: Option<String>,
     pub token: String,
+}
+
+impl SyncRemote {
+    /// What the sync client needs: address, team and token.
+    pub fn config(&self) -> RemoteConfig {
+        RemoteConfig { url: self.url.clone(), team: self.team.clone(), token: self.token.clone() }
+    }
 }
 
 impl std::fmt::Debug for SyncRemote {

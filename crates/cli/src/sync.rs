@@ -5,7 +5,7 @@ use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote};
 use firebreak_store::StoreError;
 use firebreak_sync::wire::TeamInfo;
-use firebreak_sync::{check_remote, HttpTransport, RemoteConfig, StoreHandle, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::{check_remote, HttpTransport, StoreHandle, SyncClient, SyncError, SyncOptions};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -27,12 +27,8 @@ fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the sync runtime: {e}")))
 }
 
-fn config(remote: &SyncRemote) -> RemoteConfig {
-    RemoteConfig { url: remote.url.clone(), team: remote.team.clone(), token: remote.token.clone() }
-}
-
 fn transport(remote: &SyncRemote) -> Result<HttpTransport, ApiError> {
-    HttpTransport::new(&config(remote)).map_err(sync_err)
+    HttpTransport::new(&remote.config()).map_err(sync_err)
 }
 
 fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
@@ -83,7 +79,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
 /// now (checked at the next sync instead); refusals are errors, their message after
 /// `context`.
 fn check_token(remote: &SyncRemote, context: &str) -> Result<Option<TeamInfo>, ApiError> {
-    runtime()?.block_on(check_remote(&config(remote))).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
+    runtime()?.block_on(check_remote(&remote.config())).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
 }
 
 fn renamed(member: &str, before: &str) -> String {

@@ -17,7 +17,7 @@ mod sync;
 
 pub use outbound::{NewOutbound, Outbound};
 pub use store::{IncidentRow, Store};
-pub use sync::{ClockDrift, RejectedOp, RemoteAddress, SyncCursor, SyncStatus};
+pub use sync::{ClockDrift, RejectedOp, RemoteAddress, RemoteConfig, SyncCursor, SyncStatus};
 
 use thiserror::Error;
 

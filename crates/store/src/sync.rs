@@ -1,6 +1,7 @@
 //! What team sync needs from the local database: the outbox read in batches and cleared
 //! only on the server's acknowledgement, pulled pages applied together with the new
-//! cursor in one transaction, the remote's address and token, and a status summary.
+//! cursor in one transaction, the remote's address (its token is kept by the api's vault),
+//! the ops the server refused, clock drift seen in pulled ops, and a status summary.
 //!
 //! Invariants:
 //! - A pulled page's ops, the cursor that follows them, and the removal of our own ops
@@ -23,6 +24,21 @@ pub struct RemoteAddress {
     pub team: String,
     /// Who the token belongs to, as the server last said; `None` until checked.
     pub member: Option<String>,
+}
+
+/// Where to sync and with which token: what the sync client is given. The token is
+/// never stored in this database (the api's vault keeps it); `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RemoteConfig {
+    pub url: String,
+    pub team: String,
+    pub token: String,
+}
+
+impl std::fmt::Debug for RemoteConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RemoteConfig").field("url", &self.url).field("team", &self.team).finish_non_exhaustive()
+    }
 }
 
 /// A local op the server refused, and why.

@@ -6,20 +6,7 @@ use crate::wire::{self, ErrorBody, PullResponse, PushRequest, PushResponse, Team
 use reqwest::{Client, RequestBuilder, Response};
 use std::time::Duration;
 
-/// Where to sync and with which token (kept outside the database by the caller).
-#[derive(Clone, PartialEq, Eq)]
-pub struct RemoteConfig {
-    pub url: String,
-    pub team: String,
-    pub token: String,
-}
-
-impl std::fmt::Debug for RemoteConfig {
-    /// Never prints the token.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("RemoteConfig").field("url", &self.url).field("team", &self.team).finish_non_exhaustive()
-    }
-}
+pub use firebreak_store::RemoteConfig;
 
 pub struct HttpTransport {
     client: Client,

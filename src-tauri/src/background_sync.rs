@@ -43,10 +43,11 @@ impl StoreHandle for AppStore {
 }
 
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let (st, addr, kept, reason, drift) = state.with(|fb| {
+    let (st, addr, kept, reason, drift, held) = state.with(|fb| {
         let st = fb.store().sync_status()?;
         let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
-        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?))
+        let held = fb.held_summary()?;
+        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?, held))
     })?;
     let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
     Ok(SyncView {
@@ -59,6 +60,9 @@ pub fn view(state: &AppState) -> Result<SyncView> {
         rejected_reason: reason,
         clock_drift: drift,
         last_synced_at: st.last_synced_at,
+        newer: held.newer,
+        quarantined: held.quarantined,
+        quarantine_reason: held.latest_reason,
         ..seen
     })
 }

@@ -134,6 +134,9 @@ describe("sync badge and team server dialog", () => {
     syncing: false,
     last_error: null,
     pulled: 0,
+    newer: 0,
+    quarantined: 0,
+    quarantine_reason: null,
   };
   it("shows waiting and refused changes, with the reason in the tooltip", async () => {
     const { syncBadge } = await import("../src/features/sync/sync");
@@ -149,6 +152,11 @@ describe("sync badge and team server dialog", () => {
     expect(skewed.textContent).toContain("⚠ clock");
     expect(skewed.title).toContain("bo");
     expect(skewed.title).toContain("180 min ahead");
+    expect(fine.textContent).not.toContain("quarantined");
+    const held = syncBadge({ ...base, quarantined: 2, quarantine_reason: "payload.detected_at: +262142-01-01 is outside 1970–2199", newer: 1 }, () => {});
+    expect(held.textContent).toContain("2 quarantined");
+    expect(held.textContent).toContain("1 from a newer version");
+    expect(held.title).toContain("payload.detected_at");
   });
   it("says whose name signs the changes and where the token is kept, never the token", async () => {
     const { remoteDialog } = await import("../src/features/sync/sync");

@@ -35,6 +35,10 @@ pub struct DrillRun {
     /// How many injects have been delivered (by offset order).
     pub delivered: usize,
     pub last_commander: Option<String>,
+    /// How many rotation boundaries (T+0, T+every, …) have been handled, so a late tick
+    /// still hands command over at every boundary it passed, at that boundary's time.
+    #[serde(default)]
+    pub rotations: usize,
 }
 
 /// One scripted response (for facilitators' rehearsals and for tests).
@@ -158,6 +162,7 @@ impl Firebreak {
             improvement_areas: script.improvement_areas.clone(),
             delivered: 0,
             last_commander: None,
+            rotations: 0,
         };
         self.save_run(&run)?;
         Ok(run)
@@ -197,12 +202,19 @@ impl Firebreak {
             on_inject(&inject.headline());
             run.delivered += 1;
         }
-        let rotation = if elapsed < sc.duration { commander_at(&sc, elapsed, 0) } else { None };
-        if let Some(ic) = rotation {
-            // Stamped at the rotation's own boundary, not at the tick that noticed it.
-            let boundary = sc.rotate_every.filter(|r| r.num_seconds() > 0).map_or(Duration::zero(), |r| {
-                Duration::seconds(elapsed.num_seconds() / r.num_seconds() * r.num_seconds())
-            });
+        // Every rotation boundary passed since the last tick, each stamped at its own time.
+        let every = sc.rotate_every.filter(|r| r.num_milliseconds() > 0);
+        // Boundaries before the end count even when the tick that sees them comes after it.
+        let last = if elapsed >= sc.duration { sc.duration - Duration::milliseconds(1) } else { elapsed };
+        let boundaries = if sc.commander_rotation.is_empty() || last < Duration::zero() {
+            0
+        } else {
+            every.map_or(1, |r| usize::try_from(last.num_milliseconds() / r.num_milliseconds()).unwrap_or(0) + 1)
+        };
+        while run.rotations < boundaries {
+            let boundary = every.map_or(Duration::zero(), |r| r * i32::try_from(run.rotations).unwrap_or(i32::MAX));
+            run.rotations += 1;
+            let Some(ic) = commander_at(&sc, boundary, 0) else { continue };
             if run.last_commander.as_deref() != Some(ic.as_str()) {
                 let current = self.find(&id)?;
                 let holder =

@@ -439,6 +439,31 @@ pub struct SyncView {
     /// this grows).
     #[ts(type = "number")]
     pub pulled: u64,
+    /// Teammates' changes from a newer Firebreak, kept to apply after an upgrade.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub newer: u64,
+    /// Teammates' changes this laptop refused (invalid), kept in quarantine.
+    #[ts(type = "number")]
+    #[serde(default)]
+    pub quarantined: u64,
+    #[serde(default)]
+    pub quarantine_reason: Option<String>,
+}
+
+/// A change received from the team and held instead of applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct HeldOpView {
+    pub op_id: Option<String>,
+    /// The op type as sent (`declare`, `add_task`, or one this build does not know).
+    pub kind: String,
+    /// True: from a newer Firebreak (applied after an upgrade); false: quarantined.
+    pub newer: bool,
+    pub reason: String,
+    pub author: Option<String>,
+    /// The internal id of the incident it names, if it names one.
+    pub incident: Option<String>,
+    pub received_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -48,6 +48,7 @@ impl From<StoreError> for ApiError {
         let code = match e {
             StoreError::NotFound(_) => ErrorCode::NotFound,
             StoreError::Ambiguous(_) => ErrorCode::Ambiguous,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
             _ => ErrorCode::Storage,
         };
         ApiError::new(code, e.to_string())

@@ -19,6 +19,7 @@ pub mod pir;
 pub mod pir_io;
 pub mod pir_pdf;
 mod policy_in_force;
+mod quarantine;
 mod remote;
 pub use remote::{check_server_url, SavedRemote, SyncRemote, MISSING_TOKEN};
 mod response;

@@ -44,6 +44,8 @@ impl Firebreak {
         let mut store = Store::open(&database_path(data_dir))?;
         let vault = Vault::for_data_dir(data_dir, secrets);
         Self::move_legacy_secrets(&mut store, &vault)?;
+        // Ops held for a newer Firebreak may be understood by this build.
+        store.release_held(clock.now(), true)?;
         Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), vault, drill_clocks: Default::default() })
     }
 

@@ -107,6 +107,8 @@ enum Command {
     Sync {
         #[arg(long)]
         watch: bool,
+        #[command(subcommand)]
+        what: Option<SyncCmd>,
     },
     /// Show or set the name recorded on every change you make.
     Whoami {
@@ -240,6 +242,17 @@ pub(crate) enum DrillCmd {
         format: String,
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum SyncCmd {
+    /// List teammates' changes this laptop holds instead of applying: invalid ones
+    /// (quarantined) and ones from a newer Firebreak (applied after an upgrade).
+    Quarantine {
+        /// Write every held change, as received, to FILE (JSON) for an admin.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
     },
 }
 
@@ -506,7 +519,10 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         Command::Pir(cmd) => pir_command(&mut fb, cmd, &out)?,
         Command::Remote(cmd) => sync::remote(&mut fb, cmd, &out)?,
         Command::Drill(cmd) => drill::command(&mut fb, &dir, cmd, &out)?,
-        Command::Sync { watch } => sync::run(&mut fb, watch, &out)?,
+        Command::Sync { what: Some(SyncCmd::Quarantine { export }), .. } => {
+            sync::quarantine(&fb, export.as_deref(), &out)?
+        }
+        Command::Sync { watch, what: None } => sync::run(&mut fb, watch, &out)?,
         Command::Metrics { from, to, severity, csv } => {
             let report = fb.metrics(from.as_deref(), to.as_deref(), severity.as_deref())?;
             let text = if csv { firebreak_metrics::to_csv(&report) } else { output::metrics(&report) };

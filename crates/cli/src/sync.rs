@@ -54,6 +54,20 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
                     d.author, d.ahead_minutes
                 ));
             }
+            let held = fb.held_summary()?;
+            if held.quarantined > 0 {
+                t.push_str(&format!(
+                    "; {} teammate change(s) quarantined as invalid (latest: {}); see `firebreak sync quarantine`",
+                    held.quarantined,
+                    held.latest_reason.as_deref().unwrap_or("")
+                ));
+            }
+            if held.newer > 0 {
+                t.push_str(&format!(
+                    "; {} change(s) from a newer Firebreak kept until this one is upgraded",
+                    held.newer
+                ));
+            }
             if st.rejected > 0 {
                 let why = fb.rejected_changes()?.first().map(|r| r.reason.clone()).unwrap_or_default();
                 t.push_str(&format!(
@@ -64,8 +78,12 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
             t
         }
     };
+    let held = fb.held_summary()?;
     let v = json!({
         "remote": addr.as_ref().map(|a| json!({"url": a.url, "team": a.team, "member": a.member})),
+        "quarantined": held.quarantined,
+        "quarantine_reason": held.latest_reason,
+        "newer": held.newer,
         "token_kept_in": kept.map(|k| k.as_str()),
         "pending": st.pending,
         "rejected": st.rejected,
@@ -165,12 +183,40 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
     if let Some(r) = report {
         v["pushed"] = json!(r.push.acknowledged);
         v["pulled"] = json!(r.pull.applied);
+        v["held"] = json!(r.pull.quarantined + r.pull.newer);
         v["refused"] = json!(r.push.rejected);
         v["conflicts"] = json!(r.push.conflicts.iter().map(|c| c.to_string()).collect::<Vec<_>>());
     }
     v["notes"] = json!(notes);
     let line = notes.iter().fold(line, |acc, n| format!("{acc}\n{n}"));
     Ok(out(v, line))
+}
+
+/// `firebreak sync quarantine [--export FILE]`: what is held, and why.
+pub fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>) -> Result<Value, ApiError> {
+    let held = fb.held_ops()?;
+    let mut text = if held.is_empty() {
+        "nothing held: every change received from the team was applied".to_string()
+    } else {
+        held.iter()
+            .map(|h| {
+                format!(
+                    "{} {} {} by {}: {}",
+                    h.received_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                    if h.newer { "newer" } else { "quarantined" },
+                    if h.kind.is_empty() { "?" } else { h.kind.as_str() },
+                    h.author.as_deref().unwrap_or("unknown"),
+                    h.reason
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    if let Some(path) = export {
+        crate::write_atomically(path, fb.quarantine_export()?.as_bytes())?;
+        text.push_str(&format!("\nwrote {} held change(s) to {}", held.len(), path.display()));
+    }
+    Ok(out(json!({ "held": held, "exported_to": export.map(|p| p.display().to_string()) }), text))
 }
 
 /// What `sync --watch` says on stderr as it goes: each round that moved something,
@@ -186,9 +232,15 @@ fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
                 }
                 online = Some(true);
                 let (pushed, pulled, refused) = (r.push.acknowledged, r.pull.applied, r.push.rejected);
-                if pushed + pulled + refused > 0 {
+                let held = r.pull.quarantined + r.pull.newer;
+                if pushed + pulled + refused + held > 0 {
                     let refused = if refused > 0 { format!(", {refused} refused") } else { String::new() };
-                    eprintln!("{at} pushed {pushed}, pulled {pulled}{refused}");
+                    let held = if held > 0 {
+                        format!(", {held} held (see `firebreak sync quarantine`)")
+                    } else {
+                        String::new()
+                    };
+                    eprintln!("{at} pushed {pushed}, pulled {pulled}{refused}{held}");
                 }
             }
             firebreak_sync::Round::Failed(e) => {

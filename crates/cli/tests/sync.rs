@@ -1,39 +1,11 @@
 //! Two laptops (two data directories) and a real team server: an entry made on one
 //! appears on the other; both edit while the server is down; after it returns they
 //! converge, with nothing lost.
+mod common;
+use common::{admin, serve};
 use serde_json::Value;
-use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-
-fn server_bin() -> PathBuf {
-    let p = Path::new(env!("CARGO_BIN_EXE_firebreak")).with_file_name("firebreak-server");
-    assert!(p.exists(), "{} is built by `cargo test` of the workspace (scripts/test.sh)", p.display());
-    p
-}
-
-fn admin(db: &str, args: &[&str]) -> String {
-    let mut all = vec!["admin"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--db", db]);
-    let o = Command::new(server_bin()).args(&all).output().unwrap();
-    assert!(o.status.success(), "{all:?}: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout).unwrap().trim().to_string()
-}
-
-fn serve(db: &str, listen: &str) -> (Child, String) {
-    let mut child = Command::new(server_bin())
-        .args(["--db", db, "--listen", listen])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").expect("the server says where it listens").to_string();
-    (child, url)
-}
 
 fn fb(dir: &Path, user: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_firebreak"))

@@ -16,5 +16,6 @@ pub mod op;
 pub mod response;
 pub mod review;
 pub mod timeline;
+pub mod validate;
 
 pub use error::{CoreError, Result};

@@ -17,7 +17,19 @@ pub struct Op {
     pub hlc: Hlc,
     pub author: String,
     pub target: IncidentId,
+    /// The op format ([`crate::validate::OP_FORMAT`]). Format 1 is not written out, so
+    /// ops read back serialise to the same bytes as before versions existed.
+    #[serde(default = "format_one", skip_serializing_if = "is_format_one")]
+    pub v: u16,
     pub payload: OpPayload,
+}
+
+fn format_one() -> u16 {
+    1
+}
+
+fn is_format_one(v: &u16) -> bool {
+    *v == 1
 }
 
 /// The total order of ops: HLC stamp, then replica, then op id. Unique per op.
@@ -159,6 +171,26 @@ pub struct DecisionInfo {
 }
 
 impl OpPayload {
+    /// Every payload type this build understands, as named on the wire.
+    pub const KINDS: [&'static str; 16] = [
+        "declare",
+        "set_status",
+        "set_severity",
+        "add_entry",
+        "revise_entry",
+        "edit_incident",
+        "assign_role",
+        "pin_entry",
+        "add_task",
+        "complete_task",
+        "check_item",
+        "handoff",
+        "set_review_state",
+        "edit_review_text",
+        "set_action_item",
+        "schedule_review",
+    ];
+
     pub fn name(&self) -> &'static str {
         match self {
             OpPayload::Declare(_) => "declare",

@@ -134,6 +134,7 @@ fn ops_strategy() -> impl Strategy<Value = Vec<Op>> {
                 hlc: Hlc { wall_ms: 1_700_000_000_000 + wall, counter },
                 author: format!("person{replica}"),
                 target: incident_id(),
+                v: 1,
                 payload: p,
             });
         }
@@ -188,6 +189,7 @@ fn arrival_order_lww_would_diverge() {
         hlc: Hlc { wall_ms: wall, counter: 0 },
         author: "x".into(),
         target: incident_id(),
+        v: 1,
         payload: OpPayload::EditIncident {
             title: Some(title.into()),
             summary: None,
@@ -224,6 +226,7 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
             hlc: Hlc { wall_ms: 1_000 + n as u64, counter: 0 },
             author: "ic".into(),
             target: incident_id(),
+            v: 1,
             payload: OpPayload::SetStatus { from, to, at: t0() + Duration::minutes(mins) },
         }
     };
@@ -253,6 +256,7 @@ fn concurrent_review_edits_keep_both_sides_until_merged() {
         hlc: Hlc { wall_ms: wall, counter: 0 },
         author: format!("r{replica}"),
         target: incident_id(),
+        v: 1,
         payload: OpPayload::EditReviewText { field: "root_cause".into(), text: text.into(), parents },
     };
     let base = mk(1, 1, 10, "Pool exhausted.", vec![]);

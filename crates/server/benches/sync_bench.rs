@@ -121,7 +121,7 @@ async fn main() {
     // 3. Propagation between two online clients (B runs the live loop).
     let b_store = Arc::new(Mutex::new(Store::in_memory().expect("store")));
     let epoch = s.epoch().await.expect("epoch");
-    b_store.lock().expect("lock").apply_pulled_page(&[], &epoch, OPS as i64, Utc::now()).expect("cursor");
+    b_store.lock().expect("lock").apply_pulled_page::<&str>(&[], &epoch, OPS as i64, Utc::now()).expect("cursor");
     let b = Arc::new(SyncClient::new(transport(&server.url, "sre", &bo), Arc::new(Now), SyncOptions::default()));
     let wake = Arc::new(tokio::sync::Notify::new());
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();

@@ -2,6 +2,7 @@
 //! and served by `main.rs`). Routes and bodies are described in `firebreak_sync::wire`.
 use crate::auth::Principal;
 use crate::error::AppError;
+use crate::storage::PushedOp;
 use crate::storage::Storage;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
@@ -11,8 +12,11 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
+use firebreak_core::ids::OpId;
+use firebreak_core::op::OpPayload;
+use firebreak_core::validate::{receive, Received};
 use firebreak_sync::wire::{
-    parse_wait, AckStatus, OpAck, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES,
+    parse_wait, AckStatus, OpAck, OpBody, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES,
     MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT,
 };
 use serde::Deserialize;
@@ -118,7 +122,7 @@ async fn team_info(State(state): State<AppState>, Member(m): Member) -> Result<J
 async fn push(
     State(state): State<AppState>,
     Member(m): Member,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    body: Result<Json<PushRequest<OpBody>>, JsonRejection>,
 ) -> Result<Json<PushResponse>, AppError> {
     let Json(req) = body.map_err(|r| {
         if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
@@ -130,30 +134,33 @@ async fn push(
     if req.ops.len() > MAX_PUSH_OPS {
         return Err(AppError::TooLarge(format!("a push may carry at most {MAX_PUSH_OPS} ops, got {}", req.ops.len())));
     }
-    // An op must be authored by the token's member. Others are refused one by one
-    // (acknowledged as `rejected`, not stored) so the rest of the batch still lands.
-    let mut rows = Vec::with_capacity(req.ops.len());
-    let refused: Vec<Option<String>> = req
-        .ops
-        .iter()
-        .map(|op| {
-            (op.author != m.person)
-                .then(|| format!("authored by {:?}, but the token belongs to {:?}", op.author, m.person))
-        })
-        .collect();
-    for (op, _) in req.ops.iter().zip(&refused).filter(|(_, r)| r.is_none()) {
-        let body = serde_json::to_string(op).map_err(|e| AppError::Internal(e.to_string()))?;
-        rows.push((op.op_id, body));
+    // Each op is admitted or refused on its own (acknowledged as `rejected` with the
+    // reason, not stored), so one bad op never blocks the rest of the batch.
+    let now = chrono::Utc::now();
+    let mut admitted = Vec::with_capacity(req.ops.len());
+    let mut verdicts = Vec::with_capacity(req.ops.len());
+    for (i, raw) in req.ops.iter().enumerate() {
+        match admit(raw.get(), &m.person, now) {
+            Ok(op) => {
+                verdicts.push((op.id, None));
+                admitted.push(op);
+            }
+            Err(Refusal::Op(id, reason)) => verdicts.push((id, Some(reason))),
+            Err(Refusal::NotAnOp(why)) => {
+                return Err(AppError::Invalid(format!("op {} of the push is not an op: {why}", i + 1)));
+            }
+        }
     }
-    let outcome = state.storage.push(m.team_id, rows).await?;
+    let outcome = state.storage.push(m.team_id, admitted).await?;
     let stored = outcome.acks.iter().filter(|a| a.status == AckStatus::Stored).count();
     let conflicts = outcome.acks.iter().filter(|a| a.status == AckStatus::Conflict).count();
     if conflicts > 0 {
         tracing::warn!(team = %m.team, person = %m.person, conflicts, "ops pushed under ids that hold other content; kept in the conflicts table");
     }
-    let refused_count = refused.iter().flatten().count();
+    let refused_count = verdicts.iter().filter(|v| v.1.is_some()).count()
+        + outcome.acks.iter().filter(|a| a.status == AckStatus::Rejected).count();
     if refused_count > 0 {
-        tracing::warn!(team = %m.team, person = %m.person, refused = refused_count, "ops authored by someone other than the token's member refused");
+        tracing::warn!(team = %m.team, person = %m.person, refused = refused_count, "ops refused (author or validity)");
     }
     if stored > 0 {
         state.wakeup(m.team_id).notify_waiters();
@@ -161,16 +168,48 @@ async fn push(
     tracing::debug!(team = %m.team, stored, max_seq = outcome.max_seq, "push");
     // One ack per pushed op, in request order.
     let mut stored_acks = outcome.acks.into_iter();
-    let acks = req
-        .ops
-        .iter()
-        .zip(refused)
-        .map(|(op, refused)| match refused {
-            Some(reason) => Ok(OpAck { op_id: op.op_id, seq: 0, status: AckStatus::Rejected, reason: Some(reason) }),
+    let acks = verdicts
+        .into_iter()
+        .map(|(op_id, refused)| match refused {
+            Some(reason) => Ok(OpAck { op_id, seq: 0, status: AckStatus::Rejected, reason: Some(reason) }),
             None => stored_acks.next().ok_or_else(|| AppError::Internal("storage returned too few acks".into())),
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Json(PushResponse { epoch: state.storage.epoch().await?, acks, max_seq: outcome.max_seq }))
+}
+
+/// Why a pushed op is not stored.
+enum Refusal {
+    /// An op (it names its id) that is refused, with the reason.
+    Op(OpId, String),
+    /// Not even an op envelope: the push itself is malformed.
+    NotAnOp(String),
+}
+
+/// Admits one pushed op: its author must be the token's member, and it must be valid
+/// by `firebreak_core::validate` as of the server's clock. An op type this server does
+/// not know (from a newer Firebreak) is admitted on its envelope alone and relayed.
+fn admit(body: &str, member: &str, now: chrono::DateTime<chrono::Utc>) -> Result<PushedOp, Refusal> {
+    let not_member = |author: &str| format!("authored by {author:?}, but the token belongs to {member:?}");
+    match receive(body, now) {
+        Received::Valid(op) if op.author != member => Err(Refusal::Op(op.op_id, not_member(&op.author))),
+        Received::Valid(op) => Ok(PushedOp {
+            id: op.op_id,
+            body: body.to_string(),
+            declares: matches!(op.payload, OpPayload::Declare(_)).then(|| op.target.to_string()),
+        }),
+        Received::Newer { envelope, .. } if envelope.author != member => {
+            Err(Refusal::Op(envelope.op_id, not_member(&envelope.author)))
+        }
+        Received::Newer { envelope, .. } => Ok(PushedOp { id: envelope.op_id, body: body.to_string(), declares: None }),
+        Received::Invalid { envelope: Some(e), .. } if e.author != member => {
+            Err(Refusal::Op(e.op_id, not_member(&e.author)))
+        }
+        Received::Invalid { envelope: Some(e), reason, .. } => {
+            Err(Refusal::Op(e.op_id, format!("not a valid op: {reason}")))
+        }
+        Received::Invalid { envelope: None, reason, .. } => Err(Refusal::NotAnOp(reason.why)),
+    }
 }
 
 #[derive(Debug, Deserialize)]

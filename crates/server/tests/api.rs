@@ -7,6 +7,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use common::{op, op_with_text};
 use firebreak_core::ids::OpId;
+use firebreak_core::op::Op;
 use firebreak_server::{app, AppState, Storage};
 use firebreak_sync::wire::{AckStatus, PullResponse, PushRequest, PushResponse, TeamInfo};
 use http_body_util::BodyExt;
@@ -115,12 +116,12 @@ async fn push_is_idempotent_flags_conflicts_and_pull_pages_in_order() {
     assert_eq!(f.storage.conflict_count(1).await.unwrap(), 1, "the conflicting op is kept");
 
     let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=2&limit=3", Some(&f.ana), None).await;
-    let page: PullResponse = serde_json::from_value(page).unwrap();
+    let page: PullResponse<Op> = serde_json::from_value(page).unwrap();
     let seqs: Vec<i64> = page.ops.iter().map(|s| s.seq).collect();
     assert_eq!((seqs, page.more, page.max_seq), (vec![3, 4, 5], true, 6));
     assert_eq!(page.ops[0].op, ops[2], "the stored op is unchanged by the conflicting push");
     let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=5", Some(&f.ana), None).await;
-    let page: PullResponse = serde_json::from_value(page).unwrap();
+    let page: PullResponse<Op> = serde_json::from_value(page).unwrap();
     assert_eq!((page.ops.len(), page.more, page.epoch), (1, false, resp.epoch));
 }
 
@@ -145,7 +146,7 @@ async fn ops_by_someone_else_and_malformed_requests_are_refused_with_clear_error
     assert!(reason.contains("mallory") && reason.contains("ana"), "{reason}");
     assert_eq!(f.storage.max_seq(1).await.unwrap(), 1, "refused ops are not stored");
     let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=0", Some(&f.ana), None).await;
-    let page: PullResponse = serde_json::from_value(page).unwrap();
+    let page: PullResponse<Op> = serde_json::from_value(page).unwrap();
     assert_eq!(page.ops.iter().map(|s| s.op.author.as_str()).collect::<Vec<_>>(), vec!["ana"]);
 
     let (status, err) =

@@ -54,7 +54,7 @@ async fn all_on_server(t: &HttpTransport) -> Vec<Op> {
     loop {
         let page = t.pull(after, 1_000, None).await.unwrap();
         after = page.ops.last().map_or(after, |o| o.seq);
-        out.extend(page.ops.into_iter().map(|o| o.op));
+        out.extend(page.ops.into_iter().map(|o| serde_json::from_str::<Op>(o.op.get()).unwrap()));
         if !page.more {
             return out;
         }
@@ -208,7 +208,7 @@ async fn pushers_and_a_puller(db: &str, instances: usize) {
                 for s in page.ops {
                     assert!(s.seq > cursor, "pages ascend");
                     cursor = s.seq;
-                    seen.push(s.op.op_id);
+                    seen.push(serde_json::from_str::<firebreak_core::op::Op>(s.op.get()).unwrap().op_id);
                 }
             }
             seen

@@ -4,6 +4,7 @@
 mod common;
 
 use common::{op, op_with_text, postgres_url, unique};
+use firebreak_server::storage::PushedOp;
 use firebreak_server::Storage;
 use firebreak_sync::wire::AckStatus;
 use std::collections::HashSet;
@@ -53,7 +54,9 @@ async fn pushes_are_idempotent_gap_free_and_keep_conflicts() {
     for (label, s, _dir) in backends().await {
         let (_, id, _) = team(&s).await;
         let rows = |ops: Vec<firebreak_core::op::Op>| {
-            ops.into_iter().map(|o| (o.op_id, serde_json::to_string(&o).unwrap())).collect::<Vec<_>>()
+            ops.into_iter()
+                .map(|o| PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None })
+                .collect::<Vec<_>>()
         };
         let first = s.push(id, rows((1..=3).map(|n| op("ana", n)).collect())).await.unwrap();
         assert_eq!(first.max_seq, 3, "{label}");
@@ -78,7 +81,7 @@ async fn teams_do_not_see_each_other() {
         let (_, b, _) = team(&s).await;
         let row = |n| {
             let o = op("ana", n);
-            (o.op_id, serde_json::to_string(&o).unwrap())
+            PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None }
         };
         s.push(a, vec![row(1), row(2)]).await.unwrap();
         let out = s.push(b, vec![row(2)]).await.unwrap();
@@ -132,7 +135,7 @@ async fn concurrent_pushers_never_let_a_cursor_skip_an_op() {
                     let rows = (0..per)
                         .map(|i| {
                             let o = op("ana", (p << 32) | (b << 16) | i);
-                            (o.op_id, serde_json::to_string(&o).unwrap())
+                            PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None }
                         })
                         .collect();
                     s.push(id, rows).await.unwrap();

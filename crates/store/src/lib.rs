@@ -10,11 +10,13 @@
 //!   log alone and must give the same states.
 //! - Migrations are embedded in the binary and applied on open, in order, once.
 
+mod held;
 mod migrate;
 mod outbound;
 mod store;
 mod sync;
 
+pub use held::{HeldClass, HeldOp, HeldSummary, Intake};
 pub use outbound::{NewOutbound, Outbound};
 pub use store::{IncidentRow, Store};
 pub use sync::{ClockDrift, RejectedOp, RemoteAddress, RemoteConfig, SyncCursor, SyncStatus};
@@ -29,6 +31,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0}")]
     NotFound(String),
+    /// An op that breaks the rules of `firebreak_core::validate` (nothing was written).
+    #[error("{0}")]
+    Invalid(String),
     #[error("{0}")]
     Ambiguous(String),
     #[error("cannot open the data directory {path}: {why}")]

@@ -7,6 +7,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_outbound.sql"),
     include_str!("migrations/0004_sync_identity.sql"),
+    include_str!("migrations/0005_held_ops.sql"),
+    include_str!("migrations/0007_projection_rows.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

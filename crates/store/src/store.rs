@@ -6,6 +6,8 @@ use firebreak_core::hlc::{Hlc, HlcState};
 use firebreak_core::ids::{human_id, IncidentId, OpId, ReplicaId};
 use firebreak_core::incident::Incident;
 use firebreak_core::op::{Declare, Op, OpPayload};
+use firebreak_core::timeline::{Revision, TimelineEntry};
+use firebreak_core::validate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::path::Path;
 
@@ -28,6 +30,9 @@ pub struct IncidentRow {
 const META_REPLICA: &str = "replica_id";
 pub(crate) const META_HLC: &str = "hlc_last";
 const META_COUNTER: &str = "incident_counter";
+/// The layout of the projections (see [`project_all`]); another value rebuilds them.
+const META_PROJECTION_FORMAT: &str = "projection_format";
+const PROJECTION_FORMAT: &str = "2";
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies migrations, and gives
@@ -53,7 +58,11 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        let store = Store { conn };
+        let mut store = Store { conn };
+        if store.meta(META_PROJECTION_FORMAT)?.as_deref() != Some(PROJECTION_FORMAT) {
+            // Projections written by an older layout (or none yet): fold them afresh.
+            store.rebuild_projections()?;
+        }
         if store.meta(META_REPLICA)?.is_none() {
             let replica = ReplicaId(rand::random::<u128>());
             store
@@ -125,6 +134,9 @@ impl Store {
     ) -> Result<Vec<Op>> {
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(ops.len());
+        // Log every op, then fold each incident's ops into its projection once: an
+        // import of n entries costs n row writes, not n rewrites of a growing incident.
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
         for (op_id, target, mut payload) in ops {
             if let OpPayload::Declare(d) = &mut payload {
                 if d.human_id.is_empty() {
@@ -135,8 +147,13 @@ impl Store {
             if let Some(id) = op_id {
                 op.op_id = id;
             }
-            write_op(&tx, &op, true)?;
+            if log_op(&tx, &op, true)? {
+                by_incident.entry(target).or_default().push(op.clone());
+            }
             out.push(op);
+        }
+        for (target, ops) in &by_incident {
+            project_all(&tx, *target, ops)?;
         }
         tx.commit()?;
         Ok(out)
@@ -147,29 +164,31 @@ impl Store {
         new_incident_id(now)
     }
 
-    /// Applies ops that came from elsewhere (sync). Ops already present are skipped;
-    /// returns how many were new. All-or-nothing.
-    pub fn apply_remote(&mut self, ops: &[Op], now: DateTime<Utc>) -> Result<usize> {
+    /// Applies ops that came from elsewhere, exactly as a pulled page would: each is
+    /// validated, the valid ones applied, the rest held (see [`crate::held`]). Ops
+    /// already present are skipped. All-or-nothing.
+    pub fn apply_remote(&mut self, ops: &[Op], now: DateTime<Utc>) -> Result<crate::Intake> {
+        let bodies = ops.iter().map(serde_json::to_string).collect::<Result<Vec<_>, _>>().map_err(corrupt)?;
+        self.apply_remote_bodies(&bodies, now)
+    }
+
+    /// Like [`Store::apply_remote`], for op bodies as received (JSON text).
+    pub fn apply_remote_bodies<B: AsRef<str>>(&mut self, bodies: &[B], now: DateTime<Utc>) -> Result<crate::Intake> {
         let tx = self.conn.transaction()?;
         let mut hlc = read_hlc(&tx)?;
-        let mut new = 0;
-        for op in ops {
-            hlc.observe(op.hlc, now.timestamp_millis().max(0) as u64);
-            if write_op(&tx, op, false)? {
-                new += 1;
-            }
-        }
+        let (intake, _) = crate::held::take_in(&tx, bodies, now, &mut hlc)?;
         write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
         tx.commit()?;
-        Ok(new)
+        Ok(intake)
     }
 
     pub fn incident(&self, id: IncidentId) -> Result<Option<Incident>> {
+        let id = id.to_string();
         let state: Option<String> = self
             .conn
-            .query_row("SELECT state FROM incidents WHERE id = ?1 AND declared = 1", [id.to_string()], |r| r.get(0))
+            .query_row("SELECT state FROM incidents WHERE id = ?1 AND declared = 1", [&id], |r| r.get(0))
             .optional()?;
-        state.map(|s| serde_json::from_str(&s).map_err(corrupt)).transpose()
+        state.map(|s| load_incident(&self.conn, &s, &id)).transpose()
     }
 
     /// Finds an incident by human id (`INC-…`, any case), internal id, or a unique prefix
@@ -242,14 +261,19 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
-    /// Throws the projections away and folds them again from the op log alone.
+    /// Throws the projections away and folds them again from the op log alone (each
+    /// incident once).
     pub fn rebuild_projections(&mut self) -> Result<()> {
-        let ops = self.all_ops()?;
-        let tx = self.conn.transaction()?;
-        tx.execute("DELETE FROM incidents", [])?;
-        for op in &ops {
-            project_all(&tx, op.target, std::slice::from_ref(op))?;
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
+        for op in self.all_ops()? {
+            by_incident.entry(op.target).or_default().push(op);
         }
+        let tx = self.conn.transaction()?;
+        tx.execute_batch("DELETE FROM incidents; DELETE FROM timeline_rows; DELETE FROM revision_rows;")?;
+        for (target, ops) in &by_incident {
+            project_all(&tx, *target, ops)?;
+        }
+        write_meta(&tx, META_PROJECTION_FORMAT, PROJECTION_FORMAT)?;
         tx.commit()?;
         Ok(())
     }
@@ -356,9 +380,29 @@ fn stamp_op(
 ) -> Result<Op> {
     let replica = read_replica(tx)?;
     let mut hlc = read_hlc(tx)?;
-    let stamp: Hlc = hlc.tick(now.timestamp_millis().max(0) as u64);
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    // A clock state pushed far ahead (by a version that adopted any stamp it saw) would
+    // make every local op invalid; start again from this clock instead.
+    let limit = now.checked_add_signed(validate::MAX_STAMP_AHEAD).map_or(u64::MAX, |l| l.timestamp_millis() as u64);
+    if hlc.last.wall_ms > limit {
+        hlc.last = Hlc { wall_ms: now_ms, counter: 0 };
+    }
+    let stamp: Hlc = hlc.tick(now_ms);
     write_meta(tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
-    Ok(Op { op_id: OpId(rand::random::<u128>()), replica, hlc: stamp, author: author.to_string(), target, payload })
+    let op = Op {
+        op_id: OpId(rand::random::<u128>()),
+        replica,
+        hlc: stamp,
+        author: author.to_string(),
+        target,
+        v: validate::OP_FORMAT,
+        payload,
+    };
+    validate::validate(&op, now).map_err(|e| StoreError::Invalid(format!("{} refused: {e}", op.payload.name())))?;
+    if let Some(first) = crate::held::second_declaration(tx, &op)? {
+        return Err(StoreError::Invalid(format!("incident {target} is already declared (by op {first})")));
+    }
+    Ok(op)
 }
 
 /// Logs an op (once), queues it when local, and folds it into its incident's
@@ -398,7 +442,10 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool>
     Ok(true)
 }
 
-/// Folds ops of one incident into its projection: loaded once, written once.
+/// Folds ops of one incident into its projection: its head (the incident without its
+/// timeline and revisions) is loaded once and written once; each timeline entry and
+/// revision the ops make is a row of its own. So an op costs the same whatever the size
+/// of its incident: the fold never reads the timeline to apply an op, only to show it.
 pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
     let id = target.to_string();
     let state: Option<String> =
@@ -409,6 +456,24 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
     };
     for op in ops {
         inc.apply(op);
+    }
+    let entries = std::mem::take(&mut inc.timeline);
+    let revisions = std::mem::take(&mut inc.revisions);
+    {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO timeline_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident, op_id) DO UPDATE SET body = excluded.body",
+        )?;
+        for (op_id, entry) in &entries {
+            put.execute(params![id, op_id.to_string(), serde_json::to_string(entry).map_err(corrupt)?])?;
+        }
+        let mut put = tx.prepare_cached(
+            "INSERT INTO revision_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident, op_id) DO NOTHING",
+        )?;
+        for rev in revisions.values().flatten() {
+            put.execute(params![id, rev.op.to_string(), serde_json::to_string(rev).map_err(corrupt)?])?;
+        }
     }
     let decl = inc.declaration.as_ref();
     tx.execute(
@@ -431,3 +496,27 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
     )?;
     Ok(())
 }
+
+/// The whole incident: its head plus its timeline and revision rows.
+fn load_incident(conn: &Connection, state: &str, id: &str) -> Result<Incident> {
+    let mut inc: Incident = serde_json::from_str(state).map_err(corrupt)?;
+    let mut stmt = conn.prepare_cached("SELECT body FROM timeline_rows WHERE incident = ?1")?;
+    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+    for body in rows {
+        let entry: TimelineEntry = serde_json::from_str(&body?).map_err(corrupt)?;
+        inc.timeline.insert(entry.id, entry);
+    }
+    let mut stmt = conn.prepare_cached("SELECT body FROM revision_rows WHERE incident = ?1")?;
+    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
+    for body in rows {
+        let rev: Revision = serde_json::from_str(&body?).map_err(corrupt)?;
+        inc.revisions.entry(rev.entry).or_default().push(rev);
+    }
+    for list in inc.revisions.values_mut() {
+        list.sort_by_key(Revision::order_key);
+    }
+    Ok(inc)
+}
+
+#[cfg(test)]
+mod tests;

@@ -9,9 +9,11 @@
 //!   the cursor ahead of the ops it claims were applied.
 //! - The outbox shrinks only through [`Store::ack_outbox`] (the server answered) or a
 //!   pulled page that contains the op (the server has it).
-use crate::store::{corrupt, log_op, project_all, read_hlc, write_meta, META_HLC};
-use crate::{Result, Store, StoreError};
+use crate::held::take_in;
+use crate::store::{corrupt, read_hlc, write_meta, META_HLC};
+use crate::{Intake, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
+use firebreak_core::hlc::DRIFT_WARNING_MS;
 use firebreak_core::ids::OpId;
 use firebreak_core::op::Op;
 use rusqlite::{params, OptionalExtension};
@@ -108,51 +110,36 @@ impl Store {
         Ok(())
     }
 
-    /// Applies one pulled page and moves the cursor to (`server_epoch`, `cursor`) in one
-    /// transaction. Ops already present are skipped; our own ops in the page leave the
-    /// outbox (the server has them, even if its acknowledgement was lost). Returns how
-    /// many ops were new here.
-    pub fn apply_pulled_page(
+    /// Applies one pulled page (op bodies as the server sent them) and moves the cursor
+    /// to (`server_epoch`, `cursor`) in one transaction. Each op is validated: valid ones
+    /// are applied (ops already present are skipped; our own ops in the page leave the
+    /// outbox, the server has them), the rest are held (see [`crate::held`]) so they
+    /// never stop the page. Clock drift is recorded from applied ops only.
+    pub fn apply_pulled_page<B: AsRef<str>>(
         &mut self,
-        ops: &[Op],
+        bodies: &[B],
         server_epoch: &str,
         cursor: i64,
         now: DateTime<Utc>,
-    ) -> Result<usize> {
+    ) -> Result<Intake> {
         let tx = self.conn.transaction()?;
         let mut hlc = read_hlc(&tx)?;
-        let now_ms = now.timestamp_millis().max(0) as u64;
-        let mut new = 0;
-        // Log every op, then fold each incident's new ops into its projection once per
-        // page (not once per op): catching up on many ops re-serialises far less.
-        let mut by_incident: std::collections::BTreeMap<uuid::Uuid, Vec<Op>> = Default::default();
-        let mut drift: Option<ClockDrift> = None;
-        {
-            let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
-            for op in ops {
-                if let Some(ahead_ms) = hlc.observe(op.hlc, now_ms) {
-                    if drift.as_ref().is_none_or(|d| ahead_ms > d.ahead_ms) {
-                        drift = Some(ClockDrift { author: op.author.clone(), ahead_ms, seen_at: now });
-                    }
-                }
-                if log_op(&tx, op, false)? {
-                    new += 1;
-                    by_incident.entry(op.target).or_default().push(op.clone());
-                } else {
-                    unqueue.execute([op.op_id.to_string()])?;
-                }
-            }
-        }
-        for (target, ops) in &by_incident {
-            project_all(&tx, *target, ops)?;
-        }
+        let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        let (intake, applied) = take_in(&tx, bodies, now, &mut hlc)?;
+        let drift = applied
+            .iter()
+            .filter_map(|op| {
+                let ahead_ms = op.hlc.wall_ms.saturating_sub(now_ms);
+                (ahead_ms > DRIFT_WARNING_MS).then(|| ClockDrift { author: op.author.clone(), ahead_ms, seen_at: now })
+            })
+            .max_by_key(|d| d.ahead_ms);
         write_meta(&tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
         if let Some(d) = drift {
             write_meta(&tx, META_CLOCK_DRIFT, &serde_json::to_string(&d).map_err(corrupt)?)?;
         }
         tx.execute("UPDATE sync_state SET epoch = ?1, cursor = ?2 WHERE id = 1", params![server_epoch, cursor])?;
         tx.commit()?;
-        Ok(new)
+        Ok(intake)
     }
 
     /// The server epoch and last applied sequence, or `None` before the first pull.
@@ -356,6 +343,10 @@ mod tests {
         DateTime::from_timestamp_millis(1_700_000_000_000 + ms).unwrap()
     }
 
+    fn bodies(ops: &[Op]) -> Vec<String> {
+        ops.iter().map(|o| serde_json::to_string(o).unwrap()).collect()
+    }
+
     fn note(store: &mut Store, text: &str) -> Op {
         // Built from JSON so optional payload fields added later need no change here.
         let payload: OpPayload = serde_json::from_value(serde_json::json!({
@@ -382,8 +373,8 @@ mod tests {
         let theirs = note(&mut a, "from a");
         let mine = note(&mut b, "from b");
         assert_eq!(b.sync_cursor().unwrap(), None);
-        let new = b.apply_pulled_page(&[theirs.clone(), mine.clone()], "E1", 2, t(5)).unwrap();
-        assert_eq!(new, 1);
+        let new = b.apply_pulled_page(&bodies(&[theirs.clone(), mine.clone()]), "E1", 2, t(5)).unwrap();
+        assert_eq!(new.applied, 1);
         assert_eq!(b.sync_cursor().unwrap(), Some(("E1".to_string(), 2)));
         assert_eq!(b.outbox_len().unwrap(), 0, "our echoed op left the outbox");
         assert_eq!(b.all_ops().unwrap().len(), 2);
@@ -401,9 +392,9 @@ mod tests {
         // Then laptop a's clock jumps three hours ahead of b's.
         let three_hours = 3 * 3_600_000;
         let ahead = a.commit(t(three_hours), "bo", uuid::Uuid::nil(), payload).unwrap();
-        assert_eq!(b.apply_pulled_page(&[on_time], "E1", 1, t(0)).unwrap(), 1);
+        assert_eq!(b.apply_pulled_page(&bodies(&[on_time]), "E1", 1, t(0)).unwrap().applied, 1);
         assert_eq!(b.sync_status().unwrap().clock_drift, None, "a minute or less is not flagged");
-        assert_eq!(b.apply_pulled_page(&[ahead], "E1", 2, t(0)).unwrap(), 1, "never rejected");
+        assert_eq!(b.apply_pulled_page(&bodies(&[ahead]), "E1", 2, t(0)).unwrap().applied, 1, "never rejected");
         let drift = b.sync_status().unwrap().clock_drift.expect("flagged");
         assert_eq!((drift.author.as_str(), drift.ahead_ms, drift.seen_at), ("bo", three_hours as u64, t(0)));
         let mine = note(&mut b, "after");
@@ -416,7 +407,7 @@ mod tests {
         let mut b = Store::in_memory().unwrap();
         let theirs = note(&mut a, "from a");
         let mine = note(&mut b, "from b");
-        b.apply_pulled_page(&[theirs, mine], "E1", 2, t(5)).unwrap();
+        b.apply_pulled_page(&bodies(&[theirs, mine]), "E1", 2, t(5)).unwrap();
         assert_eq!(b.requeue_all_local_ops().unwrap(), 1);
         assert_eq!(b.sync_cursor().unwrap(), None);
     }

@@ -87,6 +87,10 @@ pub struct PushReport {
 pub struct PullReport {
     /// Ops new to this replica.
     pub applied: usize,
+    /// Ops from a newer Firebreak, kept to apply after an upgrade.
+    pub newer: usize,
+    /// Ops that failed validation here, kept in quarantine.
+    pub quarantined: usize,
     pub pages: usize,
     pub cursor: i64,
     /// The server was restored or replaced: our ops were queued again.
@@ -186,9 +190,19 @@ impl<T: Transport> SyncClient<T> {
                 }
             }
             let next = check_page(&page, after)?;
-            let ops: Vec<_> = page.ops.into_iter().map(|s| s.op).collect();
+            let bodies: Vec<&str> = page.ops.iter().map(|s| s.op.get()).collect();
             let now = self.clock.now();
-            report.applied += store.with_store(|s| s.apply_pulled_page(&ops, &page.epoch, next, now))?;
+            let intake = store.with_store(|s| s.apply_pulled_page(&bodies, &page.epoch, next, now))?;
+            if intake.newer + intake.quarantined > 0 {
+                tracing::warn!(
+                    newer = intake.newer,
+                    quarantined = intake.quarantined,
+                    "some pulled ops were held instead of applied"
+                );
+            }
+            report.applied += intake.applied;
+            report.newer += intake.newer;
+            report.quarantined += intake.quarantined;
             report.pages += 1;
             report.cursor = next;
             if !page.more {
@@ -212,10 +226,15 @@ impl<T: Transport> SyncClient<T> {
             report.push.rejected += again.rejected;
             let pull = self.pull(store, None).await?;
             report.pull.applied += pull.applied;
+            report.pull.newer += pull.newer;
+            report.pull.quarantined += pull.quarantined;
             report.pull.pages += pull.pages;
             report.pull.cursor = pull.cursor;
         }
         let now = self.clock.now();
+        // Ops held because their stamp was too far ahead become acceptable as this clock
+        // moves on.
+        report.pull.applied += store.with_store(|s| s.release_held(now, false))?;
         store.with_store(|s| s.mark_synced(now))?;
         Ok(report)
     }

@@ -31,9 +31,15 @@ pub fn ops_path(team: &str) -> String {
     format!("/v1/teams/{team}/ops")
 }
 
+/// An op as sent over the wire, kept as its JSON text: the receiver validates it
+/// (`firebreak_core::validate::receive`) instead of trusting that it parses.
+pub type OpBody = Box<serde_json::value::RawValue>;
+
+/// Clients push ops they made (`O = Op`); the server reads them as [`OpBody`] so an op
+/// type it does not know is relayed rather than refusing the push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PushRequest {
-    pub ops: Vec<Op>,
+pub struct PushRequest<O = Op> {
+    pub ops: Vec<O>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,8 +52,9 @@ pub enum AckStatus {
     /// The server already has a different op under this id. The pushed version is kept
     /// in the server's conflicts table for an admin; `seq` is the stored one's.
     Conflict,
-    /// Refused and not stored (its author is not the token's member); `seq` is 0 and
-    /// `reason` says why. The other ops of the push are unaffected.
+    /// Refused and not stored (its author is not the token's member, or it is not a
+    /// valid op); `seq` is 0 and `reason` says why. The other ops of the push are
+    /// unaffected.
     Rejected,
 }
 
@@ -70,14 +77,15 @@ pub struct PushResponse {
 
 /// An op with the per-team sequence the server gave it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SeqOp<O = Op> {
+pub struct SeqOp<O = OpBody> {
     pub seq: i64,
     pub op: O,
 }
 
-/// A page of ops after a cursor. The server fills `O` with the stored JSON as is.
+/// A page of ops after a cursor. The server fills `O` with the stored JSON as is; the
+/// client reads it as [`OpBody`] and validates each op itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PullResponse<O = Op> {
+pub struct PullResponse<O = OpBody> {
     /// Random id made when the server's database was created.
     pub epoch: String,
     /// Ops with `seq > after`, ascending, at most `limit`.

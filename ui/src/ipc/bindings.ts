@@ -391,7 +391,15 @@ online: boolean | null, syncing: boolean, last_error: string | null,
  * Ops pulled from the server since the window started (the window refreshes when
  * this grows).
  */
-pulled: number, };
+pulled: number, 
+/**
+ * Teammates' changes from a newer Firebreak, kept to apply after an upgrade.
+ */
+newer: number, 
+/**
+ * Teammates' changes this laptop refused (invalid), kept in quarantine.
+ */
+quarantined: number, quarantine_reason: string | null, };
 export type ClockDriftView = { author: string, ahead_minutes: number, seen_at: string, };
 export type ScenarioInfo = { 
 /**

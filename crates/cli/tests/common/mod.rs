@@ -35,3 +35,36 @@ impl Cli {
         serde_json::from_str(&self.ok(dir, &all)).expect("one JSON document")
     }
 }
+
+/// The team server binary, built beside `firebreak` by `cargo test` of the workspace.
+pub fn server_bin() -> std::path::PathBuf {
+    let p = Path::new(env!("CARGO_BIN_EXE_firebreak")).with_file_name("firebreak-server");
+    assert!(p.exists(), "{} is built by `cargo test` of the workspace (scripts/test.sh)", p.display());
+    p
+}
+
+/// `firebreak-server admin ARGS… --db DB`, its trimmed stdout.
+pub fn admin(db: &str, args: &[&str]) -> String {
+    let mut all = vec!["admin"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--db", db]);
+    let o = Command::new(server_bin()).args(&all).output().unwrap();
+    assert!(o.status.success(), "{all:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout).unwrap().trim().to_string()
+}
+
+/// Starts the server on `listen`; returns it and the URL it says it listens on.
+pub fn serve(db: &str, listen: &str) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = Command::new(server_bin())
+        .args(["--db", db, "--listen", listen])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").expect("the server says where it listens").to_string();
+    (child, url)
+}

@@ -50,11 +50,24 @@ pub struct Page {
     pub more: bool,
 }
 
+/// One op of a push, as admitted by the HTTP layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PushedOp {
+    pub id: OpId,
+    /// The op's JSON text as received.
+    pub body: String,
+    /// For a `declare`: the incident it declares. A team has one declaration per
+    /// incident; a second one (another op id) is refused.
+    pub declares: Option<String>,
+}
+
 /// What a push writes, decided from what the team already has.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct PushPlan {
     /// (seq, op id, body) rows for the op log.
     pub inserts: Vec<(i64, String, String)>,
+    /// (incident, op id) of new declarations.
+    pub declarations: Vec<(String, String)>,
     /// (op id, body) of ops whose id is taken by different content.
     pub conflicts: Vec<(String, String)>,
     pub acks: Vec<OpAck>,
@@ -62,11 +75,28 @@ pub(crate) struct PushPlan {
 }
 
 /// Decides a push: new ids get the next sequences in request order; a known id with
-/// the same body is a duplicate; with another body, a conflict. `existing` maps the
-/// pushed ids the team already has to their (seq, body).
-pub(crate) fn plan_push(mut existing: HashMap<OpId, (i64, String)>, next_seq: i64, ops: &[(OpId, String)]) -> PushPlan {
+/// the same body is a duplicate; with another body, a conflict; a new declaration of an
+/// incident the team has declared under another op is rejected. `existing` maps the
+/// pushed ids the team already has to their (seq, body); `declared` maps the incidents
+/// the pushed declarations name to the op that declared them.
+pub(crate) fn plan_push(
+    mut existing: HashMap<OpId, (i64, String)>,
+    mut declared: HashMap<String, String>,
+    next_seq: i64,
+    ops: &[PushedOp],
+) -> PushPlan {
     let mut plan = PushPlan { next_seq, ..PushPlan::default() };
-    for (id, body) in ops {
+    for PushedOp { id, body, declares } in ops {
+        let first = declares.as_ref().and_then(|t| declared.get(t)).filter(|first| **first != id.to_string());
+        if let (Some(first), None) = (first, existing.get(id)) {
+            plan.acks.push(OpAck {
+                op_id: *id,
+                seq: 0,
+                status: AckStatus::Rejected,
+                reason: Some(format!("declares an incident the team already has (declared by op {first})")),
+            });
+            continue;
+        }
         let status = match existing.get(id) {
             Some((seq, stored)) => {
                 let status = if stored == body {
@@ -82,6 +112,10 @@ pub(crate) fn plan_push(mut existing: HashMap<OpId, (i64, String)>, next_seq: i6
                 plan.next_seq += 1;
                 plan.inserts.push((seq, id.to_string(), body.clone()));
                 existing.insert(*id, (seq, body.clone()));
+                if let Some(target) = declares {
+                    declared.insert(target.clone(), id.to_string());
+                    plan.declarations.push((target.clone(), id.to_string()));
+                }
                 OpAck { op_id: *id, seq, status: AckStatus::Stored, reason: None }
             }
         };
@@ -166,8 +200,8 @@ impl Storage {
         dispatch!(self, s => s.authenticate(&hash).await)
     }
 
-    /// Stores ops (id, canonical JSON body) for a team in one transaction.
-    pub async fn push(&self, team_id: i64, ops: Vec<(OpId, String)>) -> Result<PushOutcome> {
+    /// Stores admitted ops for a team in one transaction.
+    pub async fn push(&self, team_id: i64, ops: Vec<PushedOp>) -> Result<PushOutcome> {
         dispatch!(self, s => s.push(team_id, ops).await)
     }
 
@@ -210,14 +244,9 @@ mod tests {
     #[test]
     fn a_plan_sequences_new_ops_and_sorts_out_retries_and_conflicts() {
         let existing = HashMap::from([(OpId(1), (4, "a".to_string()))]);
-        let ops = vec![
-            (OpId(1), "a".to_string()),
-            (OpId(2), "b".to_string()),
-            (OpId(1), "x".to_string()),
-            (OpId(2), "b".to_string()),
-            (OpId(3), "c".to_string()),
-        ];
-        let plan = plan_push(existing, 5, &ops);
+        let op = |id: u128, body: &str| PushedOp { id: OpId(id), body: body.into(), declares: None };
+        let ops = vec![op(1, "a"), op(2, "b"), op(1, "x"), op(2, "b"), op(3, "c")];
+        let plan = plan_push(existing, HashMap::new(), 5, &ops);
         let statuses: Vec<(u128, i64, AckStatus)> = plan.acks.iter().map(|a| (a.op_id.0, a.seq, a.status)).collect();
         assert_eq!(
             statuses,
@@ -232,6 +261,24 @@ mod tests {
         assert_eq!(plan.inserts.len(), 2);
         assert_eq!(plan.conflicts, vec![(OpId(1).to_string(), "x".to_string())]);
         assert_eq!(plan.next_seq, 7);
+    }
+
+    #[test]
+    fn a_second_declaration_of_an_incident_is_rejected_and_a_retry_of_the_first_is_not() {
+        let declare = |id: u128, target: &str| PushedOp {
+            id: OpId(id),
+            body: format!("d{id}"),
+            declares: Some(target.to_string()),
+        };
+        let existing = HashMap::from([(OpId(1), (1, "d1".to_string()))]);
+        let declared = HashMap::from([("inc-a".to_string(), OpId(1).to_string())]);
+        let ops = vec![declare(1, "inc-a"), declare(2, "inc-a"), declare(3, "inc-b"), declare(4, "inc-b")];
+        let plan = plan_push(existing, declared, 2, &ops);
+        let statuses: Vec<AckStatus> = plan.acks.iter().map(|a| a.status).collect();
+        assert_eq!(statuses, vec![AckStatus::Duplicate, AckStatus::Rejected, AckStatus::Stored, AckStatus::Rejected]);
+        assert!(plan.acks[1].reason.as_deref().unwrap_or("").contains("already"));
+        assert_eq!(plan.declarations, vec![("inc-b".to_string(), OpId(3).to_string())]);
+        assert_eq!(plan.next_seq, 3);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! under `SELECT … FOR UPDATE` on the team row inside the insert transaction: a second
 //! pusher waits for the first to commit, so sequences become visible in order and a
 //! reader's cursor never passes an op that commits later.
-use super::{check_name, new_epoch, plan_push, Page, PushOutcome, Result, StorageError};
+use super::{check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError};
 use crate::auth::Principal;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use firebreak_core::ids::OpId;
@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS ops (
     PRIMARY KEY (team_id, seq),
     UNIQUE (team_id, op_id)
 );
+-- One declaration per incident and team: a second `declare` of an incident is refused.
+CREATE TABLE IF NOT EXISTS declarations (
+    team_id BIGINT NOT NULL REFERENCES teams(id),
+    target  TEXT NOT NULL,
+    op_id   TEXT NOT NULL,
+    PRIMARY KEY (team_id, target)
+);
 CREATE TABLE IF NOT EXISTS conflicts (
     id          BIGSERIAL PRIMARY KEY,
     team_id     BIGINT NOT NULL REFERENCES teams(id),
@@ -74,6 +81,21 @@ impl PgStorage {
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
         tx.batch_execute(SCHEMA).await?;
+        // Declarations stored before the table existed (once).
+        tx.execute(
+            "INSERT INTO declarations(team_id, target, op_id)
+             SELECT team_id, body::jsonb->>'target', op_id FROM ops
+             WHERE body::jsonb->'payload'->>'type' = 'declare'
+               AND NOT EXISTS (SELECT 1 FROM server_meta WHERE key = 'declarations_indexed')
+             ON CONFLICT DO NOTHING",
+            &[],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO server_meta(key, value) VALUES ('declarations_indexed', '1') ON CONFLICT DO NOTHING",
+            &[],
+        )
+        .await?;
         tx.execute("INSERT INTO server_meta(key, value) VALUES ('epoch', $1) ON CONFLICT DO NOTHING", &[&new_epoch()])
             .await?;
         tx.execute("INSERT INTO server_meta(key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING", &[])
@@ -167,11 +189,11 @@ impl PgStorage {
         Ok(row.map(|r| Principal { team_id: r.get(0), team: r.get(1), person: r.get(2) }))
     }
 
-    pub async fn push(&self, team: i64, ops: Vec<(OpId, String)>) -> Result<PushOutcome> {
+    pub async fn push(&self, team: i64, ops: Vec<PushedOp>) -> Result<PushOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
         let next_seq: i64 = tx.query_one("SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE", &[&team]).await?.get(0);
-        let ids: Vec<String> = ops.iter().map(|(id, _)| id.to_string()).collect();
+        let ids: Vec<String> = ops.iter().map(|o| o.id.to_string()).collect();
         let mut existing = HashMap::new();
         for row in
             tx.query("SELECT op_id, seq, body FROM ops WHERE team_id = $1 AND op_id = ANY($2)", &[&team, &ids]).await?
@@ -180,7 +202,20 @@ impl PgStorage {
             let id = OpId::from_str(&id).map_err(|e| StorageError::Task(e.to_string()))?;
             existing.insert(id, (row.get::<_, i64>(1), row.get::<_, String>(2)));
         }
-        let plan = plan_push(existing, next_seq, &ops);
+        let targets: Vec<String> = ops.iter().filter_map(|o| o.declares.clone()).collect();
+        let mut declared = HashMap::new();
+        if !targets.is_empty() {
+            for row in tx
+                .query(
+                    "SELECT target, op_id FROM declarations WHERE team_id = $1 AND target = ANY($2)",
+                    &[&team, &targets],
+                )
+                .await?
+            {
+                declared.insert(row.get::<_, String>(0), row.get::<_, String>(1));
+            }
+        }
+        let plan = plan_push(existing, declared, next_seq, &ops);
         if !plan.inserts.is_empty() {
             let (seqs, rest): (Vec<i64>, Vec<(String, String)>) =
                 plan.inserts.iter().map(|(s, id, b)| (*s, (id.clone(), b.clone()))).unzip();
@@ -191,6 +226,10 @@ impl PgStorage {
                 &[&team, &seqs, &op_ids, &bodies],
             )
             .await?;
+        }
+        for (target, id) in &plan.declarations {
+            tx.execute("INSERT INTO declarations(team_id, target, op_id) VALUES ($1, $2, $3)", &[&team, target, id])
+                .await?;
         }
         for (id, body) in &plan.conflicts {
             tx.execute("INSERT INTO conflicts(team_id, op_id, body) VALUES ($1, $2, $3)", &[&team, id, body]).await?;

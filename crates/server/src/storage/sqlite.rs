@@ -1,9 +1,8 @@
 //! The embedded SQLite backend: one connection behind a mutex, used from
 //! `spawn_blocking` so the async runtime never waits on disk. Writes take SQLite's
 //! single writer lock (`BEGIN IMMEDIATE`), which serialises sequence allocation.
-use super::{check_name, new_epoch, plan_push, Page, PushOutcome, Result, StorageError};
+use super::{check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError};
 use crate::auth::Principal;
-use firebreak_core::ids::OpId;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -38,6 +37,13 @@ CREATE TABLE IF NOT EXISTS ops (
     received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     PRIMARY KEY (team_id, seq),
     UNIQUE (team_id, op_id)
+);
+-- One declaration per incident and team: a second `declare` of an incident is refused.
+CREATE TABLE IF NOT EXISTS declarations (
+    team_id INTEGER NOT NULL REFERENCES teams(id),
+    target  TEXT NOT NULL,
+    op_id   TEXT NOT NULL,
+    PRIMARY KEY (team_id, target)
 );
 CREATE TABLE IF NOT EXISTS conflicts (
     id          INTEGER PRIMARY KEY,
@@ -78,6 +84,18 @@ impl SqliteStorage {
             c.busy_timeout(std::time::Duration::from_secs(10))?;
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(SCHEMA)?;
+            // Declarations stored before the table existed (idempotent).
+            tx.execute(
+                "INSERT OR IGNORE INTO declarations(team_id, target, op_id)
+                 SELECT team_id, json_extract(body, '$.target'), op_id FROM ops
+                 WHERE json_valid(body) AND json_extract(body, '$.payload.type') = 'declare'
+                   AND NOT EXISTS (SELECT 1 FROM server_meta WHERE key = 'declarations_indexed')",
+                [],
+            )?;
+            tx.execute(
+                "INSERT INTO server_meta(key, value) VALUES ('declarations_indexed', '1') ON CONFLICT DO NOTHING",
+                [],
+            )?;
             tx.execute(
                 "INSERT INTO server_meta(key, value) VALUES ('epoch', ?1) ON CONFLICT DO NOTHING",
                 [new_epoch()],
@@ -197,14 +215,14 @@ impl SqliteStorage {
         .await
     }
 
-    pub async fn push(&self, team: i64, ops: Vec<(OpId, String)>) -> Result<PushOutcome> {
+    pub async fn push(&self, team: i64, ops: Vec<PushedOp>) -> Result<PushOutcome> {
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let next_seq: i64 = tx.query_row("SELECT next_seq FROM teams WHERE id = ?1", [team], |r| r.get(0))?;
             let mut existing = HashMap::new();
             {
                 let mut find = tx.prepare_cached("SELECT seq, body FROM ops WHERE team_id = ?1 AND op_id = ?2")?;
-                for (id, _) in &ops {
+                for PushedOp { id, .. } in &ops {
                     if let Some(found) = find
                         .query_row(params![team, id.to_string()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
                         .optional()?
@@ -213,12 +231,27 @@ impl SqliteStorage {
                     }
                 }
             }
-            let plan = plan_push(existing, next_seq, &ops);
+            let mut declared = HashMap::new();
+            {
+                let mut find =
+                    tx.prepare_cached("SELECT op_id FROM declarations WHERE team_id = ?1 AND target = ?2")?;
+                for target in ops.iter().filter_map(|o| o.declares.as_ref()) {
+                    if let Some(op_id) = find.query_row(params![team, target], |r| r.get::<_, String>(0)).optional()? {
+                        declared.insert(target.clone(), op_id);
+                    }
+                }
+            }
+            let plan = plan_push(existing, declared, next_seq, &ops);
             {
                 let mut insert =
                     tx.prepare_cached("INSERT INTO ops(team_id, seq, op_id, body) VALUES (?1, ?2, ?3, ?4)")?;
                 for (seq, id, body) in &plan.inserts {
                     insert.execute(params![team, seq, id, body])?;
+                }
+                let mut declare =
+                    tx.prepare_cached("INSERT INTO declarations(team_id, target, op_id) VALUES (?1, ?2, ?3)")?;
+                for (target, id) in &plan.declarations {
+                    declare.execute(params![team, target, id])?;
                 }
                 let mut conflict =
                     tx.prepare_cached("INSERT INTO conflicts(team_id, op_id, body) VALUES (?1, ?2, ?3)")?;

@@ -135,7 +135,10 @@ impl Transport for SimTransport {
             .iter()
             .filter(|e| e.0 > after)
             .take(limit as usize)
-            .map(|(seq, _, body)| SeqOp { seq: *seq, op: serde_json::from_str(body).expect("stored ops parse") })
+            .map(|(seq, _, body)| SeqOp {
+                seq: *seq,
+                op: serde_json::value::RawValue::from_string(body.clone()).expect("stored ops are JSON"),
+            })
             .collect();
         let last = ops.last().map_or(after, |o| o.seq);
         Ok(PullResponse {

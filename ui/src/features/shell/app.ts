@@ -47,7 +47,7 @@ export class App {
   private drills: DrillsView | null = null;
   /** The `pulled` count of the sync view when the window last refreshed its data. */
   private pulledShown = 0;
-  private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0 };
+  private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0, newer: 0, quarantined: 0, quarantine_reason: null };
   private readonly syncEl = h("span", { class: "sync-slot" });
   private readonly navEl = h("nav", { class: "views" });
   private me = "";

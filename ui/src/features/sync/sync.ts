@@ -20,7 +20,11 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
     label = "Online";
     cls = "online";
   }
-  const refused = (s.rejected > 0 ? ` · ${s.rejected} refused` : "") + (s.clock_drift ? " · ⚠ clock" : "");
+  const refused =
+    (s.rejected > 0 ? ` · ${s.rejected} refused` : "") +
+    (s.quarantined > 0 ? ` · ⚠ ${s.quarantined} quarantined` : "") +
+    (s.newer > 0 ? ` · ${s.newer} from a newer version` : "") +
+    (s.clock_drift ? " · ⚠ clock" : "");
   const detail = s.url
     ? ` · ${s.pending} waiting${refused} · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
     : "";
@@ -29,6 +33,10 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
     s.clock_drift
       ? `Changes by ${s.clock_drift.author} arrived stamped ${s.clock_drift.ahead_minutes} min ahead of this laptop's clock: check both clocks (sync still converges)`
       : null,
+    s.quarantined > 0
+      ? `${s.quarantined} teammate change(s) were invalid and are kept in quarantine, not applied (latest: ${s.quarantine_reason ?? "no reason"}); see \`firebreak sync quarantine\``
+      : null,
+    s.newer > 0 ? `${s.newer} change(s) come from a newer Firebreak; they are kept and applied once this one is upgraded` : null,
     s.rejected > 0 ? `${s.rejected} change(s) refused by the server (${s.rejected_reason ?? "no reason given"}); they are kept here, and saving the team server again retries them` : null,
     s.url ? `${s.url}${s.member ? ` as ${s.member}` : ""}` : "No team server set",
   ]

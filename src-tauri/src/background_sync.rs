@@ -43,10 +43,17 @@ impl StoreHandle for AppStore {
 }
 
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let (st, addr, kept, reason, drift) = state.with(|fb| {
+    let (st, addr, kept, reason, drift, warning) = state.with(|fb| {
         let st = fb.store().sync_status()?;
         let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
-        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?))
+        Ok((
+            st,
+            fb.store().remote()?,
+            fb.remote_token_location()?,
+            reason,
+            fb.recent_clock_drift()?,
+            fb.remote_warning()?,
+        ))
     })?;
     let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
     Ok(SyncView {
@@ -59,6 +66,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
         rejected_reason: reason,
         clock_drift: drift,
         last_synced_at: st.last_synced_at,
+        insecure_warning: warning,
         ..seen
     })
 }

@@ -20,7 +20,9 @@ pub mod pir_io;
 pub mod pir_pdf;
 mod policy_in_force;
 mod remote;
-pub use remote::{check_server_url, SavedRemote, SyncRemote, MISSING_TOKEN};
+pub use remote::{
+    check_server_url, check_team_ca, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES, MISSING_TOKEN,
+};
 mod response;
 pub mod secrets;
 pub use response::{PROCESS_LIST, RESPONSE_PROCESS};

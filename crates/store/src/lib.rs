@@ -12,6 +12,7 @@
 
 mod migrate;
 mod outbound;
+pub mod remote_url;
 mod store;
 mod sync;
 

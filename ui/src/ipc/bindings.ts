@@ -391,7 +391,12 @@ online: boolean | null, syncing: boolean, last_error: string | null,
  * Ops pulled from the server since the window started (the window refreshes when
  * this grows).
  */
-pulled: number, };
+pulled: number, 
+/**
+ * Set while the remote is plain HTTP to a host off this machine (allowed with
+ * `--allow-http`): the token and the record cross the network unencrypted.
+ */
+insecure_warning?: string, };
 export type ClockDriftView = { author: string, ahead_minutes: number, seen_at: string, };
 export type ScenarioInfo = { 
 /**

@@ -93,7 +93,8 @@ const MIGRATION_LOCK: i64 = 0x4669_7265_6272_6b31;
 #[derive(Clone)]
 pub struct PgStorage {
     pool: Pool,
-    target: PgTarget,
+    /// For the listener's own connection.
+    target: std::sync::Arc<PgTarget>,
 }
 
 /// A pool error with its causes ("… error performing TLS handshake: invalid peer
@@ -121,7 +122,7 @@ impl PgStorage {
             Some(tls) => Manager::from_config(target.config.clone(), tls.clone(), mc()),
         };
         let pool = Pool::builder(mgr).max_size(16).build().map_err(pool_err)?;
-        let s = PgStorage { pool, target };
+        let s = PgStorage { pool, target: std::sync::Arc::new(target) };
         let mut client = s.pool.get().await.map_err(pool_err)?;
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;

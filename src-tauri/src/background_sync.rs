@@ -43,11 +43,18 @@ impl StoreHandle for AppStore {
 }
 
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let (st, addr, kept, reason, drift, held) = state.with(|fb| {
+    let (st, addr, kept, reason, drift, held, warning) = state.with(|fb| {
         let st = fb.store().sync_status()?;
         let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
-        let held = fb.held_summary()?;
-        Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?, held))
+        Ok((
+            st,
+            fb.store().remote()?,
+            fb.remote_token_location()?,
+            reason,
+            fb.recent_clock_drift()?,
+            fb.held_summary()?,
+            fb.remote_warning()?,
+        ))
     })?;
     let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
     Ok(SyncView {
@@ -63,6 +70,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
         newer: held.newer,
         quarantined: held.quarantined,
         quarantine_reason: held.latest_reason,
+        insecure_warning: warning,
         ..seen
     })
 }

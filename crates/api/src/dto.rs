@@ -439,6 +439,11 @@ pub struct SyncView {
     /// this grows).
     #[ts(type = "number")]
     pub pulled: u64,
+    /// Set while the remote is plain HTTP to a host off this machine (allowed with
+    /// `--allow-http`): the token and the record cross the network unencrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub insecure_warning: Option<String>,
     /// Teammates' changes from a newer Firebreak, kept to apply after an upgrade.
     #[ts(type = "number")]
     #[serde(default)]

@@ -21,7 +21,9 @@ pub mod pir_pdf;
 mod policy_in_force;
 mod quarantine;
 mod remote;
-pub use remote::{check_server_url, SavedRemote, SyncRemote, MISSING_TOKEN};
+pub use remote::{
+    check_server_url, check_team_ca, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES, MISSING_TOKEN,
+};
 mod response;
 pub mod secrets;
 pub use response::{PROCESS_LIST, RESPONSE_PROCESS};

@@ -2,9 +2,29 @@
 //! in the database, the member's token in the [`Vault`] (OS keyring or an owner-only
 //! file, never the database), and who the token belongs to. The network itself is the
 //! sync crate's; this module only keeps the configuration and the identity rules.
+//!
+//! Transport rules: plain `http://` is refused unless the host is this machine or the
+//! person allowed it (remembered, and shown as a warning); a team's own CA (PEM) may be
+//! kept in the local settings (it is not a secret).
 use crate::secrets::{self, SecretStore, Vault};
 use crate::{ApiError, ErrorCode, Firebreak, Result};
+use firebreak_store::remote_url::plain_http_host;
 use firebreak_store::{RejectedOp, RemoteConfig, Store};
+
+/// Local setting: the team CA's PEM, when one was given.
+const CA_SETTING: &str = "sync.ca_pem";
+/// Local setting: "true" when plain HTTP to a non-loopback host was allowed.
+const ALLOW_HTTP_SETTING: &str = "sync.allow_http";
+/// Largest team CA file accepted.
+pub const MAX_CA_BYTES: usize = 256 * 1024;
+
+/// How a remote is reached beyond its address: a team's own CA, and whether plain HTTP
+/// to a host off this machine is allowed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemoteTransport {
+    pub ca_pem: Option<String>,
+    pub allow_http: bool,
+}
 
 /// The remote with its token, for the sync client. `Debug` never shows the token.
 #[derive(Clone, PartialEq, Eq)]
@@ -13,13 +33,46 @@ pub struct SyncRemote {
     pub team: String,
     pub member: Option<String>,
     pub token: String,
+    pub transport: RemoteTransport,
 }
 
 impl SyncRemote {
-    /// What the sync client needs: address, team and token.
+    /// What the sync client needs: address, team, token, CA and the HTTP allowance.
     pub fn config(&self) -> RemoteConfig {
-        RemoteConfig { url: self.url.clone(), team: self.team.clone(), token: self.token.clone() }
+        RemoteConfig {
+            url: self.url.clone(),
+            team: self.team.clone(),
+            token: self.token.clone(),
+            ca_pem: self.transport.ca_pem.clone(),
+            allow_http: self.transport.allow_http,
+        }
     }
+
+    /// The warning to show while this remote is plain HTTP across a network.
+    pub fn insecure_warning(&self) -> Option<String> {
+        insecure_warning(&self.url, self.transport.allow_http)
+    }
+}
+
+fn insecure_warning(url: &str, allowed: bool) -> Option<String> {
+    plain_http_host(url).filter(|_| allowed).map(|host| {
+        format!("plain HTTP to {host}: the token and the team's record cross the network unencrypted (allowed with --allow-http)")
+    })
+}
+
+/// Checks a team CA given as PEM text: size and that it holds a certificate. (Whether
+/// the certificates parse is checked by the sync client when the remote is checked.)
+pub fn check_team_ca(pem: &str) -> Result<String> {
+    if pem.len() > MAX_CA_BYTES {
+        return Err(ApiError::invalid(format!(
+            "the team CA is {} bytes; at most {MAX_CA_BYTES} are accepted",
+            pem.len()
+        )));
+    }
+    if !pem.contains("-----BEGIN CERTIFICATE-----") {
+        return Err(ApiError::invalid("the team CA holds no PEM certificate (-----BEGIN CERTIFICATE-----)"));
+    }
+    Ok(pem.to_string())
 }
 
 impl std::fmt::Debug for SyncRemote {
@@ -59,8 +112,21 @@ pub fn check_server_url(url: &str) -> Result<String> {
 impl Firebreak {
     /// Checks a remote typed by a person (address, team name, token). An empty token
     /// means the one already kept for this same server and team (never another
-    /// server's). Nothing is written.
+    /// server's); so do the CA and the HTTP allowance. Nothing is written.
     pub fn remote_candidate(&self, url: &str, team: &str, token: &str) -> Result<SyncRemote> {
+        self.remote_candidate_with(url, team, token, RemoteTransport::default())
+    }
+
+    /// [`Self::remote_candidate`] with how to reach the server: a CA or an allowance
+    /// given here replaces what is kept; what is not given is kept for this same server
+    /// and team. Plain HTTP to a host off this machine is refused unless allowed.
+    pub fn remote_candidate_with(
+        &self,
+        url: &str,
+        team: &str,
+        token: &str,
+        given: RemoteTransport,
+    ) -> Result<SyncRemote> {
         let url = check_server_url(url)?;
         let team = team.trim();
         if team.is_empty() || team.contains(['/', '?', '#', ' ']) {
@@ -74,7 +140,37 @@ impl Firebreak {
         if token.is_empty() {
             return Err(ApiError::invalid(MISSING_TOKEN));
         }
-        Ok(SyncRemote { url, team: team.to_string(), member: None, token })
+        let kept = if same_place { self.remote_transport()? } else { RemoteTransport::default() };
+        let ca_pem = given.ca_pem.or(kept.ca_pem).as_deref().map(check_team_ca).transpose()?;
+        let host = plain_http_host(&url);
+        if let Some(host) = &host {
+            if !(given.allow_http || kept.allow_http) {
+                return Err(ApiError::invalid(format!(
+                    "{url} is plain HTTP to {host}, which is not this machine: the token and the team's record \
+                     would cross the network unencrypted; use https:// (or --allow-http on a network you trust)"
+                )));
+            }
+        }
+        // The allowance is remembered only where it is needed.
+        let transport = RemoteTransport { ca_pem, allow_http: host.is_some() };
+        Ok(SyncRemote { url, team: team.to_string(), member: None, token, transport })
+    }
+
+    /// The CA and HTTP allowance kept for the current remote.
+    fn remote_transport(&self) -> Result<RemoteTransport> {
+        Ok(RemoteTransport {
+            ca_pem: self.store.setting(CA_SETTING)?,
+            allow_http: self.store.setting(ALLOW_HTTP_SETTING)?.as_deref() == Some("true"),
+        })
+    }
+
+    /// The warning to show while the remote is plain HTTP across a network (allowed
+    /// with `--allow-http`), for `remote show` and the window's sync badge.
+    pub fn remote_warning(&self) -> Result<Option<String>> {
+        let Some(addr) = self.store.remote()? else {
+            return Ok(None);
+        };
+        Ok(insecure_warning(&addr.url, self.remote_transport()?.allow_http))
     }
 
     /// Saves a remote: the token goes to the vault first, then the address to the
@@ -87,6 +183,15 @@ impl Firebreak {
             .save(&self.store, secrets::SYNC_TOKEN, &remote.token)?
             .ok_or_else(|| ApiError::invalid(MISSING_TOKEN))?;
         self.store.set_remote(&remote.url, &remote.team)?;
+        match &remote.transport.ca_pem {
+            Some(pem) => self.store.set_setting(CA_SETTING, pem)?,
+            None => self.store.delete_setting(CA_SETTING)?,
+        }
+        if remote.transport.allow_http {
+            self.store.set_setting(ALLOW_HTTP_SETTING, "true")?;
+        } else {
+            self.store.delete_setting(ALLOW_HTTP_SETTING)?;
+        }
         let renamed_from = match member {
             Some(m) => self.adopt_member(m)?,
             None => None,
@@ -116,7 +221,8 @@ impl Firebreak {
                 ),
             )
         })?;
-        Ok(Some(SyncRemote { url: addr.url, team: addr.team, member: addr.member, token }))
+        let transport = self.remote_transport()?;
+        Ok(Some(SyncRemote { url: addr.url, team: addr.team, member: addr.member, token, transport }))
     }
 
     /// Where the remote's token is kept, if a remote is set.
@@ -127,6 +233,8 @@ impl Firebreak {
     /// Turns sync off and forgets the token.
     pub fn clear_remote(&mut self) -> Result<()> {
         self.store.clear_remote()?;
+        self.store.delete_setting(CA_SETTING)?;
+        self.store.delete_setting(ALLOW_HTTP_SETTING)?;
         self.vault.delete(&self.store, secrets::SYNC_TOKEN)
     }
 

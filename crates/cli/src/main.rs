@@ -267,6 +267,14 @@ enum RemoteCmd {
         team: String,
         #[arg(long, env = "FIREBREAK_TOKEN", hide_env_values = true)]
         token: String,
+        /// Trust this PEM file's CA for the server's certificate (a team's own CA),
+        /// besides the system's roots. Kept (as PEM) in this laptop's settings.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Allow plain http:// to a host other than this machine (the token and the
+        /// record then cross the network unencrypted; shown as a warning).
+        #[arg(long)]
+        allow_http: bool,
     },
     /// Show the server, team, waiting changes and last sync.
     Show,

@@ -2,7 +2,7 @@
 //! driven from the command line, on this data directory's store.
 use crate::RemoteCmd;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Firebreak, SyncRemote};
+use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport, SyncRemote};
 use firebreak_store::StoreError;
 use firebreak_sync::wire::TeamInfo;
 use firebreak_sync::{check_remote, HttpTransport, StoreHandle, SyncClient, SyncError, SyncOptions};
@@ -36,6 +36,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
     let addr = fb.store().remote().map_err(store_err)?;
     let kept = fb.remote_token_location()?;
     let drift = fb.recent_clock_drift()?;
+    let warning = fb.remote_warning()?;
     let text = match &addr {
         None => "no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`".to_string(),
         Some(a) => {
@@ -48,6 +49,9 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
                 st.last_synced_at
                     .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             );
+            if let Some(w) = &warning {
+                t.push_str(&format!("; warning: {w}"));
+            }
             if let Some(d) = &drift {
                 t.push_str(&format!(
                     "; warning: changes by {} arrived stamped {} min ahead of this laptop's clock; check both clocks (sync still converges)",
@@ -85,6 +89,7 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
         "quarantine_reason": held.latest_reason,
         "newer": held.newer,
         "token_kept_in": kept.map(|k| k.as_str()),
+        "warning": warning,
         "pending": st.pending,
         "rejected": st.rejected,
         "clock_drift": drift,
@@ -100,6 +105,17 @@ fn check_token(remote: &SyncRemote, context: &str) -> Result<Option<TeamInfo>, A
     runtime()?.block_on(check_remote(&remote.config())).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
 }
 
+/// The text of `--ca FILE`, read with a size limit.
+fn read_ca(path: &std::path::Path) -> Result<String, ApiError> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(firebreak_api::MAX_CA_BYTES as u64 + 1).read_to_string(&mut text))
+        .map_err(|e| ApiError::invalid(format!("--ca {}: cannot read it: {e}", path.display())))?;
+    firebreak_api::check_team_ca(&text)
+        .map_err(|e| ApiError::invalid(format!("--ca {}: {}", path.display(), e.message)))
+}
+
 fn renamed(member: &str, before: &str) -> String {
     format!("your changes are now signed {member:?} (the token's member; was {before:?})")
 }
@@ -107,8 +123,9 @@ fn renamed(member: &str, before: &str) -> String {
 pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value, ApiError> {
     let mut notes = Vec::new();
     match cmd {
-        RemoteCmd::Set { url, team, token } => {
-            let candidate = fb.remote_candidate(&url, &team, &token)?;
+        RemoteCmd::Set { url, team, token, ca, allow_http } => {
+            let ca_pem = ca.as_deref().map(read_ca).transpose()?;
+            let candidate = fb.remote_candidate_with(&url, &team, &token, RemoteTransport { ca_pem, allow_http })?;
             // A token the server refuses is not saved; an unreachable server is fine
             // (offline first): the token is checked at the first sync.
             let info = check_token(&candidate, "not saved")?;

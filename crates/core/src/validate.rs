@@ -130,8 +130,11 @@ impl Received {
 /// Sorts a received op body (JSON) as of the receiver's clock `now`.
 pub fn receive(body: &str, now: DateTime<Utc>) -> Received {
     if body.len() > MAX_OP_BYTES {
+        // Still named by its envelope when it has one, so it can be refused on its own.
+        let envelope: Option<Envelope> = serde_json::from_str(body).ok();
+        let kind = envelope.as_ref().map(|e| e.payload.kind.clone()).unwrap_or_default();
         let reason = Invalid::new("op", format!("is {} bytes; at most {MAX_OP_BYTES} are accepted", body.len()));
-        return Received::Invalid { envelope: None, kind: String::new(), reason };
+        return Received::Invalid { envelope, kind, reason };
     }
     let envelope: Envelope = match serde_json::from_str(body) {
         Ok(e) => e,

@@ -44,7 +44,14 @@ async fn serve(db: &str) -> Server {
 }
 
 fn transport(url: &str, team: &str, token: &str) -> HttpTransport {
-    HttpTransport::new(&RemoteConfig { url: url.into(), team: team.into(), token: token.into() }).expect("transport")
+    HttpTransport::new(&RemoteConfig {
+        url: url.into(),
+        team: team.into(),
+        token: token.into(),
+        ca_pem: None,
+        allow_http: false,
+    })
+    .expect("transport")
 }
 
 struct Now;

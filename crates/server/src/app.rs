@@ -4,6 +4,7 @@ use crate::auth::Principal;
 use crate::error::AppError;
 use crate::storage::PushedOp;
 use crate::storage::Storage;
+use crate::wake::{Busy, PollLimits, Waiters};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -17,39 +18,58 @@ use firebreak_core::op::OpPayload;
 use firebreak_core::validate::{receive, Received};
 use firebreak_sync::wire::{
     parse_wait, AckStatus, OpAck, OpBody, PullResponse, PushRequest, PushResponse, SeqOp, TeamInfo, MAX_BODY_BYTES,
-    MAX_PULL_LIMIT, MAX_PUSH_OPS, MAX_WAIT,
+    MAX_PULL_LIMIT, MAX_PULL_PAGE_BYTES, MAX_PUSH_OPS, MAX_WAIT,
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
-/// How often a held pull re-reads the database, for ops pushed through another server
-/// instance (pushes through this one wake it at once).
-const RECHECK: Duration = Duration::from_millis(500);
+/// A held pull is woken by a notification when its team's sequence moves (a push
+/// through this instance, or PostgreSQL NOTIFY from another). This slow re-read only
+/// covers a notification lost while the cross-instance listener reconnects.
+const SAFETY_RECHECK: Duration = Duration::from_secs(10);
 
 #[derive(Clone)]
 pub struct AppState {
     storage: Arc<Storage>,
-    wakeups: Arc<Mutex<HashMap<i64, Arc<Notify>>>>,
+    waiters: Arc<Waiters>,
     shutdown: watch::Receiver<bool>,
 }
 
 impl AppState {
     /// `shutdown` turning true releases held pulls so the server can stop promptly.
+    /// Must be called inside a tokio runtime: on PostgreSQL it starts the listener that
+    /// wakes this instance's held pulls for pushes through other instances.
     pub fn new(storage: Arc<Storage>, shutdown: watch::Receiver<bool>) -> Self {
-        AppState { storage, wakeups: Arc::default(), shutdown }
+        Self::with_limits(storage, shutdown, PollLimits::default())
+    }
+
+    /// [`Self::new`] with other caps on held pulls.
+    pub fn with_limits(storage: Arc<Storage>, shutdown: watch::Receiver<bool>, limits: PollLimits) -> Self {
+        let waiters = Arc::new(Waiters::new(limits));
+        storage.listen(Arc::downgrade(&waiters));
+        AppState { storage, waiters, shutdown }
     }
 
     pub fn storage(&self) -> &Storage {
         &self.storage
     }
 
-    fn wakeup(&self, team_id: i64) -> Arc<Notify> {
-        let mut map = self.wakeups.lock().unwrap_or_else(|e| e.into_inner());
-        map.entry(team_id).or_default().clone()
+    /// Held pulls on this instance (for tests).
+    pub fn waiters(&self) -> &Waiters {
+        &self.waiters
+    }
+
+    /// The team's sequence moved: wake its held pulls here and on other instances. A
+    /// failed NOTIFY is logged, not returned: the ops are stored, and other instances'
+    /// safety re-check finds them.
+    async fn announce(&self, team_id: i64) {
+        self.waiters.wake(Some(team_id));
+        if let Err(e) = self.storage.announce(team_id).await {
+            tracing::warn!(error = %e, team_id, "could not notify other server instances of a push");
+        }
     }
 }
 
@@ -163,7 +183,7 @@ async fn push(
         tracing::warn!(team = %m.team, person = %m.person, refused = refused_count, "ops refused (author or validity)");
     }
     if stored > 0 {
-        state.wakeup(m.team_id).notify_waiters();
+        state.announce(m.team_id).await;
     }
     tracing::debug!(team = %m.team, stored, max_seq = outcome.max_seq, "push");
     // One ack per pushed op, in request order.
@@ -237,21 +257,34 @@ async fn pull(
             .min(MAX_WAIT),
     };
     let deadline = Instant::now() + wait;
-    let wakeup = state.wakeup(m.team_id);
-    let mut shutdown = state.shutdown.clone();
-    let page = loop {
-        let notified = wakeup.notified();
-        tokio::pin!(notified);
-        notified.as_mut().enable();
-        let page = state.storage.pull(m.team_id, after, limit).await?;
-        let now = Instant::now();
-        if !page.ops.is_empty() || page.max_seq < after || now >= deadline || *shutdown.borrow() {
-            break page;
-        }
-        tokio::select! {
-            _ = &mut notified => {}
-            _ = tokio::time::sleep(RECHECK.min(deadline - now)) => {}
-            _ = shutdown.changed() => {}
+    let page = state.storage.pull(m.team_id, after, limit, MAX_PULL_PAGE_BYTES).await?;
+    let answer_now = !page.ops.is_empty() || page.max_seq < after || wait.is_zero();
+    let page = if answer_now {
+        page
+    } else {
+        // Nothing new: hold the request, in one of the member's and team's slots.
+        let held = state.waiters.hold(m.team_id, &m.person).map_err(|busy| {
+            tracing::info!(team = %m.team, person = %m.person, ?busy, "held pull refused: too many");
+            AppError::TooManyPolls(match busy {
+                Busy::Member(n) => format!("{} already has {n} pulls waiting; try again later", m.person),
+                Busy::Team(n) => format!("team {} already has {n} pulls waiting; try again later", m.team),
+            })
+        })?;
+        let mut shutdown = state.shutdown.clone();
+        loop {
+            let notified = held.notify().notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            let page = state.storage.pull(m.team_id, after, limit, MAX_PULL_PAGE_BYTES).await?;
+            let now = Instant::now();
+            if !page.ops.is_empty() || page.max_seq < after || now >= deadline || *shutdown.borrow() {
+                break page;
+            }
+            tokio::select! {
+                _ = &mut notified => {}
+                _ = tokio::time::sleep(SAFETY_RECHECK.min(deadline - now)) => {}
+                _ = shutdown.changed() => {}
+            }
         }
     };
     let ops = page

@@ -4,7 +4,7 @@ use crate::storage::StorageError;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use firebreak_sync::wire::ErrorBody;
+use firebreak_sync::wire::{ErrorBody, POLL_RETRY_AFTER, TOO_MANY_POLLS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -20,6 +20,10 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     TooLarge(String),
+    /// A pull asked to wait, but its member or team already holds as many as allowed:
+    /// answered at once with 429 and `Retry-After`, for the client to try later.
+    #[error("{0}")]
+    TooManyPolls(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -33,6 +37,7 @@ impl AppError {
             AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_request"),
             AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             AppError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
+            AppError::TooManyPolls(_) => (StatusCode::TOO_MANY_REQUESTS, TOO_MANY_POLLS),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -57,7 +62,12 @@ impl IntoResponse for AppError {
                 other.to_string()
             }
         };
+        let retry = matches!(self, AppError::TooManyPolls(_));
         let body = ErrorBody { code: code.to_string(), message };
-        (status, Json(body)).into_response()
+        let mut resp = (status, Json(body)).into_response();
+        if retry {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, POLL_RETRY_AFTER.as_secs().into());
+        }
+        resp
     }
 }

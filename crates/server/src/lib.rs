@@ -9,14 +9,20 @@
 //!   conflicts table and reported, never dropped or overwritten.
 //! - The per-team sequence is allocated under the team row's lock inside the insert
 //!   transaction, so sequences become visible in order and a cursor never skips one.
-//! - The server keeps no state between requests besides its database (wake-ups of
-//!   long-polls are an in-process shortcut; a periodic re-check covers other instances).
+//! - The server keeps no state between requests besides its database (held pulls are
+//!   woken in process, and across instances by PostgreSQL LISTEN/NOTIFY; a slow
+//!   re-check covers a lost notification).
+//! - Nothing a client does can take unbounded server resources: request bodies, pull
+//!   pages (ops and bytes), held pulls per member and team, conflict records per team,
+//!   and the time to send a request's headers are all capped.
 //! - The server does not depend on the desktop shell or the local store.
 
 pub mod app;
 pub mod auth;
 pub mod error;
+pub mod serve;
 pub mod storage;
+pub mod wake;
 
 pub use app::{app, AppState};
 pub use error::AppError;

@@ -2,8 +2,11 @@
 //! the same database. anyhow lives here, at the edge.
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
+use firebreak_server::serve::{load_tls, serve, ServeOptions};
+use firebreak_server::wake::{PollLimits, MAX_POLLS_PER_MEMBER, MAX_POLLS_PER_TEAM};
 use firebreak_server::{app, AppState, Storage};
 use std::io::Write;
+use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -16,6 +19,18 @@ struct Cli {
     /// Address to listen on (port 0 picks a free port; the address is printed).
     #[arg(long, default_value = "127.0.0.1:8787")]
     listen: String,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Pulls one member may hold waiting at once; more are answered 429 at once.
+    #[arg(long, default_value_t = MAX_POLLS_PER_MEMBER)]
+    max_polls_per_member: usize,
+    /// Pulls one team may hold waiting at once; more are answered 429 at once.
+    #[arg(long, default_value_t = MAX_POLLS_PER_TEAM)]
+    max_polls_per_team: usize,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -51,9 +66,15 @@ async fn main() -> Result<()> {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)
         .init();
+    // A bad certificate or key is said before anything else is opened.
+    let tls = match (&cli.tls_cert, &cli.tls_key) {
+        (Some(cert), Some(key)) => Some(load_tls(cert, key).map_err(anyhow::Error::msg)?),
+        _ => None,
+    };
     let storage = Storage::open(&cli.db).await.with_context(|| format!("opening the database {}", redact(&cli.db)))?;
+    let limits = PollLimits { per_member: cli.max_polls_per_member.max(1), per_team: cli.max_polls_per_team.max(1) };
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(storage, &cli.listen).await,
+        Command::Serve => run(storage, &cli.listen, ServeOptions { tls, ..ServeOptions::default() }, limits).await,
         Command::Admin(cmd) => admin(&storage, cmd).await,
     }
 }
@@ -85,23 +106,22 @@ async fn admin(storage: &Storage, cmd: Admin) -> Result<()> {
     Ok(())
 }
 
-async fn serve(storage: Storage, listen: &str) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("listening on {listen}"))?;
+async fn run(storage: Storage, listen: &str, options: ServeOptions, limits: PollLimits) -> Result<()> {
+    let listener = std::net::TcpListener::bind(listen).with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let backend = storage.backend();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let state = AppState::new(Arc::new(storage), stop_rx);
-    tracing::info!(%addr, backend, "firebreak-server listening");
-    println!("listening on http://{addr}");
+    let state = AppState::with_limits(Arc::new(storage), stop_rx, limits);
+    let scheme = if options.tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, backend, scheme, "firebreak-server listening");
+    println!("listening on {scheme}://{addr}");
     std::io::stdout().flush()?;
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing requests in flight");
-            let _ = stop_tx.send(true);
-        })
-        .await
-        .context("serving")?;
+    let stop = async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = stop_tx.send(true);
+    };
+    serve(listener, app(state), options, stop).await.context("serving")?;
     Ok(())
 }
 

@@ -113,7 +113,7 @@ async fn push_is_idempotent_flags_conflicts_and_pull_pages_in_order() {
         vec![(1, AckStatus::Duplicate), (2, AckStatus::Duplicate), (6, AckStatus::Stored), (3, AckStatus::Conflict)]
     );
     assert_eq!(resp.max_seq, 6);
-    assert_eq!(f.storage.conflict_count(1).await.unwrap(), 1, "the conflicting op is kept");
+    assert_eq!(f.storage.conflict_count(1).await.unwrap().stored, 1, "the conflicting op is kept");
 
     let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=2&limit=3", Some(&f.ana), None).await;
     let page: PullResponse<Op> = serde_json::from_value(page).unwrap();
@@ -195,4 +195,93 @@ async fn a_held_pull_returns_as_soon_as_an_op_arrives() {
     let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=1&wait=300ms", Some(&f.ana), None).await;
     assert!(page["ops"].as_array().unwrap().is_empty());
     assert!(started.elapsed() >= Duration::from_millis(300));
+}
+
+/// Waiting pulls past the member's or the team's cap are answered at once with 429
+/// `too_many_polls` and `Retry-After`; a pull that finds news or does not wait is never
+/// refused, and a slot is given back when its pull ends.
+#[tokio::test]
+async fn waiting_pulls_are_capped_per_member_and_per_team() {
+    use firebreak_server::wake::PollLimits;
+    let storage = Arc::new(Storage::open("sqlite::memory:").await.unwrap());
+    storage.create_team("sre").await.unwrap();
+    let mut tokens = Vec::new();
+    for person in ["ana", "bo", "cy"] {
+        storage.add_member("sre", person).await.unwrap();
+        tokens.push(storage.issue_token("sre", person).await.unwrap());
+    }
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::with_limits(storage.clone(), rx, PollLimits { per_member: 2, per_team: 3 });
+    let app = app(state.clone());
+    let hold = |token: &str| {
+        let (app, token) = (app.clone(), token.to_string());
+        tokio::spawn(async move { call(&app, "GET", "/v1/teams/sre/ops?after=0&wait=10s", Some(&token), None).await })
+    };
+    let held = vec![hold(&tokens[0]), hold(&tokens[0]), hold(&tokens[1])];
+    while state.waiters().held(1) < 3 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let refuse = |token: String| {
+        let app = app.clone();
+        async move {
+            let req = Request::builder()
+                .uri("/v1/teams/sre/ops?after=0&wait=10s")
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let started = Instant::now();
+            let resp = app.oneshot(req).await.unwrap();
+            let retry = resp.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(str::to_string);
+            let status = resp.status();
+            let body: Value =
+                serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap_or(Value::Null);
+            assert!(started.elapsed() < Duration::from_secs(1), "refused at once");
+            (status, body["code"].as_str().map(str::to_string), body["message"].as_str().map(str::to_string), retry)
+        }
+    };
+    // ana holds two already: her own cap.
+    let (status, code, message, retry) = refuse(tokens[0].clone()).await;
+    assert_eq!(
+        (status, code.as_deref(), retry.as_deref()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("too_many_polls"), Some("5"))
+    );
+    assert!(message.unwrap_or_default().contains("ana already has 2"));
+    // cy holds none, but the team is full.
+    let (status, _, message, _) = refuse(tokens[2].clone()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(message.unwrap_or_default().contains("team sre already has 3"));
+    // Not waiting is never refused.
+    let (status, _) = call(&app, "GET", "/v1/teams/sre/ops?after=0", Some(&tokens[2]), None).await;
+    assert_eq!(status, StatusCode::OK);
+    // A push answers the held pulls and their slots come back.
+    let (status, _) = call(&app, "POST", "/v1/teams/sre/ops", Some(&tokens[2]), push_body(vec![op("cy", 1)])).await;
+    assert_eq!(status, StatusCode::OK);
+    for h in held {
+        let (status, page) = h.await.unwrap();
+        assert_eq!((status, page["ops"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    }
+    assert_eq!(state.waiters().held(1), 0);
+    // With news waiting, a pull is answered even past the cap (it need not wait).
+    let (status, page) = call(&app, "GET", "/v1/teams/sre/ops?after=0&wait=10s", Some(&tokens[0]), None).await;
+    assert_eq!((status, page["ops"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+}
+
+#[tokio::test]
+async fn a_pulled_page_stays_within_its_byte_cap() {
+    use firebreak_sync::wire::MAX_PULL_PAGE_BYTES;
+    let f = fixture().await;
+    // Notes as long as an op may carry (64 K characters): 80 of them pass 4 MiB.
+    let big = |n| op_with_text("ana", n, &"x".repeat(60_000));
+    for chunk in [(1..=40).map(big).collect::<Vec<_>>(), (41..=80).map(big).collect()] {
+        let (status, _) = call(&f.app, "POST", "/v1/teams/sre/ops", Some(&f.ana), push_body(chunk)).await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (_, page) = call(&f.app, "GET", "/v1/teams/sre/ops?after=0&limit=5000", Some(&f.ana), None).await;
+    let page: PullResponse = serde_json::from_value(page).unwrap();
+    let one = serde_json::to_string(&page.ops[0].op).unwrap().len();
+    let bytes: usize = page.ops.iter().map(|o| serde_json::to_string(&o.op).unwrap().len()).sum();
+    assert!(bytes <= MAX_PULL_PAGE_BYTES, "{bytes}");
+    assert!(bytes + one > MAX_PULL_PAGE_BYTES, "the page stops only when one more op would pass the cap");
+    assert!(page.ops.len() < 80 && page.more);
+    assert_eq!(page.ops.iter().map(|o| o.seq).collect::<Vec<_>>(), (1..=page.ops.len() as i64).collect::<Vec<_>>());
 }

@@ -21,7 +21,14 @@ fn sqlite_db(dir: &tempfile::TempDir) -> String {
 }
 
 fn transport(url: &str, team: &str, token: &str) -> HttpTransport {
-    HttpTransport::new(&RemoteConfig { url: url.into(), team: team.into(), token: token.into() }).unwrap()
+    HttpTransport::new(&RemoteConfig {
+        url: url.into(),
+        team: team.into(),
+        token: token.into(),
+        ca_pem: None,
+        allow_http: false,
+    })
+    .unwrap()
 }
 
 fn client(url: &str, team: &str, token: &str) -> SyncClient<HttpTransport> {

@@ -6,7 +6,7 @@ mod common;
 use common::{op, op_with_text, postgres_url, unique};
 use firebreak_server::storage::PushedOp;
 use firebreak_server::Storage;
-use firebreak_sync::wire::AckStatus;
+use firebreak_sync::wire::{AckStatus, MAX_PULL_PAGE_BYTES};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -63,11 +63,11 @@ async fn pushes_are_idempotent_gap_free_and_keep_conflicts() {
         let again = s.push(id, rows(vec![op("ana", 2), op_with_text("ana", 3, "other"), op("ana", 4)])).await.unwrap();
         let got: Vec<(i64, AckStatus)> = again.acks.iter().map(|a| (a.seq, a.status)).collect();
         assert_eq!(got, vec![(2, AckStatus::Duplicate), (3, AckStatus::Conflict), (4, AckStatus::Stored)], "{label}");
-        assert_eq!(s.conflict_count(id).await.unwrap(), 1, "{label}");
-        let page = s.pull(id, 0, 2).await.unwrap();
+        assert_eq!(s.conflict_count(id).await.unwrap().stored, 1, "{label}");
+        let page = s.pull(id, 0, 2, MAX_PULL_PAGE_BYTES).await.unwrap();
         assert_eq!(page.ops.iter().map(|o| o.0).collect::<Vec<_>>(), vec![1, 2], "{label}");
         assert!(page.more && page.max_seq == 4, "{label}");
-        let rest = s.pull(id, 2, 10).await.unwrap();
+        let rest = s.pull(id, 2, 10, MAX_PULL_PAGE_BYTES).await.unwrap();
         assert_eq!(rest.ops.iter().map(|o| o.0).collect::<Vec<_>>(), vec![3, 4], "{label}");
         assert!(!rest.more, "{label}");
         assert!(rest.ops[0].1.contains("note 3"), "{label}: the first version stays");
@@ -86,7 +86,7 @@ async fn teams_do_not_see_each_other() {
         s.push(a, vec![row(1), row(2)]).await.unwrap();
         let out = s.push(b, vec![row(2)]).await.unwrap();
         assert_eq!((out.acks[0].seq, out.acks[0].status), (1, AckStatus::Stored), "{label}");
-        assert_eq!(s.pull(b, 0, 10).await.unwrap().ops.len(), 1, "{label}");
+        assert_eq!(s.pull(b, 0, 10, MAX_PULL_PAGE_BYTES).await.unwrap().ops.len(), 1, "{label}");
     }
 }
 
@@ -116,7 +116,7 @@ async fn concurrent_pushers_never_let_a_cursor_skip_an_op() {
             tokio::spawn(async move {
                 let (mut cursor, mut seen) = (0i64, Vec::new());
                 while seen.len() < total {
-                    let page = s.pull(id, cursor, 37).await.unwrap();
+                    let page = s.pull(id, cursor, 37, MAX_PULL_PAGE_BYTES).await.unwrap();
                     for (seq, body) in page.ops {
                         assert!(seq > cursor);
                         cursor = seq;
@@ -152,5 +152,129 @@ async fn concurrent_pushers_never_let_a_cursor_skip_an_op() {
         assert_eq!(seen.len(), total, "{label}");
         assert_eq!(seen.iter().collect::<HashSet<_>>().len(), total, "{label}: no duplicates");
         assert_eq!(s.max_seq(id).await.unwrap(), total as i64, "{label}: gap-free");
+    }
+}
+
+#[tokio::test]
+async fn a_page_stops_before_its_byte_cap_but_always_carries_one_op() {
+    for (label, s, _dir) in backends().await {
+        let (_, id, _) = team(&s).await;
+        let rows: Vec<_> = (1..=4)
+            .map(|n| {
+                let o = op_with_text("ana", n, &"x".repeat(1_000));
+                PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None }
+            })
+            .collect();
+        let one = rows[0].body.len();
+        s.push(id, rows).await.unwrap();
+        // Room for two ops and a half: the page holds two, and says more follow.
+        let page = s.pull(id, 0, 100, one * 5 / 2).await.unwrap();
+        assert_eq!(page.ops.iter().map(|o| o.0).collect::<Vec<_>>(), vec![1, 2], "{label}");
+        assert!(page.more, "{label}");
+        // Exactly two ops' worth still fits two.
+        assert_eq!(s.pull(id, 0, 100, one * 2).await.unwrap().ops.len(), 2, "{label}");
+        // An op larger than the cap still comes, alone.
+        let page = s.pull(id, 2, 100, 10).await.unwrap();
+        assert_eq!(page.ops.iter().map(|o| o.0).collect::<Vec<_>>(), vec![3], "{label}");
+        assert!(page.more, "{label}");
+        let page = s.pull(id, 3, 100, 10).await.unwrap();
+        assert_eq!((page.ops.len(), page.more), (1, false), "{label}");
+    }
+}
+
+#[tokio::test]
+async fn conflict_records_are_capped_per_team_and_the_rest_counted() {
+    use firebreak_server::storage::MAX_CONFLICTS_PER_TEAM;
+    for (label, s, _dir) in backends().await {
+        let (_, id, _) = team(&s).await;
+        let (_, other, _) = team(&s).await;
+        let row = |n: u128, text: &str| {
+            let o = op_with_text("ana", n, text);
+            PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None }
+        };
+        s.push(id, vec![row(1, "original")]).await.unwrap();
+        s.push(other, vec![row(1, "original")]).await.unwrap();
+        let cap = MAX_CONFLICTS_PER_TEAM as usize;
+        // Same id, other content, over and over: each is a conflict.
+        let variants: Vec<_> = (0..cap + 5).map(|i| row(1, &format!("variant {i}"))).collect();
+        for chunk in variants.chunks(500) {
+            let out = s.push(id, chunk.to_vec()).await.unwrap();
+            assert!(out.acks.iter().all(|a| a.status == AckStatus::Conflict), "{label}: still reported");
+        }
+        let count = s.conflict_count(id).await.unwrap();
+        assert_eq!((count.stored, count.dropped), (MAX_CONFLICTS_PER_TEAM, 5), "{label}");
+        // Another team's record is its own.
+        s.push(other, vec![row(1, "variant")]).await.unwrap();
+        let count = s.conflict_count(other).await.unwrap();
+        assert_eq!((count.stored, count.dropped), (1, 0), "{label}");
+        let page = s.pull(id, 0, 10, MAX_PULL_PAGE_BYTES).await.unwrap();
+        assert!(page.ops[0].1.contains("original"), "{label}: the stored op is untouched");
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn the_sqlite_database_and_its_journal_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("server.db");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let files = |p: &std::path::Path| {
+        ["", "-wal", "-shm"].map(|suffix| std::path::PathBuf::from(format!("{}{suffix}", p.display())))
+    };
+    {
+        let s = Storage::open(&format!("sqlite://{}", path.display())).await.unwrap();
+        let (_, id, _) = team(&s).await;
+        let o = op("ana", 1);
+        s.push(id, vec![PushedOp { id: o.op_id, body: serde_json::to_string(&o).unwrap(), declares: None }])
+            .await
+            .unwrap();
+        for f in files(&path) {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
+    // A database an older version left readable by others is tightened on open.
+    let old = dir.path().join("old.db");
+    std::fs::write(&old, b"").unwrap();
+    std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let s = Storage::open(&format!("sqlite://{}", old.display())).await.unwrap();
+    team(&s).await;
+    for f in files(&old) {
+        assert_eq!(mode(&f), 0o600, "{}", f.display());
+    }
+}
+
+/// TLS settings in the URL reach the connection. The test PostgreSQL (Debian's) may
+/// serve TLS with its self-signed "snakeoil" certificate, which nothing trusts: then
+/// `prefer` and `require` are refused for the unverified certificate, saying so; without
+/// TLS on the server `prefer` falls back to plain and `require` is refused. No `sslmode`
+/// and `disable` stay plain, as before.
+#[tokio::test]
+async fn postgres_sslmode_in_the_url_is_honoured() {
+    let Some(pg) = postgres_url() else {
+        eprintln!(
+            "postgres_sslmode_in_the_url_is_honoured: not run (FIREBREAK_TEST_POSTGRES_URL is set by scripts/test.sh)"
+        );
+        return;
+    };
+    let (client, conn) = tokio_postgres::connect(&pg, tokio_postgres::NoTls).await.unwrap();
+    tokio::spawn(conn);
+    let ssl_on: String = client.query_one("SHOW ssl", &[]).await.unwrap().get(0);
+    let ssl_on = ssl_on == "on";
+    let with = |mode: &str| {
+        let sep = if pg.contains('?') { '&' } else { '?' };
+        format!("{pg}{sep}sslmode={mode}")
+    };
+    let err = |url: String| async move { Storage::open(&url).await.err().map(|e| e.to_string()).unwrap_or_default() };
+    team(&Storage::open(&pg).await.unwrap()).await;
+    team(&Storage::open(&with("disable")).await.unwrap()).await;
+    let require = err(with("require")).await;
+    assert!(require.to_lowercase().contains("tls"), "require is refused: {require:?}");
+    if ssl_on {
+        assert!(require.contains("certificate"), "says why: {require}");
+        let prefer = err(with("prefer")).await;
+        assert!(prefer.contains("certificate"), "prefer verifies too: {prefer:?}");
+    } else {
+        team(&Storage::open(&with("prefer")).await.unwrap()).await;
     }
 }

@@ -13,6 +13,7 @@
 mod held;
 mod migrate;
 mod outbound;
+pub mod remote_url;
 mod store;
 mod sync;
 

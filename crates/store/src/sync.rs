@@ -35,6 +35,10 @@ pub struct RemoteConfig {
     pub url: String,
     pub team: String,
     pub token: String,
+    /// The team's own CA (PEM), trusted besides the system's roots.
+    pub ca_pem: Option<String>,
+    /// Plain `http://` to a host off this machine was allowed (`--allow-http`).
+    pub allow_http: bool,
 }
 
 impl std::fmt::Debug for RemoteConfig {

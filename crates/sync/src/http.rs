@@ -1,9 +1,13 @@
-//! [`Transport`] over HTTPS with reqwest (rustls): bearer token, JSON bodies, and the
-//! server's `{code, message}` errors turned into [`SyncError::Server`].
+//! [`Transport`] over HTTPS with reqwest (rustls; the system's roots plus a team's own
+//! CA when one is given): bearer token, JSON bodies, and the server's `{code, message}`
+//! errors turned into [`SyncError::Server`]. Plain `http://` is used only to this
+//! machine, or where the person allowed it (`allow_http`); redirects are never
+//! followed, so an https address cannot be downgraded.
 use crate::client::Transport;
 use crate::error::{Result, SyncError};
 use crate::wire::{self, ErrorBody, PullResponse, PushRequest, PushResponse, TeamInfo};
-use reqwest::{Client, RequestBuilder, Response};
+use firebreak_store::remote_url::plain_http_host;
+use reqwest::{Certificate, Client, RequestBuilder, Response};
 use std::time::Duration;
 
 pub use firebreak_store::RemoteConfig;
@@ -32,12 +36,24 @@ impl HttpTransport {
         if remote.team.is_empty() || remote.team.contains(['/', '?', '#', ' ']) {
             return Err(SyncError::InvalidRemote(format!("{:?} is not a team name", remote.team)));
         }
-        let client = Client::builder()
+        if let Some(host) = plain_http_host(&base) {
+            if !remote.allow_http {
+                return Err(SyncError::InvalidRemote(format!(
+                    "{base} is plain HTTP to {host}, which is not this machine: the token and the team's \
+                     record would cross the network unencrypted; use https:// (or --allow-http on a network you trust)"
+                )));
+            }
+        }
+        let mut builder = Client::builder()
             .connect_timeout(Duration::from_secs(10))
             // A held long-poll over a network that vanished without a reset is noticed.
             .tcp_keepalive(Duration::from_secs(15))
-            .build()
-            .map_err(|e| SyncError::InvalidRemote(e.to_string()))?;
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(base.starts_with("https://"));
+        for cert in team_ca(remote.ca_pem.as_deref())? {
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder.build().map_err(|e| SyncError::InvalidRemote(e.to_string()))?;
         Ok(HttpTransport { client, base, team: remote.team.clone(), token: remote.token.clone() })
     }
 
@@ -51,6 +67,24 @@ impl HttpTransport {
         let resp = send(self.authed(self.client.get(url), Duration::from_secs(20))).await?;
         json(resp).await
     }
+}
+
+/// The certificates of a team's own CA (PEM), to trust besides the system's roots.
+fn team_ca(pem: Option<&str>) -> Result<Vec<Certificate>> {
+    let Some(pem) = pem.filter(|p| !p.trim().is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let certs = Certificate::from_pem_bundle(pem.as_bytes())
+        .map_err(|e| SyncError::InvalidRemote(format!("the team CA is not PEM certificates: {e}")))?;
+    if certs.is_empty() {
+        return Err(SyncError::InvalidRemote("the team CA holds no PEM certificate (BEGIN CERTIFICATE)".into()));
+    }
+    Ok(certs)
+}
+
+/// Whether a failed request was the server declining to hold one more waiting pull.
+fn too_many_polls(e: &SyncError) -> bool {
+    matches!(e, SyncError::Server { status: 429, code, .. } if code == wire::TOO_MANY_POLLS)
 }
 
 /// Checks a remote before it is saved: who its token belongs to, or `Ok(None)` when
@@ -105,7 +139,23 @@ impl Transport for HttpTransport {
         json(send(rb).await?).await
     }
 
+    /// A waiting pull the server declines (too many held for this member or team) is
+    /// not a failure: after [`wire::POLL_RETRY_AFTER`] (at most the wait asked for) the
+    /// page is fetched without waiting, so the sync loop just polls more slowly.
     async fn pull(&self, after: i64, limit: u32, wait: Option<Duration>) -> Result<PullResponse> {
+        match self.pull_once(after, limit, wait).await {
+            Err(e) if wait.is_some() && too_many_polls(&e) => {
+                tracing::debug!("the server holds too many waiting pulls; polling instead");
+                tokio::time::sleep(wire::POLL_RETRY_AFTER.min(wait.unwrap_or_default())).await;
+                self.pull_once(after, limit, None).await
+            }
+            other => other,
+        }
+    }
+}
+
+impl HttpTransport {
+    async fn pull_once(&self, after: i64, limit: u32, wait: Option<Duration>) -> Result<PullResponse> {
         let mut url = format!("{}{}?after={after}&limit={limit}", self.base, wire::ops_path(&self.team));
         if let Some(w) = wait {
             url.push_str(&format!("&wait={}", wire::format_wait(w)));

@@ -6,7 +6,8 @@
 //! - `GET  /v1/teams/{team}` → [`TeamInfo`]
 //! - `POST /v1/teams/{team}/ops` with [`PushRequest`] → [`PushResponse`]
 //! - `GET  /v1/teams/{team}/ops?after=N&limit=M&wait=25s` → [`PullResponse`]; with
-//!   `wait`, the server holds the request until something newer than `after` exists.
+//!   `wait`, the server holds the request until something newer than `after` exists
+//!   (or answers 429 [`TOO_MANY_POLLS`] at once when too many are held already).
 //!
 //! Errors are `{code, message}` ([`ErrorBody`]) with a fitting HTTP status.
 use firebreak_core::ids::OpId;
@@ -20,8 +21,17 @@ pub const MAX_PUSH_OPS: usize = 1_000;
 pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 /// Largest page a pull returns, whatever `limit` asks.
 pub const MAX_PULL_LIMIT: u32 = 5_000;
+/// Largest page a pull returns in bytes of op JSON: a page stops before it would pass
+/// this (it always carries at least one op, however large).
+pub const MAX_PULL_PAGE_BYTES: usize = 4 * 1024 * 1024;
 /// Longest a long-poll is held.
 pub const MAX_WAIT: Duration = Duration::from_secs(30);
+/// The error code of a pull that asked to wait while its member or team already holds
+/// as many waiting pulls as the server allows (HTTP 429). Not a failure: the client
+/// waits [`POLL_RETRY_AFTER`] (also sent as `Retry-After`) and pulls without waiting.
+pub const TOO_MANY_POLLS: &str = "too_many_polls";
+/// How long a client refused a waiting pull should wait before asking again.
+pub const POLL_RETRY_AFTER: Duration = Duration::from_secs(5);
 
 pub fn team_path(team: &str) -> String {
     format!("/v1/teams/{team}")

@@ -393,6 +393,11 @@ online: boolean | null, syncing: boolean, last_error: string | null,
  */
 pulled: number, 
 /**
+ * Set while the remote is plain HTTP to a host off this machine (allowed with
+ * `--allow-http`): the token and the record cross the network unencrypted.
+ */
+insecure_warning?: string, 
+/**
  * Teammates' changes from a newer Firebreak, kept to apply after an upgrade.
  */
 newer: number, 

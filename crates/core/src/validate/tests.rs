@@ -144,3 +144,17 @@ fn format_one_ops_serialise_as_before_versions_existed() {
     assert!(!text.contains("\"v\""), "{text}");
     assert_eq!(op.v, 1);
 }
+
+#[test]
+fn an_oversized_op_is_invalid_but_still_named_by_its_envelope() {
+    let v = base(
+        json!({"type": "add_entry", "kind": "note", "at": "2026-11-30T11:00:00Z", "text": "x".repeat(MAX_OP_BYTES)}),
+    );
+    match verdict(&v) {
+        Received::Invalid { envelope: Some(e), reason, .. } => {
+            assert_eq!(e.op_id, OpId(7));
+            assert!(reason.why.contains("bytes"), "{reason}");
+        }
+        other => panic!("expected invalid with envelope, got {other:?}"),
+    }
+}

@@ -1,14 +1,19 @@
 //! The server's database: teams, members, hashed tokens, the per-team op log and the
 //! conflicts table, on embedded SQLite (default) or PostgreSQL (bigger teams, several
 //! server instances). Both backends share the push planning in [`plan_push`], so
-//! idempotency and conflict rules cannot drift apart.
+//! idempotency and conflict rules cannot drift apart. Both cap a pulled page in bytes
+//! as well as ops, and keep at most [`MAX_CONFLICTS_PER_TEAM`] conflict records per
+//! team (a trigger counts the rest in `conflicts_dropped`).
+mod pg_tls;
 mod postgres;
 mod sqlite;
 
 use crate::auth::Principal;
+use crate::wake::Waiters;
 use firebreak_core::ids::OpId;
 use firebreak_sync::wire::{AckStatus, OpAck};
 use std::collections::HashMap;
+use std::sync::Weak;
 use thiserror::Error;
 
 pub use postgres::PgStorage;
@@ -30,6 +35,19 @@ pub enum StorageError {
     BadUrl(String),
     #[error("background task failed: {0}")]
     Task(String),
+    #[error("{0}")]
+    File(String),
+}
+
+/// Conflict records kept per team; further conflicts are only counted, so a member
+/// pushing different content under known ids cannot grow the database without bound.
+pub const MAX_CONFLICTS_PER_TEAM: i64 = 1_000;
+
+/// A team's conflicting pushes: records kept, and those only counted past the cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConflictCount {
+    pub stored: i64,
+    pub dropped: i64,
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -205,8 +223,26 @@ impl Storage {
         dispatch!(self, s => s.push(team_id, ops).await)
     }
 
-    pub async fn pull(&self, team_id: i64, after: i64, limit: u32) -> Result<Page> {
-        dispatch!(self, s => s.pull(team_id, after, limit).await)
+    /// Ops after `after`: at most `limit`, and no more than `max_bytes` of op JSON
+    /// (but always at least one op when there is one).
+    pub async fn pull(&self, team_id: i64, after: i64, limit: u32, max_bytes: usize) -> Result<Page> {
+        dispatch!(self, s => s.pull(team_id, after, limit, max_bytes).await)
+    }
+
+    /// Tells other server instances that the team's sequence moved (PostgreSQL
+    /// `NOTIFY`; nothing to do for SQLite, which one instance serves).
+    pub async fn announce(&self, team_id: i64) -> Result<()> {
+        match self {
+            Storage::Sqlite(_) => Ok(()),
+            Storage::Postgres(s) => s.announce(team_id).await,
+        }
+    }
+
+    /// Wakes `waiters` when another instance announces a push (PostgreSQL `LISTEN`).
+    pub fn listen(&self, waiters: Weak<Waiters>) {
+        if let Storage::Postgres(s) = self {
+            s.listen(waiters);
+        }
     }
 
     /// The team's newest sequence (0 when empty).
@@ -214,9 +250,10 @@ impl Storage {
         dispatch!(self, s => s.max_seq(team_id).await)
     }
 
-    /// How many conflicting pushes the team has on record.
-    pub async fn conflict_count(&self, team_id: i64) -> Result<i64> {
-        dispatch!(self, s => s.conflict_count(team_id).await)
+    /// How many conflicting pushes the team has had: kept, and counted past the cap.
+    pub async fn conflict_count(&self, team_id: i64) -> Result<ConflictCount> {
+        let (stored, dropped) = dispatch!(self, s => s.conflict_count(team_id).await)?;
+        Ok(ConflictCount { stored, dropped })
     }
 }
 

@@ -2,14 +2,28 @@
 //! several server instances or want their database managed. Sequences are allocated
 //! under `SELECT … FOR UPDATE` on the team row inside the insert transaction: a second
 //! pusher waits for the first to commit, so sequences become visible in order and a
-//! reader's cursor never passes an op that commits later.
-use super::{check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError};
+//! reader's cursor never passes an op that commits later. A push is announced with
+//! `NOTIFY` on [`CHANNEL`] (payload: the team id), and each instance `LISTEN`s on a
+//! connection of its own to wake its held pulls. TLS settings come from the URL
+//! (`pg_tls`).
+use super::pg_tls::{self, PgTarget};
+use super::{
+    check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError, MAX_CONFLICTS_PER_TEAM,
+};
 use crate::auth::Principal;
+use crate::wake::Waiters;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use firebreak_core::ids::OpId;
 use std::collections::HashMap;
 use std::str::FromStr;
-use tokio_postgres::NoTls;
+use std::sync::Weak;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio_postgres::tls::MakeTlsConnect;
+use tokio_postgres::{AsyncMessage, NoTls, Socket};
+
+/// The NOTIFY channel on which pushes announce that a team's sequence moved.
+pub const CHANNEL: &str = "firebreak_seq";
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS server_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -56,7 +70,31 @@ CREATE TABLE IF NOT EXISTS conflicts (
     body        TEXT NOT NULL,
     received_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE INDEX IF NOT EXISTS conflicts_team ON conflicts(team_id);
+CREATE TABLE IF NOT EXISTS conflicts_dropped (
+    team_id BIGINT PRIMARY KEY REFERENCES teams(id),
+    dropped BIGINT NOT NULL
+);
 ";
+
+/// Past [`MAX_CONFLICTS_PER_TEAM`] stored conflicts a team's further ones are only
+/// counted (the push path needs no change: the trigger decides).
+fn conflicts_cap_sql() -> String {
+    format!(
+        "CREATE OR REPLACE FUNCTION firebreak_conflicts_cap() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF (SELECT count(*) FROM conflicts WHERE team_id = NEW.team_id) >= {MAX_CONFLICTS_PER_TEAM} THEN
+             INSERT INTO conflicts_dropped(team_id, dropped) VALUES (NEW.team_id, 1)
+               ON CONFLICT (team_id) DO UPDATE SET dropped = conflicts_dropped.dropped + 1;
+             RETURN NULL;
+           END IF;
+           RETURN NEW;
+         END $$;
+         DROP TRIGGER IF EXISTS conflicts_cap ON conflicts;
+         CREATE TRIGGER conflicts_cap BEFORE INSERT ON conflicts
+           FOR EACH ROW EXECUTE FUNCTION firebreak_conflicts_cap();"
+    )
+}
 
 /// Serialises concurrent start-ups' migrations (`pg_advisory_xact_lock`).
 const MIGRATION_LOCK: i64 = 0x4669_7265_6272_6b31;
@@ -64,19 +102,36 @@ const MIGRATION_LOCK: i64 = 0x4669_7265_6272_6b31;
 #[derive(Clone)]
 pub struct PgStorage {
     pool: Pool,
+    /// For the listener's own connection.
+    target: std::sync::Arc<PgTarget>,
 }
 
-fn pool_err(e: impl std::fmt::Display) -> StorageError {
-    StorageError::Pool(e.to_string())
+/// A pool error with its causes ("… error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer"), which say what to fix.
+fn pool_err(e: impl std::error::Error) -> StorageError {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let c_text = c.to_string();
+        if !text.contains(&c_text) {
+            text.push_str(": ");
+            text.push_str(&c_text);
+        }
+        cause = c.source();
+    }
+    StorageError::Pool(text)
 }
 
 impl PgStorage {
     pub async fn open(url: &str) -> Result<Self> {
-        let cfg = tokio_postgres::Config::from_str(url)
-            .map_err(|e| StorageError::BadUrl(format!("bad PostgreSQL URL: {e}")))?;
-        let mgr = Manager::from_config(cfg, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let target = pg_tls::parse(url)?;
+        let mc = || ManagerConfig { recycling_method: RecyclingMethod::Fast };
+        let mgr = match &target.tls {
+            None => Manager::from_config(target.config.clone(), NoTls, mc()),
+            Some(tls) => Manager::from_config(target.config.clone(), tls.clone(), mc()),
+        };
         let pool = Pool::builder(mgr).max_size(16).build().map_err(pool_err)?;
-        let s = PgStorage { pool };
+        let s = PgStorage { pool, target: std::sync::Arc::new(target) };
         let mut client = s.pool.get().await.map_err(pool_err)?;
         let tx = client.transaction().await?;
         tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
@@ -96,6 +151,7 @@ impl PgStorage {
             &[],
         )
         .await?;
+        tx.batch_execute(&conflicts_cap_sql()).await?;
         tx.execute("INSERT INTO server_meta(key, value) VALUES ('epoch', $1) ON CONFLICT DO NOTHING", &[&new_epoch()])
             .await?;
         tx.execute("INSERT INTO server_meta(key, value) VALUES ('schema_version', '1') ON CONFLICT DO NOTHING", &[])
@@ -239,7 +295,7 @@ impl PgStorage {
         Ok(PushOutcome { acks: plan.acks, max_seq: plan.next_seq - 1 })
     }
 
-    pub async fn pull(&self, team: i64, after: i64, limit: u32) -> Result<Page> {
+    pub async fn pull(&self, team: i64, after: i64, limit: u32, max_bytes: usize) -> Result<Page> {
         let mut c = self.client().await?;
         let tx = c
             .build_transaction()
@@ -249,10 +305,16 @@ impl PgStorage {
             .await?;
         let epoch: String = tx.query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[]).await?.get(0);
         let max_seq: i64 = tx.query_one("SELECT next_seq - 1 FROM teams WHERE id = $1", &[&team]).await?.get(0);
+        // The first op always; later ones while the page stays within `max_bytes`.
+        let max_bytes = i64::try_from(max_bytes).unwrap_or(i64::MAX);
         let ops: Vec<(i64, String)> = tx
             .query(
-                "SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
-                &[&team, &after, &i64::from(limit)],
+                "SELECT seq, body FROM (
+                   SELECT seq, body, row_number() OVER w AS n, sum(octet_length(body)) OVER w AS total
+                   FROM (SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
+                   WINDOW w AS (ORDER BY seq)
+                 ) t WHERE n = 1 OR total <= $4 ORDER BY seq",
+                &[&team, &after, &i64::from(limit), &max_bytes],
             )
             .await?
             .into_iter()
@@ -267,7 +329,91 @@ impl PgStorage {
         Ok(self.client().await?.query_one("SELECT next_seq - 1 FROM teams WHERE id = $1", &[&team]).await?.get(0))
     }
 
-    pub async fn conflict_count(&self, team: i64) -> Result<i64> {
-        Ok(self.client().await?.query_one("SELECT count(*) FROM conflicts WHERE team_id = $1", &[&team]).await?.get(0))
+    pub async fn conflict_count(&self, team: i64) -> Result<(i64, i64)> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "SELECT (SELECT count(*) FROM conflicts WHERE team_id = $1),
+                        COALESCE((SELECT dropped FROM conflicts_dropped WHERE team_id = $1), 0)",
+                &[&team],
+            )
+            .await?;
+        Ok((row.get(0), row.get(1)))
+    }
+
+    /// Tells every instance listening on [`CHANNEL`] that the team's sequence moved.
+    pub async fn announce(&self, team: i64) -> Result<()> {
+        self.client().await?.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &team.to_string()]).await?;
+        Ok(())
+    }
+
+    /// Starts this instance's listener: a connection of its own that `LISTEN`s on
+    /// [`CHANNEL`] and wakes the team's held pulls on each notification. It reconnects
+    /// after a failure (waking every held pull, since notifications may have been
+    /// missed meanwhile) and ends when `waiters` is gone.
+    pub fn listen(&self, waiters: Weak<Waiters>) {
+        let target = self.target.clone();
+        tokio::spawn(async move {
+            let mut delay = Duration::from_millis(250);
+            while waiters.strong_count() > 0 {
+                let ended = match &target.tls {
+                    None => listen_once(&target.config, NoTls, &waiters).await,
+                    Some(tls) => listen_once(&target.config, tls.clone(), &waiters).await,
+                };
+                if waiters.strong_count() == 0 {
+                    return;
+                }
+                match ended {
+                    Ok(()) => tracing::warn!("the PostgreSQL listener's connection closed; reconnecting"),
+                    Err(e) => tracing::warn!(error = %e, "the PostgreSQL listener failed; reconnecting"),
+                }
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(10));
+            }
+        });
+    }
+}
+
+/// One listening connection, until it ends or `waiters` is gone.
+async fn listen_once<T>(config: &tokio_postgres::Config, tls: T, waiters: &Weak<Waiters>) -> Result<()>
+where
+    T: MakeTlsConnect<Socket>,
+    T::Stream: AsyncRead + AsyncWrite + Unpin,
+{
+    let (client, mut connection) = config.connect(tls).await?;
+    let statement = format!("LISTEN {CHANNEL}");
+    let listen = client.batch_execute(&statement);
+    tokio::pin!(listen);
+    let mut listening = false;
+    let mut check = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            r = &mut listen, if !listening => {
+                r?;
+                listening = true;
+                // Anything pushed while this instance was not listening.
+                if let Some(w) = waiters.upgrade() {
+                    w.wake(None);
+                }
+            }
+            msg = std::future::poll_fn(|cx| connection.poll_message(cx)) => match msg {
+                Some(Ok(AsyncMessage::Notification(n))) => {
+                    let Some(w) = waiters.upgrade() else { return Ok(()) };
+                    match n.payload().parse::<i64>() {
+                        Ok(team) => w.wake(Some(team)),
+                        Err(_) => w.wake(None),
+                    }
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => return Err(e.into()),
+                None => return Ok(()),
+            },
+            _ = check.tick() => {
+                if waiters.strong_count() == 0 {
+                    return Ok(());
+                }
+            }
+        }
     }
 }

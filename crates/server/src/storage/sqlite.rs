@@ -1,7 +1,11 @@
 //! The embedded SQLite backend: one connection behind a mutex, used from
 //! `spawn_blocking` so the async runtime never waits on disk. Writes take SQLite's
 //! single writer lock (`BEGIN IMMEDIATE`), which serialises sequence allocation.
-use super::{check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError};
+//! The database file and its `-wal`/`-shm` companions are owner-only (0600): they
+//! hold every team's record and the token hashes.
+use super::{
+    check_name, new_epoch, plan_push, Page, PushOutcome, PushedOp, Result, StorageError, MAX_CONFLICTS_PER_TEAM,
+};
 use crate::auth::Principal;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::HashMap;
@@ -52,7 +56,52 @@ CREATE TABLE IF NOT EXISTS conflicts (
     body        TEXT NOT NULL,
     received_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
 );
+CREATE INDEX IF NOT EXISTS conflicts_team ON conflicts(team_id);
+CREATE TABLE IF NOT EXISTS conflicts_dropped (
+    team_id INTEGER PRIMARY KEY REFERENCES teams(id),
+    dropped INTEGER NOT NULL
+);
 ";
+
+/// Past [`MAX_CONFLICTS_PER_TEAM`] stored conflicts a team's further ones are only
+/// counted (the push path needs no change: the trigger decides).
+fn conflicts_cap_sql() -> String {
+    format!(
+        "CREATE TRIGGER IF NOT EXISTS conflicts_cap BEFORE INSERT ON conflicts
+         WHEN (SELECT count(*) FROM conflicts WHERE team_id = NEW.team_id) >= {MAX_CONFLICTS_PER_TEAM}
+         BEGIN
+           INSERT OR IGNORE INTO conflicts_dropped(team_id, dropped) VALUES (NEW.team_id, 0);
+           UPDATE conflicts_dropped SET dropped = dropped + 1 WHERE team_id = NEW.team_id;
+           SELECT RAISE(IGNORE);
+         END;"
+    )
+}
+
+/// Creates the database file owner-only if it is new, and makes an existing one (and
+/// its `-wal`/`-shm`, which SQLite creates with the main file's mode) owner-only.
+#[cfg(unix)]
+fn owner_only(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let created = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
+    match created {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(StorageError::File(format!("cannot create {}: {e}", path.display()))),
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| StorageError::File(format!("cannot make {} owner-only: {e}", file.display())))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn owner_only(_path: &std::path::Path) -> Result<()> {
+    Ok(())
+}
 
 #[derive(Clone)]
 pub struct SqliteStorage {
@@ -61,10 +110,13 @@ pub struct SqliteStorage {
 
 impl SqliteStorage {
     pub async fn open(path: &str) -> Result<Self> {
-        let path = path.to_string();
+        let path = std::path::PathBuf::from(path);
         let conn = tokio::task::spawn_blocking(move || -> Result<Connection> {
+            owner_only(&path)?;
             let conn = Connection::open(&path)?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
+            // The -wal and -shm files now exist; an older database's may be wider.
+            owner_only(&path)?;
             Ok(conn)
         })
         .await
@@ -96,6 +148,7 @@ impl SqliteStorage {
                 "INSERT INTO server_meta(key, value) VALUES ('declarations_indexed', '1') ON CONFLICT DO NOTHING",
                 [],
             )?;
+            tx.execute_batch(&conflicts_cap_sql())?;
             tx.execute(
                 "INSERT INTO server_meta(key, value) VALUES ('epoch', ?1) ON CONFLICT DO NOTHING",
                 [new_epoch()],
@@ -266,7 +319,7 @@ impl SqliteStorage {
         .await
     }
 
-    pub async fn pull(&self, team: i64, after: i64, limit: u32) -> Result<Page> {
+    pub async fn pull(&self, team: i64, after: i64, limit: u32, max_bytes: usize) -> Result<Page> {
         self.run(move |c| {
             let tx = c.transaction()?;
             let epoch = read_epoch(&tx)?;
@@ -276,9 +329,18 @@ impl SqliteStorage {
                     "SELECT seq, body FROM ops WHERE team_id = ?1 AND seq > ?2
                      ORDER BY seq LIMIT ?3",
                 )?;
-                let rows =
-                    stmt.query_map(params![team, after, limit], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
-                rows.collect::<Result<Vec<_>, _>>()?
+                let mut rows = stmt.query(params![team, after, limit])?;
+                let (mut ops, mut bytes) = (Vec::new(), 0usize);
+                // The first op always; later ones while the page stays within max_bytes.
+                while let Some(row) = rows.next()? {
+                    let body: String = row.get(1)?;
+                    if !ops.is_empty() && bytes.saturating_add(body.len()) > max_bytes {
+                        break;
+                    }
+                    bytes = bytes.saturating_add(body.len());
+                    ops.push((row.get::<_, i64>(0)?, body));
+                }
+                ops
             };
             tx.commit()?;
             let last = ops.last().map_or(after, |o| o.0);
@@ -291,9 +353,16 @@ impl SqliteStorage {
         self.run(move |c| Ok(c.query_row("SELECT next_seq - 1 FROM teams WHERE id = ?1", [team], |r| r.get(0))?)).await
     }
 
-    pub async fn conflict_count(&self, team: i64) -> Result<i64> {
-        self.run(move |c| Ok(c.query_row("SELECT count(*) FROM conflicts WHERE team_id = ?1", [team], |r| r.get(0))?))
-            .await
+    pub async fn conflict_count(&self, team: i64) -> Result<(i64, i64)> {
+        self.run(move |c| {
+            Ok(c.query_row(
+                "SELECT (SELECT count(*) FROM conflicts WHERE team_id = ?1),
+                        COALESCE((SELECT dropped FROM conflicts_dropped WHERE team_id = ?1), 0)",
+                [team],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?)
+        })
+        .await
     }
 }
 

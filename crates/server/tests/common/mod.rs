@@ -59,8 +59,14 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start(db: &str) -> Self {
+        Self::start_with(db, &[])
+    }
+
+    /// With more arguments (e.g. `--tls-cert`, `--tls-key`).
+    pub fn start_with(db: &str, args: &[&str]) -> Self {
         let mut child = Command::new(bin())
             .args(["--db", db, "--listen", "127.0.0.1:0"])
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -24,12 +24,14 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
     (s.rejected > 0 ? ` · ${s.rejected} refused` : "") +
     (s.quarantined > 0 ? ` · ⚠ ${s.quarantined} quarantined` : "") +
     (s.newer > 0 ? ` · ${s.newer} from a newer version` : "") +
-    (s.clock_drift ? " · ⚠ clock" : "");
+    (s.clock_drift ? " · ⚠ clock" : "") +
+    (s.insecure_warning ? " · ⚠ unencrypted" : "");
   const detail = s.url
     ? ` · ${s.pending} waiting${refused} · ${s.last_synced_at ? `synced ${localTime(s.last_synced_at)}` : "never synced"}`
     : "";
   const title = [
     s.last_error,
+    s.insecure_warning ? `Warning: ${s.insecure_warning}` : null,
     s.clock_drift
       ? `Changes by ${s.clock_drift.author} arrived stamped ${s.clock_drift.ahead_minutes} min ahead of this laptop's clock: check both clocks (sync still converges)`
       : null,

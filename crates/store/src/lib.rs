@@ -15,7 +15,7 @@ mod outbound;
 mod store;
 mod sync;
 
-pub use outbound::{NewOutbound, Outbound};
+pub use outbound::{Attempt, NewOutbound, Outbound, OutboundState};
 pub use store::{IncidentRow, Store};
 pub use sync::{ClockDrift, RejectedOp, RemoteAddress, RemoteConfig, SyncCursor, SyncStatus};
 

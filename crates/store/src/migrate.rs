@@ -7,6 +7,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_sync.sql"),
     include_str!("migrations/0003_outbound.sql"),
     include_str!("migrations/0004_sync_identity.sql"),
+    // 0005 is another branch's (it goes here when merged).
+    include_str!("migrations/0006_outbound_delivery.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -3,14 +3,18 @@
 //! laptops' changes arrive within moments. How each round ended (online or not, what
 //! arrived) is kept for the window. A change of the remote restarts the loop with the
 //! new address and token; a refusal (revoked token) is shown and retried slowly.
-//! Queued webhook posts and GitHub issues are delivered by a second, small loop.
+//! Queued webhook posts and GitHub issues are delivered by a second, small loop (with
+//! per-message backoff and claims; see crates/sync/src/outbound.rs).
 //! The store is locked only for each short local step.
 use crate::commands::AppState;
 use firebreak_api::dto::SyncView;
 use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
 use firebreak_store::Store;
-use firebreak_sync::{HttpTransport, Round, StoreHandle, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::{
+    deliver_outbound, DeliveryOptions, HttpTransport, OutboundSecrets, Round, StoreHandle, SyncClient, SyncError,
+    SyncOptions,
+};
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
@@ -165,12 +169,41 @@ async fn live(
         .await
 }
 
-/// Sends queued webhook posts and GitHub issues whenever the network allows, sync
-/// or not.
+/// The webhook address and GitHub token, read from the vault only when a message that
+/// needs one is about to be sent.
+struct AppSecrets(AppHandle);
+
+impl OutboundSecrets for AppSecrets {
+    fn webhook_url(&self) -> std::result::Result<Option<String>, String> {
+        self.0.state::<AppState>().with(|fb| fb.webhook_url()).map_err(|e| e.message)
+    }
+    fn github_token(&self) -> std::result::Result<Option<String>, String> {
+        self.0.state::<AppState>().with(|fb| fb.github_token()).map_err(|e| e.message)
+    }
+}
+
+/// Sends queued webhook posts and GitHub issues whenever the network allows, sync or
+/// not: each message when its backoff has passed, claimed first so a `firebreak comms
+/// flush` on the same data directory never sends it too. A created issue's address is
+/// written into its action item (an op, so the window refreshes and sync pushes it).
 async fn deliver_loop(app: AppHandle) {
+    let (secrets, options) = (AppSecrets(app.clone()), DeliveryOptions::default());
+    let mut link = true;
     loop {
-        let token = || app.state::<AppState>().with(|fb| fb.github_token()).ok().flatten();
-        let _ = firebreak_sync::deliver_outbound(&AppStore(app.clone()), &SystemClock, &token).await;
+        match deliver_outbound(&AppStore(app.clone()), &SystemClock, &secrets, &options).await {
+            Ok(report) => link |= report.sent > 0,
+            Err(_) => link = true,
+        }
+        if link {
+            let state = app.state::<AppState>();
+            if let Ok(n) = state.with(|fb| fb.link_created_issues()) {
+                link = false;
+                if n > 0 {
+                    state.changed.notify_one();
+                    state.sync_wake.notify_one();
+                }
+            }
+        }
         tokio::time::sleep(DELIVER_EVERY).await;
     }
 }

@@ -260,6 +260,18 @@ pub fn sync_status(state: State<'_, AppState>) -> Result<SyncView> {
     crate::background_sync::view(&state)
 }
 
+/// Webhook posts and GitHub issues waiting, and those refused for good with their reasons.
+#[tauri::command]
+pub fn outbound_status(state: State<'_, AppState>) -> Result<firebreak_api::outbound::OutboundView> {
+    state.with(|fb| fb.outbound_view())
+}
+
+/// Queues a message refused for good again; the delivery loop sends it at once.
+#[tauri::command]
+pub fn retry_outbound(state: State<'_, AppState>, input: i64) -> Result<firebreak_api::outbound::OutboundView> {
+    state.with(|fb| fb.retry_outbound(input))
+}
+
 /// Checks the token with the server when it is reachable (a refused token is not
 /// saved), keeps it in the vault, adopts the member's name, and restarts the sync loop.
 #[tauri::command]

@@ -66,6 +66,8 @@ fn main() {
             commands::drill_control,
             commands::sync_status,
             commands::set_remote,
+            commands::outbound_status,
+            commands::retry_outbound,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Firebreak");

@@ -14,6 +14,7 @@ function fakeBackend() {
   const incidents: IncidentDetail[] = [];
   const calls: string[] = [];
   const sync = { url: null as string | null, pulled: 0 };
+  const outbound = { waiting: 0, failed: [] as { id: number; kind: string; about: string; reason: string; attempts: number }[] };
   const syncView = () => ({ url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
   mockIPC((cmd, args) => {
     calls.push(cmd);
@@ -89,6 +90,15 @@ function fakeBackend() {
       }
       case "sync_status":
         return syncView();
+      case "outbound_status":
+        return outbound;
+      case "retry_outbound": {
+        const id = a.input as number;
+        if (!outbound.failed.some((f) => f.id === id)) throw { code: "not_found", message: `there is no message #${id}` };
+        outbound.failed = outbound.failed.filter((f) => f.id !== id);
+        outbound.waiting += 1;
+        return outbound;
+      }
       case "set_remote": {
         // The background loop's first round is quick: by the time set_remote answers,
         // it may already have pulled a teammate's incident.
@@ -101,7 +111,7 @@ function fakeBackend() {
         throw { code: "internal", message: `unexpected command ${cmd}` };
     }
   });
-  return { incidents, calls, sync };
+  return { incidents, calls, sync, outbound };
 }
 
 function clock(label: string, inMs: number): IncidentDetail["deadlines"][number] {
@@ -258,6 +268,22 @@ describe("App", () => {
     (document.querySelector(".overlay button.secondary") as HTMLElement).click();
     await new Promise((r) => setTimeout(r, 1_200));
     expect(root.textContent).toContain("Pulled meanwhile");
+  });
+
+  it("lists posts refused for good with their reason and queues one again with Retry", async () => {
+    const backend = fakeBackend();
+    backend.outbound.failed = [{ id: 3, kind: "webhook", about: "status update “Investigating”", reason: "HTTP 404 Not Found: no_service", attempts: 3 }];
+    const app = new App(root);
+    await app.start();
+    for (let i = 0; i < 4; i++) await flush();
+    const box = document.querySelector('[data-testid="outbound-failed"]')!;
+    expect(box.textContent).toContain("1 message not delivered");
+    expect(box.textContent).toContain("status update “Investigating” — HTTP 404 Not Found: no_service (3 attempts)");
+    (document.querySelector('[data-testid="outbound-retry-3"]') as HTMLElement).click();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(backend.calls).toContain("retry_outbound");
+    expect(backend.outbound.waiting).toBe(1);
+    expect(document.querySelector('[data-testid="outbound-failed"]')).toBeNull();
   });
 
   it("keeps a typed timeline draft across a restart of the window", async () => {

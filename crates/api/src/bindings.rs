@@ -66,6 +66,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("drill_control", Some("DrillControlInput"), "DrillControlView"),
     cmd("sync_status", None, "SyncView"),
     cmd("set_remote", Some("RemoteInput"), "SyncView"),
+    cmd("outbound_status", None, "OutboundView"),
+    cmd("retry_outbound", Some("number"), "OutboundView"),
 ];
 
 fn decls() -> Vec<String> {
@@ -132,6 +134,8 @@ fn decls() -> Vec<String> {
         RemoteInput::decl(),
         SyncView::decl(),
         ClockDriftView::decl(),
+        crate::outbound::FailedMessage::decl(),
+        crate::outbound::OutboundView::decl(),
         crate::drill::ScenarioInfo::decl(),
         crate::drill::DrillsView::decl(),
         firebreak_drill::CriterionResult::decl(),

@@ -1,10 +1,16 @@
 //! Review action items as GitHub issues labelled `incident-followup` (the reference's
 //! tracking mechanism), queued with a timeline note in one transaction and created through
-//! the REST API when online (crates/sync delivers the queue with the locally stored token).
+//! the REST API when online (crates/sync delivers the queue with the token from the
+//! vault). Each message names its action item; an item is filed once: the created
+//! issue's address is written into the item's link
+//! ([`Firebreak::link_created_issues`]), and an item with an issue waiting or created is
+//! skipped.
+use crate::outbound::GITHUB;
 use crate::{ApiError, Firebreak, Result};
 use firebreak_core::op::OpPayload;
 use firebreak_core::timeline::EntryKind;
-use firebreak_store::NewOutbound;
+use firebreak_store::{NewOutbound, OutboundState};
+use std::collections::HashSet;
 
 pub const DEFAULT_API: &str = "https://api.github.com";
 pub const LABEL: &str = "incident-followup";
@@ -18,10 +24,26 @@ impl Firebreak {
             return Err(ApiError::invalid(format!("{repo:?} is not a GitHub repository (write OWNER/NAME)")));
         }
         let p = self.pir(key)?;
-        let items: Vec<_> =
+        let id: uuid::Uuid = p.incident.id.parse().map_err(|_| ApiError::invalid("bad incident id"))?;
+        // An item with an issue waiting to be created, or created already, is not filed
+        // again (one refused for good is queued again).
+        let filed: HashSet<String> = self
+            .store
+            .outbound_for_items(id)?
+            .into_iter()
+            .filter(|m| m.kind == GITHUB && m.state != OutboundState::Failed)
+            .filter_map(|m| m.item_key)
+            .collect();
+        let open: Vec<_> =
             p.action_items.iter().filter(|a| a.item.status != "done" && a.item.link.is_empty()).collect();
-        if items.is_empty() {
+        if open.is_empty() {
             return Err(ApiError::invalid("no open action items without a tracker link to export"));
+        }
+        let items: Vec<_> = open.into_iter().filter(|a| !filed.contains(&a.key)).collect();
+        if items.is_empty() {
+            return Err(ApiError::invalid(
+                "every open action item is already filed as a GitHub issue or waiting to be (see `firebreak comms flush`)",
+            ));
         }
         let api = api.unwrap_or(DEFAULT_API).trim_end_matches('/');
         let url = format!("{api}/repos/{repo}/issues");
@@ -42,12 +64,14 @@ impl Firebreak {
                 .to_string()
             })
             .collect();
-        let msgs: Vec<NewOutbound<'_>> =
-            bodies.iter().map(|b| NewOutbound { kind: "github", url: &url, body: b }).collect();
+        let msgs: Vec<NewOutbound<'_>> = bodies
+            .iter()
+            .zip(&items)
+            .map(|(b, a)| NewOutbound { kind: GITHUB, url: &url, body: b, item_key: Some(&a.key) })
+            .collect();
         let ids: Vec<&str> = items.iter().map(|a| a.item.id.as_str()).collect();
         let text = format!("Action items {} queued as GitHub issues in {repo} (label {LABEL})", ids.join(", "));
         let at = self.now();
-        let id: uuid::Uuid = inc.id.parse().map_err(|_| ApiError::invalid("bad incident id"))?;
         let author = self.author()?;
         let note = OpPayload::AddEntry { kind: EntryKind::Action, at, text, decision: None };
         self.store.commit_with_outbounds(at, &author, id, note, &msgs)?;

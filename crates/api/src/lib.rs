@@ -15,6 +15,7 @@ pub mod error;
 pub mod github;
 pub mod metrics;
 pub mod notify;
+pub mod outbound;
 pub mod pir;
 pub mod pir_io;
 pub mod pir_pdf;

@@ -270,8 +270,13 @@ impl Firebreak {
     }
 
     /// Keeps the GitHub token (for action-item issues) in the vault; empty forgets it.
+    /// Issues waiting or refused for good are due again at once (the token may be the fix).
     pub fn set_github_token(&mut self, token: &str) -> Result<Option<SecretStore>> {
-        self.vault.save(&self.store, secrets::GITHUB_TOKEN, token)
+        let kept = self.vault.save(&self.store, secrets::GITHUB_TOKEN, token)?;
+        if kept.is_some() {
+            self.store.retry_outbound_kind(crate::outbound::GITHUB)?;
+        }
+        Ok(kept)
     }
 
     pub fn github_token(&self) -> Result<Option<String>> {
@@ -288,7 +293,7 @@ impl Firebreak {
             vault.save(store, secrets::GITHUB_TOKEN, &token)?;
             store.delete_setting(LEGACY_GITHUB_TOKEN_SETTING)?;
         }
-        Ok(())
+        Self::move_legacy_webhook(store, vault)
     }
 }
 

@@ -25,7 +25,6 @@ pub const RESPONSE_PROCESS: &[&str] = &[
     "Post-incident: post-mortem scheduled within 48 hours",
 ];
 pub const PROCESS_LIST: &str = "Response process";
-const WEBHOOK_SETTING: &str = "comms.webhook";
 
 fn role_name(role: &str) -> Result<String> {
     let r = role.trim().to_ascii_lowercase().replace([' ', '_'], "-");
@@ -261,32 +260,17 @@ impl Firebreak {
         if !input.post {
             return self.commit_op(&inc, payload);
         }
-        let url = self.webhook()?.ok_or_else(|| {
-            ApiError::invalid("no webhook is set; set one with `firebreak comms webhook URL` or send without posting")
-        })?;
+        if self.webhook_url()?.is_none() {
+            return Err(ApiError::invalid(
+                "no webhook is set; set one with `firebreak comms webhook URL` or send without posting",
+            ));
+        }
         let body = serde_json::json!({ "text": text }).to_string();
         let author = self.author()?;
-        let msg = firebreak_store::NewOutbound { kind: "webhook", url: &url, body: &body };
+        // The address is a secret: looked up when the post is sent, never queued.
+        let msg = firebreak_store::NewOutbound { kind: crate::outbound::WEBHOOK, url: "", body: &body, item_key: None };
         self.store.commit_with_outbound(self.now(), &author, inc.id, payload, &msg)?;
         self.detail(inc.id)
-    }
-
-    /// The Slack-style webhook status updates are posted to, if set.
-    pub fn webhook(&self) -> Result<Option<String>> {
-        Ok(self.store.setting(WEBHOOK_SETTING)?)
-    }
-
-    pub fn set_webhook(&mut self, url: &str) -> Result<()> {
-        let url = url.trim();
-        if url.is_empty() {
-            self.store.delete_setting(WEBHOOK_SETTING)?;
-            return Ok(());
-        }
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(ApiError::invalid(format!("{url:?} is not a webhook address (http:// or https://)")));
-        }
-        self.store.set_setting(WEBHOOK_SETTING, url)?;
-        Ok(())
     }
 
     /// The handoff note generated from the current state, for the commander to edit.

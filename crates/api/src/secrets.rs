@@ -1,4 +1,5 @@
-//! Where this laptop keeps its secrets — the team server token and the GitHub token:
+//! Where this laptop keeps its secrets — the team server token, the GitHub token and
+//! the webhook address status updates are posted to:
 //! the OS keyring where there is one (Secret Service on Linux, Keychain on macOS,
 //! Credential Manager on Windows), else a file in the data directory that only its
 //! owner can read (`secrets/<name>`, mode 0600 in a 0700 folder). Never in the
@@ -27,6 +28,8 @@ fn where_key(name: &str) -> String {
 /// Names of the secrets Firebreak keeps.
 pub const SYNC_TOKEN: &str = "sync-token";
 pub const GITHUB_TOKEN: &str = "github-token";
+/// The Slack-style webhook's address: whoever has it can post into the channel.
+pub const WEBHOOK_URL: &str = "webhook-url";
 
 /// Where one secret is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

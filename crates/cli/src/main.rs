@@ -316,10 +316,16 @@ enum CommsCmd {
         #[arg(long)]
         post: bool,
     },
-    /// Set (or with "" clear) the Slack-style webhook updates are posted to.
-    Webhook { url: String },
-    /// Send the queued webhook posts and GitHub issues now.
+    /// Set (or with "" clear) the Slack-style webhook updates are posted to. The address
+    /// is a secret: kept in the OS keyring (or an owner-only file), never printed.
+    Webhook {
+        #[arg(env = "FIREBREAK_WEBHOOK_URL", hide_env_values = true)]
+        url: String,
+    },
+    /// Send the queued webhook posts and GitHub issues now; lists those refused for good.
     Flush,
+    /// Queue a message that was refused for good again (ID as `comms flush` shows it).
+    Retry { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -563,18 +569,24 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let text = fb.comms_draft(&id, template.parse()?)?;
             out(serde_json::json!({ "text": text }), text)
         }
-        Command::Comms(CommsCmd::Webhook { url }) => {
-            fb.set_webhook(&url)?;
+        Command::Comms(CommsCmd::Webhook { url }) => match fb.set_webhook(&url)? {
+            Some(kept) => out(
+                serde_json::json!({ "webhook": "stored", "kept_in": kept.as_str() }),
+                format!("webhook address stored in the {}; status updates can be posted with --post", kept.describe()),
+            ),
+            None => out(serde_json::json!({ "webhook": "cleared" }), "webhook cleared".into()),
+        },
+        Command::Comms(CommsCmd::Flush) => sync::flush(&mut fb, &out)?,
+        Command::Comms(CommsCmd::Retry { id }) => {
+            let view = fb.retry_outbound(id)?;
             out(
-                serde_json::json!({ "webhook": url }),
-                if url.trim().is_empty() {
-                    "webhook cleared".into()
-                } else {
-                    format!("status updates can be posted to {url}")
-                },
+                value(&view),
+                format!(
+                    "message #{id} queued again ({} waiting); sent by the next `firebreak comms flush`, or the window",
+                    view.waiting
+                ),
             )
         }
-        Command::Comms(CommsCmd::Flush) => sync::flush(&mut fb, &out)?,
         Command::Comms(CommsCmd::Sent { id, file, at, post }) => {
             let text = match file {
                 Some(f) => read_text(&f)?,
@@ -593,8 +605,11 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
                 }
             };
             let inc = fb.comms_sent(CommsInput { incident: id, text, at, post })?;
-            let posted =
-                if post { "; queued for the webhook (run `firebreak comms flush` or `sync` when online)" } else { "" };
+            let posted = if post {
+                "; queued for the webhook (sent by `firebreak comms flush` when online, or the window)"
+            } else {
+                ""
+            };
             out(value(&inc), format!("status update logged on {}; the update cadence restarts{posted}", inc.human_id))
         }
         Command::Checklist { id, check, uncheck } => {
@@ -715,7 +730,10 @@ fn pir_command(
         }
         PirCmd::Github { id, repo, api } => {
             let n = fb.export_items_to_github(&id, &repo, api.as_deref())?;
-            out(serde_json::json!({ "queued": n }), format!("{n} action item(s) queued as GitHub issues in {repo}"))
+            out(
+                serde_json::json!({ "queued": n }),
+                format!("{n} action item(s) queued as GitHub issues in {repo} (sent by `firebreak comms flush` or the window)"),
+            )
         }
         PirCmd::GithubToken { token } => match fb.set_github_token(&token)? {
             Some(kept) => out(

@@ -5,7 +5,10 @@ use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport, SyncRemote};
 use firebreak_store::StoreError;
 use firebreak_sync::wire::TeamInfo;
-use firebreak_sync::{check_remote, HttpTransport, StoreHandle, SyncClient, SyncError, SyncOptions};
+use firebreak_sync::{
+    check_remote, deliver_outbound, DeliveryOptions, HttpTransport, KnownSecrets, StoreHandle, SyncClient, SyncError,
+    SyncOptions,
+};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 
@@ -270,17 +273,56 @@ fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
     }
 }
 
-/// Sends queued webhook posts now; fails (after trying) while any is still waiting.
+/// Sends every waiting webhook post and GitHub issue now (backoff or not), writes the
+/// addresses of created issues into their action items, and lists the messages refused
+/// for good with their reasons. Fails (after trying) while any message still waits or
+/// when one was given up in this run; the error names each and why.
 pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
-    let github_token = fb.github_token()?;
+    // Read once here: the vault may be a keyring, and the store is lent out below.
+    let secrets = KnownSecrets { webhook_url: fb.webhook_url()?, github_token: fb.github_token()? };
+    let options = DeliveryOptions { due_only: false, ..DeliveryOptions::default() };
     let report = {
         let handle = Mutex::new(fb.store_mut());
-        runtime()?.block_on(firebreak_sync::deliver_outbound(&handle, &SystemClock, &|| github_token.clone()))
+        runtime()?.block_on(deliver_outbound(&handle, &SystemClock, &secrets, &options))
     }
     .map_err(sync_err)?;
-    let text = format!("{} sent, {} failed, {} waiting", report.sent, report.failed, report.waiting);
-    if report.waiting > 0 {
-        return Err(ApiError::new(ErrorCode::Storage, format!("webhook unreachable: {text}")));
+    let linked = fb.link_created_issues()?;
+    let view = fb.outbound_view()?;
+    let summary = format!(
+        "{} sent, {} to retry, {} failed, {} waiting",
+        report.sent, report.retrying, report.failed, report.waiting
+    );
+    let mut lines = vec![summary.clone()];
+    if linked > 0 {
+        lines.push(format!("{linked} created issue address(es) written into their action items"));
     }
-    Ok(out(json!({ "sent": report.sent, "failed": report.failed, "waiting": report.waiting }), text))
+    for f in &view.failed {
+        lines.push(format!(
+            "failed #{} {} after {} attempt(s): {} (fix it, then `firebreak comms retry {}`)",
+            f.id, f.about, f.attempts, f.reason, f.id
+        ));
+    }
+    if report.waiting > 0 || report.failed > 0 {
+        let why: Vec<String> = report
+            .failures
+            .iter()
+            .map(|f| format!("#{} {}{}: {}", f.id, f.kind, if f.gave_up { " failed" } else { "" }, f.reason))
+            .collect();
+        let mut why = if why.is_empty() { String::new() } else { format!(" ({})", why.join("; ")) };
+        if report.in_flight > 0 {
+            why.push_str(&format!("; {} being sent by another Firebreak on this data directory", report.in_flight));
+        }
+        return Err(ApiError::new(ErrorCode::Storage, format!("not everything went out: {summary}{why}")));
+    }
+    Ok(out(
+        json!({
+            "sent": report.sent,
+            "retrying": report.retrying,
+            "failed": report.failed,
+            "waiting": report.waiting,
+            "linked": linked,
+            "failed_messages": view.failed,
+        }),
+        lines.join("\n"),
+    ))
 }

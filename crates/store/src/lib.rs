@@ -18,7 +18,7 @@ mod store;
 mod sync;
 
 pub use held::{HeldClass, HeldOp, HeldSummary, Intake};
-pub use outbound::{NewOutbound, Outbound};
+pub use outbound::{Attempt, NewOutbound, Outbound, OutboundState};
 pub use store::{IncidentRow, Store};
 pub use sync::{ClockDrift, RejectedOp, RemoteAddress, RemoteConfig, SyncCursor, SyncStatus};
 

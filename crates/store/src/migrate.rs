@@ -8,6 +8,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_outbound.sql"),
     include_str!("migrations/0004_sync_identity.sql"),
     include_str!("migrations/0005_held_ops.sql"),
+    include_str!("migrations/0006_outbound_delivery.sql"),
     include_str!("migrations/0007_projection_rows.sql"),
 ];
 

@@ -22,4 +22,4 @@ pub mod wire;
 pub use client::{PullReport, PushReport, Round, StoreHandle, SyncClient, SyncOptions, SyncReport, Transport};
 pub use error::{Result, SyncError};
 pub use http::{check_remote, HttpTransport, RemoteConfig};
-pub use outbound::{deliver_outbound, DeliveryReport};
+pub use outbound::{deliver_outbound, DeliveryOptions, DeliveryReport, KnownSecrets, OutboundSecrets};

@@ -406,6 +406,24 @@ newer: number,
  */
 quarantined: number, quarantine_reason: string | null, };
 export type ClockDriftView = { author: string, ahead_minutes: number, seen_at: string, };
+export type FailedMessage = { id: number, 
+/**
+ * "webhook" or "github".
+ */
+kind: string, 
+/**
+ * What it is, e.g. "status update “API degraded…”" or "GitHub issue “AI-001 …”".
+ */
+about: string, 
+/**
+ * The last answer: HTTP status and a short excerpt (never a secret).
+ */
+reason: string, attempts: number, };
+export type OutboundView = { 
+/**
+ * Messages not yet accepted (retried with backoff).
+ */
+waiting: number, failed: Array<FailedMessage>, };
 export type ScenarioInfo = { 
 /**
  * Built-in name, or the file stem of a scenario in the data directory's `scenarios/`.
@@ -590,4 +608,6 @@ export const commands = {
   drillControl: (input: DrillControlInput) => invoke<DrillControlView>("drill_control", { input }),
   syncStatus: () => invoke<SyncView>("sync_status"),
   setRemote: (input: RemoteInput) => invoke<SyncView>("set_remote", { input }),
+  outboundStatus: () => invoke<OutboundView>("outbound_status"),
+  retryOutbound: (input: number) => invoke<OutboundView>("retry_outbound", { input }),
 };

@@ -9,11 +9,12 @@ import { renderDetail } from "../incidents/detail";
 import type { Tab } from "../incidents/detail";
 import { checklistsPanel, commsPanel, handoffPanel, rolesPanel, runbookPanel } from "../response/panels";
 import type { ResponseActs } from "../response/panels";
-import type { ChecklistView, DrillsView, Evaluation, MetricsReport, PirView, RunbookView, SyncView } from "../../ipc";
+import type { ChecklistView, DrillsView, Evaluation, MetricsReport, OutboundView, PirView, RunbookView, SyncView } from "../../ipc";
 import { reviewPanel } from "../review/review";
 import { metricsView } from "../metrics/metrics";
 import { drillsView, evaluationPanel } from "../drills/drills";
 import { remoteDialog, syncBadge } from "../sync/sync";
+import { outboundFailures } from "../sync/outbound";
 
 type View = "incidents" | "metrics" | "drills";
 import { renderList } from "../incidents/list";
@@ -49,6 +50,8 @@ export class App {
   private pulledShown = 0;
   private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0, newer: 0, quarantined: 0, quarantine_reason: null };
   private readonly syncEl = h("span", { class: "sync-slot" });
+  /** Webhook posts and GitHub issues refused for good, with a Retry each. */
+  private readonly outboundEl = h("div", { class: "outbound-slot" });
   private readonly navEl = h("nav", { class: "views" });
   private me = "";
   private readonly listEl = h("div", { class: "list-body" });
@@ -88,7 +91,7 @@ export class App {
           this.navEl,
           this.searchEl,
           this.listEl,
-          h("footer", { class: "sidebar-foot" }, h("div", {}, this.whoEl, h("br", {}), this.syncEl), h("button", { class: "link", onclick: () => this.showHelp() }, "Shortcuts ?")),
+          h("footer", { class: "sidebar-foot" }, h("div", {}, this.whoEl, h("br", {}), this.syncEl, this.outboundEl), h("button", { class: "link", onclick: () => this.showHelp() }, "Shortcuts ?")),
         ),
         this.mainEl,
       ),
@@ -214,6 +217,22 @@ export class App {
     // skipped while a dialog was open counts as not shown): show them.
     if (this.sync.pulled !== this.pulledShown) void this.poll();
     replace(this.syncEl, syncBadge(this.sync, () => this.openRemote()));
+    await this.pollOutbound();
+  }
+
+  private async pollOutbound(): Promise<void> {
+    let view: OutboundView;
+    try {
+      view = await api.outboundStatus();
+    } catch {
+      return; // asked again at the next poll
+    }
+    this.showOutbound(view);
+  }
+
+  private showOutbound(view: OutboundView): void {
+    const retry = (id: number) => void this.guard(async () => this.showOutbound(await api.retryOutbound(id)));
+    replace(this.outboundEl, outboundFailures(view, retry));
   }
 
   private openRemote(): void {

@@ -7,7 +7,7 @@
 //! per-message backoff and claims; see crates/sync/src/outbound.rs).
 //! The store is locked only for each short local step.
 use crate::commands::AppState;
-use firebreak_api::dto::SyncView;
+use firebreak_api::dto::{ChangeEvent, SyncView};
 use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
 use firebreak_store::Store;
@@ -79,9 +79,18 @@ pub fn view(state: &AppState) -> Result<SyncView> {
     })
 }
 
+/// Updates what the window shows of sync, and tells it when that changed.
 fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
-    if let Ok(mut s) = app.state::<AppState>().sync.lock() {
-        f(&mut s);
+    let changed = match app.state::<AppState>().sync.lock() {
+        Ok(mut s) => {
+            let before = s.clone();
+            f(&mut s);
+            *s != before
+        }
+        Err(_) => false,
+    };
+    if changed {
+        crate::changes::emit(app, ChangeEvent { sync: true, ..ChangeEvent::default() });
     }
 }
 
@@ -191,7 +200,13 @@ async fn deliver_loop(app: AppHandle) {
     let mut link = true;
     loop {
         match deliver_outbound(&AppStore(app.clone()), &SystemClock, &secrets, &options).await {
-            Ok(report) => link |= report.sent > 0,
+            Ok(report) => {
+                link |= report.sent > 0;
+                if report.sent + report.failed + report.retrying > 0 {
+                    // The outbound list under the sync badge changed.
+                    crate::changes::emit(&app, ChangeEvent { sync: true, ..ChangeEvent::default() });
+                }
+            }
             Err(_) => link = true,
         }
         if link {

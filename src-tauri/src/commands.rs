@@ -21,6 +21,8 @@ pub struct AppState {
     pub sync_wake: Arc<Notify>,
     /// Woken when the team server is set or cleared: the sync loop restarts with it.
     pub remote_changed: Arc<Notify>,
+    /// Woken after every change, so the window hears of it at once (crate::changes).
+    pub ops_changed: Arc<Notify>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             changed: Arc::new(Notify::new()),
             sync_wake: Arc::new(Notify::new()),
             remote_changed: Arc::new(Notify::new()),
+            ops_changed: Arc::new(Notify::new()),
         }
     }
 
@@ -45,6 +48,7 @@ impl AppState {
         let out = self.with(f);
         self.changed.notify_one();
         self.sync_wake.notify_one();
+        self.ops_changed.notify_one();
         out
     }
 }

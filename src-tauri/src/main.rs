@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod background_sync;
+mod changes;
 mod commands;
 mod drills;
 mod scheduler;
@@ -25,6 +26,7 @@ fn main() {
         .manage(commands::AppState::new(fb))
         .setup(|app| {
             scheduler::spawn(app.handle().clone());
+            changes::spawn(app.handle().clone());
             background_sync::spawn(app.handle().clone());
             Ok(())
         })

@@ -25,6 +25,11 @@ pub fn spawn(app: AppHandle) {
                             eprintln!("firebreak: notification failed: {e}");
                         }
                     }
+                    if !batch.notifications.is_empty() {
+                        // A stage passed: the window re-reads its clocks.
+                        let change = firebreak_api::dto::ChangeEvent { clocks: true, ..Default::default() };
+                        crate::changes::emit(&app, change);
+                    }
                     batch
                         .next_wake
                         .and_then(|w| (w - now).to_std().ok())

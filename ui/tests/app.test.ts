@@ -1,7 +1,9 @@
 // The shell against a mocked IPC backend: declare from the keyboard, add a timeline
 // entry with Enter, move the status, and see errors as {code, message}.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import { CHANGED_EVENT } from "../src/ipc";
 import { App } from "../src/features/shell/app";
 import type { DeclareInput, EntryInput, IncidentDetail, StatusInput } from "../src/ipc";
 
@@ -105,12 +107,14 @@ function fakeBackend() {
         sync.url = (a.input as { url: string }).url;
         sync.pulled += 1;
         incidents.unshift({ ...incidents[0], id: "id-remote", human_id: "INC-FGHJK-1", title: "From a teammate" } as IncidentDetail);
+        // The shell's change watcher then names the pulled incident.
+        setTimeout(() => void emit(CHANGED_EVENT, { incidents: ["id-remote"], sync: true, clocks: false }), 0);
         return syncView();
       }
       default:
         throw { code: "internal", message: `unexpected command ${cmd}` };
     }
-  });
+  }, { shouldMockEvents: true });
   return { incidents, calls, sync, outbound };
 }
 
@@ -263,11 +267,31 @@ describe("App", () => {
     // A round pulls a teammate's incident while the dialog is open.
     backend.incidents.unshift({ id: "id-t", human_id: "INC-FGHJK-2", title: "Pulled meanwhile", severity: "SEV2", status: "detected", drill: false, detected_at: new Date().toISOString(), deadlines: [] } as unknown as IncidentDetail);
     backend.sync.pulled = 1;
-    await new Promise((r) => setTimeout(r, 1_200)); // the window's 1 s sync poll runs
+    await emit(CHANGED_EVENT, { incidents: ["id-t"], sync: true, clocks: false });
+    for (let i = 0; i < 4; i++) await flush();
     expect(root.textContent).not.toContain("Pulled meanwhile");
     (document.querySelector(".overlay button.secondary") as HTMLElement).click();
-    await new Promise((r) => setTimeout(r, 1_200));
+    for (let i = 0; i < 4; i++) await flush();
     expect(root.textContent).toContain("Pulled meanwhile");
+  });
+
+  it("asks the core nothing while idle, and re-reads only what a change names", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval"] });
+    try {
+      const backend = fakeBackend();
+      const app = new App(root);
+      await app.start();
+      for (let i = 0; i < 4; i++) await flush();
+      const before = backend.calls.length;
+      vi.advanceTimersByTime(10 * 60_000); // ten idle minutes of countdown ticks
+      for (let i = 0; i < 4; i++) await flush();
+      expect(backend.calls.slice(before)).toEqual([]);
+      await emit(CHANGED_EVENT, { incidents: [], sync: true, clocks: false });
+      for (let i = 0; i < 4; i++) await flush();
+      expect(backend.calls.slice(before).sort()).toEqual(["outbound_status", "sync_status"]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("lists posts refused for good with their reason and queues one again with Retry", async () => {

@@ -133,6 +133,7 @@ fn decls() -> Vec<String> {
         DrillControlView::decl(),
         RemoteInput::decl(),
         SyncView::decl(),
+        ChangeEvent::decl(),
         ClockDriftView::decl(),
         crate::outbound::FailedMessage::decl(),
         crate::outbound::OutboundView::decl(),

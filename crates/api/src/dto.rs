@@ -485,3 +485,16 @@ pub struct DrillControlView {
     pub paused: bool,
     pub speed: u32,
 }
+
+/// What changed, as the shell tells the window (event `firebreak://changed`): the
+/// window re-reads only what is named instead of polling.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+pub struct ChangeEvent {
+    /// Internal ids of incidents whose ops arrived (from this window, another process
+    /// on the same data directory, a pulled sync page or a drill tick).
+    pub incidents: Vec<String>,
+    /// The sync status (badge) or the outbound queue changed.
+    pub sync: bool,
+    /// A clock stage passed (a notification was shown): countdowns are re-read.
+    pub clocks: bool,
+}

@@ -7,6 +7,7 @@
 //! lines each.
 
 pub mod bindings;
+mod changes;
 pub mod clocks;
 pub mod comms;
 pub mod drill;

@@ -257,6 +257,28 @@ impl Store {
         bodies.map(|b| serde_json::from_str(&b?).map_err(corrupt)).collect()
     }
 
+    /// The newest op's local arrival number (0 when empty): a cursor for
+    /// [`Store::incidents_changed_since`].
+    pub fn op_cursor(&self) -> Result<i64> {
+        Ok(self.conn.query_row("SELECT coalesce(max(seq), 0) FROM ops", [], |r| r.get(0))?)
+    }
+
+    /// The incidents that ops arriving after `cursor` touched (from any process on this
+    /// database), and the new cursor. One indexed read when nothing changed.
+    pub fn incidents_changed_since(&self, cursor: i64) -> Result<(i64, Vec<IncidentId>)> {
+        let now = self.op_cursor()?;
+        if now <= cursor {
+            return Ok((cursor, Vec::new()));
+        }
+        let mut stmt = self.conn.prepare_cached("SELECT DISTINCT target FROM ops WHERE seq > ?1 AND seq <= ?2")?;
+        let ids = stmt.query_map([cursor, now], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.push(IncidentId::parse_str(&id?).map_err(corrupt)?);
+        }
+        Ok((now, out))
+    }
+
     pub fn outbox_len(&self) -> Result<u64> {
         Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
     }

@@ -405,6 +405,20 @@ newer: number,
  * Teammates' changes this laptop refused (invalid), kept in quarantine.
  */
 quarantined: number, quarantine_reason: string | null, };
+export type ChangeEvent = { 
+/**
+ * Internal ids of incidents whose ops arrived (from this window, another process
+ * on the same data directory, a pulled sync page or a drill tick).
+ */
+incidents: Array<string>, 
+/**
+ * The sync status (badge) or the outbound queue changed.
+ */
+sync: boolean, 
+/**
+ * A clock stage passed (a notification was shown): countdowns are re-read.
+ */
+clocks: boolean, };
 export type ClockDriftView = { author: string, ahead_minutes: number, seen_at: string, };
 export type FailedMessage = { id: number, 
 /**

@@ -1,7 +1,8 @@
 // The one module that talks to Tauri (through the generated bindings). Everything else
 // imports from here. Errors always arrive as `ApiError` ({code, message}).
+import { listen } from "@tauri-apps/api/event";
 import { commands } from "./bindings";
-import type { ApiError, ErrorCode } from "./bindings";
+import type { ApiError, ChangeEvent, ErrorCode } from "./bindings";
 export type * from "./bindings";
 
 function isApiError(e: unknown): e is ApiError {
@@ -31,3 +32,11 @@ export const api: Wrapped = Object.fromEntries(
     },
   ]),
 ) as Wrapped;
+
+/** The event the shell emits after every change (see src-tauri/src/changes.rs). */
+export const CHANGED_EVENT = "firebreak://changed";
+
+/** Calls `f` with what changed, each time something does; resolves to an unsubscribe. */
+export function onChanged(f: (change: ChangeEvent) => void): Promise<() => void> {
+  return listen<ChangeEvent>(CHANGED_EVENT, (e) => f(e.payload));
+}

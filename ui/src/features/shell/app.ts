@@ -1,7 +1,7 @@
 // The application shell: state, layout, keyboard shortcuts, error display. Renders the
 // incident list on the left and the selected incident on the right.
-import { api } from "../../ipc";
-import type { ApiError, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, PolicyView, Status } from "../../ipc";
+import { api, onChanged } from "../../ipc";
+import type { ApiError, ChangeEvent, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, PolicyView, Status } from "../../ipc";
 import { tickClocks } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
 import { renderDeclare } from "../incidents/declare";
@@ -47,7 +47,8 @@ export class App {
   private metrics: MetricsReport | null = null;
   private drills: DrillsView | null = null;
   /** The `pulled` count of the sync view when the window last refreshed its data. */
-  private pulledShown = 0;
+  /** A change arrived that is not shown yet (it waits while a dialog is open). */
+  private stale = false;
   private sync: SyncView = { url: null, team: null, member: null, token_kept_in: null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: null, syncing: false, last_error: null, pulled: 0, newer: 0, quarantined: 0, quarantine_reason: null };
   private readonly syncEl = h("span", { class: "sync-slot" });
   /** Webhook posts and GitHub issues refused for good, with a Retry each. */
@@ -106,16 +107,29 @@ export class App {
       replace(this.whoEl, `You are ${me.name}`);
       await this.refresh();
     });
-    // Seconds move locally; every 30 s the core recomputes the clocks from stored events.
+    // Seconds move locally; the core tells the window when anything changes (an event
+    // per change, see src-tauri/src/changes.rs), so nothing else runs on a timer.
     window.setInterval(() => tickClocks(this.root, this.now(), this.leadMs), 1_000);
-    window.setInterval(() => void this.poll(), 30_000);
-    window.setInterval(() => void this.pollSync(), 1_000);
-    // A running drill moves fast: follow it closely.
-    window.setInterval(() => {
-      if (this.selected?.drill && this.view === "incidents" && this.overlayEl.childElementCount === 0) void this.followDrill();
-    }, 1_000);
+    await onChanged((c) => this.onChanged(c));
+    // A refresh that waited for a dialog runs when the dialog closes.
+    new MutationObserver(() => {
+      if (this.overlayEl.childElementCount === 0 && this.stale) void this.poll();
+    }).observe(this.overlayEl, { childList: true });
     this.renderNav();
-    void this.pollSync();
+    void this.refreshSync();
+  }
+
+  /** Re-reads only what a change names. */
+  private onChanged(c: ChangeEvent): void {
+    if (c.sync) void this.refreshSync();
+    if (c.incidents.length === 0 && !c.clocks) return;
+    const sel = this.selected;
+    if (sel?.drill && c.incidents.includes(sel.id) && this.view === "incidents" && this.overlayEl.childElementCount === 0) {
+      void this.followDrill();
+      return;
+    }
+    this.stale = true;
+    void this.poll();
   }
 
   private get leadMs(): number {
@@ -125,8 +139,7 @@ export class App {
   /** Re-reads the list and the open incident unless the user is typing in a form. */
   private async poll(): Promise<void> {
     if (this.overlayEl.childElementCount > 0) return;
-    // What has arrived from other laptops up to now is being shown (see pollSync).
-    this.pulledShown = this.sync.pulled;
+    this.stale = false;
     const active = document.activeElement as HTMLInputElement | null;
     const typing = active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName) && active.id !== "search";
     // Fields whose text is kept as a draft can be re-rendered and refocused; others
@@ -207,15 +220,12 @@ export class App {
     });
   }
 
-  private async pollSync(): Promise<void> {
+  private async refreshSync(): Promise<void> {
     try {
       this.sync = await api.syncStatus();
     } catch {
       return;
     }
-    // A sync round brought other laptops' changes that are not shown yet (a refresh
-    // skipped while a dialog was open counts as not shown): show them.
-    if (this.sync.pulled !== this.pulledShown) void this.poll();
     replace(this.syncEl, syncBadge(this.sync, () => this.openRemote()));
     await this.pollOutbound();
   }
@@ -225,7 +235,7 @@ export class App {
     try {
       view = await api.outboundStatus();
     } catch {
-      return; // asked again at the next poll
+      return; // asked again at the next change
     }
     this.showOutbound(view);
   }
@@ -242,7 +252,7 @@ export class App {
       remoteDialog(this.sync, (r) => void this.guard(async () => {
         this.sync = await api.setRemote(r);
         close();
-        void this.pollSync();
+        void this.refreshSync();
       }), close),
     );
   }

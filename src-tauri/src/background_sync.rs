@@ -4,13 +4,16 @@
 //! arrived) is kept for the window. A change of the remote restarts the loop with the
 //! new address and token; a refusal (revoked token) is shown and retried slowly.
 //! Queued webhook posts and GitHub issues are delivered by a second, small loop.
-//! The store is locked only for each short local step.
+//! The store is locked only for each short local step. A panic in either loop is
+//! logged and the loop goes on (see `commands::survive`).
 use crate::commands::AppState;
 use firebreak_api::dto::SyncView;
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
+use firebreak_api::{Result, SyncRemote};
 use firebreak_store::Store;
 use firebreak_sync::{HttpTransport, Round, StoreHandle, SyncClient, SyncError, SyncOptions};
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
@@ -20,6 +23,8 @@ const DELIVER_EVERY: Duration = Duration::from_secs(1);
 /// After a refusal or an unreadable token: try again this much later (or when the
 /// remote is set again).
 const AFTER_REFUSAL: Duration = Duration::from_secs(30);
+/// After the live loop panicked (logged): start it again this much later.
+const AFTER_PANIC: Duration = Duration::from_secs(5);
 
 /// The window's sync options: a commander wants to see "online" again within seconds
 /// of the network returning, so backoff stays short.
@@ -32,13 +37,7 @@ struct AppStore(AppHandle);
 
 impl StoreHandle for AppStore {
     fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        let state = self.0.state::<AppState>();
-        let mut f = Some(f);
-        let out = state.with(|fb| Ok(f.take().map(|f| f(fb.store_mut()))));
-        match out {
-            Ok(Some(r)) => r,
-            _ => unreachable!("the store lock is never poisoned by a sync step"),
-        }
+        f(self.0.state::<AppState>().lock().store_mut())
     }
 }
 
@@ -48,7 +47,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
         let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
         Ok((st, fb.store().remote()?, fb.remote_token_location()?, reason, fb.recent_clock_drift()?))
     })?;
-    let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
+    let seen = state.sync_view().clone();
     Ok(SyncView {
         url: addr.as_ref().map(|a| a.url.clone()),
         team: addr.as_ref().map(|a| a.team.clone()),
@@ -64,9 +63,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
 }
 
 fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
-    if let Ok(mut s) = app.state::<AppState>().sync.lock() {
-        f(&mut s);
-    }
+    f(&mut app.state::<AppState>().sync_view());
 }
 
 pub fn spawn(app: AppHandle) {
@@ -81,17 +78,30 @@ pub fn spawn(app: AppHandle) {
                     record(&app, |s| *s = SyncView::default());
                     None
                 }
-                Ok(Some(remote)) => match live(&app, &remote, &wake, &remote_changed).await {
-                    Ok(()) => continue,
-                    Err(e) => {
-                        record(&app, |s| {
-                            s.online = Some(false);
-                            s.syncing = false;
-                            s.last_error = Some(e.to_string());
-                        });
-                        Some(AFTER_REFUSAL)
+                // A panic in the live loop is logged and the loop starts again, like after
+                // a refusal: the window keeps syncing.
+                Ok(Some(remote)) => {
+                    match AssertUnwindSafe(live(&app, &remote, &wake, &remote_changed)).catch_unwind().await {
+                        Ok(Ok(())) => continue,
+                        Ok(Err(e)) => {
+                            record(&app, |s| {
+                                s.online = Some(false);
+                                s.syncing = false;
+                                s.last_error = Some(e.to_string());
+                            });
+                            Some(AFTER_REFUSAL)
+                        }
+                        Err(panic) => {
+                            crate::commands::log_panic("background sync", &*panic);
+                            record(&app, |s| {
+                                s.syncing = false;
+                                s.last_error =
+                                    Some("sync stopped on an internal error; it starts again shortly".into());
+                            });
+                            Some(AFTER_PANIC)
+                        }
                     }
-                },
+                }
                 Err(e) => {
                     record(&app, |s| {
                         s.online = Some(false);
@@ -158,7 +168,11 @@ async fn live(
 async fn deliver_loop(app: AppHandle) {
     loop {
         let token = || app.state::<AppState>().with(|fb| fb.github_token()).ok().flatten();
-        let _ = firebreak_sync::deliver_outbound(&AppStore(app.clone()), &SystemClock, &token).await;
+        let store = AppStore(app.clone());
+        let round = firebreak_sync::deliver_outbound(&store, &SystemClock, &token);
+        if let Err(panic) = AssertUnwindSafe(round).catch_unwind().await {
+            crate::commands::log_panic("outbound delivery", &*panic);
+        }
         tokio::time::sleep(DELIVER_EVERY).await;
     }
 }

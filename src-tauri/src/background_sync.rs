@@ -5,16 +5,19 @@
 //! new address and token; a refusal (revoked token) is shown and retried slowly.
 //! Queued webhook posts and GitHub issues are delivered by a second, small loop (with
 //! per-message backoff and claims; see crates/sync/src/outbound.rs).
-//! The store is locked only for each short local step.
+//! The store is locked only for each short local step. A panic in either loop is
+//! logged and the loop goes on (see `commands::survive`).
 use crate::commands::AppState;
 use firebreak_api::dto::{ChangeEvent, SyncView};
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Result, SyncRemote};
+use firebreak_api::{Result, SyncRemote};
 use firebreak_store::Store;
 use firebreak_sync::{
     deliver_outbound, DeliveryOptions, HttpTransport, OutboundSecrets, Round, StoreHandle, SyncClient, SyncError,
     SyncOptions,
 };
+use futures_util::FutureExt;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Duration;
 use tauri::{AppHandle, Manager};
@@ -24,6 +27,8 @@ const DELIVER_EVERY: Duration = Duration::from_secs(1);
 /// After a refusal or an unreadable token: try again this much later (or when the
 /// remote is set again).
 const AFTER_REFUSAL: Duration = Duration::from_secs(30);
+/// After the live loop panicked (logged): start it again this much later.
+const AFTER_PANIC: Duration = Duration::from_secs(5);
 
 /// The window's sync options: a commander wants to see "online" again within seconds
 /// of the network returning, so backoff stays short.
@@ -36,13 +41,7 @@ struct AppStore(AppHandle);
 
 impl StoreHandle for AppStore {
     fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        let state = self.0.state::<AppState>();
-        let mut f = Some(f);
-        let out = state.with(|fb| Ok(f.take().map(|f| f(fb.store_mut()))));
-        match out {
-            Ok(Some(r)) => r,
-            _ => unreachable!("the store lock is never poisoned by a sync step"),
-        }
+        f(self.0.state::<AppState>().lock().store_mut())
     }
 }
 
@@ -60,7 +59,7 @@ pub fn view(state: &AppState) -> Result<SyncView> {
             fb.remote_warning()?,
         ))
     })?;
-    let seen = state.sync.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "sync state poisoned"))?.clone();
+    let seen = state.sync_view().clone();
     Ok(SyncView {
         url: addr.as_ref().map(|a| a.url.clone()),
         team: addr.as_ref().map(|a| a.team.clone()),
@@ -81,13 +80,11 @@ pub fn view(state: &AppState) -> Result<SyncView> {
 
 /// Updates what the window shows of sync, and tells it when that changed.
 fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
-    let changed = match app.state::<AppState>().sync.lock() {
-        Ok(mut s) => {
-            let before = s.clone();
-            f(&mut s);
-            *s != before
-        }
-        Err(_) => false,
+    let changed = {
+        let mut s = app.state::<AppState>().sync_view();
+        let before = s.clone();
+        f(&mut s);
+        *s != before
     };
     if changed {
         crate::changes::emit(app, ChangeEvent { sync: true, ..ChangeEvent::default() });
@@ -106,17 +103,30 @@ pub fn spawn(app: AppHandle) {
                     record(&app, |s| *s = SyncView::default());
                     None
                 }
-                Ok(Some(remote)) => match live(&app, &remote, &wake, &remote_changed).await {
-                    Ok(()) => continue,
-                    Err(e) => {
-                        record(&app, |s| {
-                            s.online = Some(false);
-                            s.syncing = false;
-                            s.last_error = Some(e.to_string());
-                        });
-                        Some(AFTER_REFUSAL)
+                // A panic in the live loop is logged and the loop starts again, like after
+                // a refusal: the window keeps syncing.
+                Ok(Some(remote)) => {
+                    match AssertUnwindSafe(live(&app, &remote, &wake, &remote_changed)).catch_unwind().await {
+                        Ok(Ok(())) => continue,
+                        Ok(Err(e)) => {
+                            record(&app, |s| {
+                                s.online = Some(false);
+                                s.syncing = false;
+                                s.last_error = Some(e.to_string());
+                            });
+                            Some(AFTER_REFUSAL)
+                        }
+                        Err(panic) => {
+                            crate::commands::log_panic("background sync", &*panic);
+                            record(&app, |s| {
+                                s.syncing = false;
+                                s.last_error =
+                                    Some("sync stopped on an internal error; it starts again shortly".into());
+                            });
+                            Some(AFTER_PANIC)
+                        }
                     }
-                },
+                }
                 Err(e) => {
                     record(&app, |s| {
                         s.online = Some(false);
@@ -199,15 +209,18 @@ async fn deliver_loop(app: AppHandle) {
     let (secrets, options) = (AppSecrets(app.clone()), DeliveryOptions::default());
     let mut link = true;
     loop {
-        match deliver_outbound(&AppStore(app.clone()), &SystemClock, &secrets, &options).await {
-            Ok(report) => {
+        let store = AppStore(app.clone());
+        let round = deliver_outbound(&store, &SystemClock, &secrets, &options);
+        match AssertUnwindSafe(round).catch_unwind().await {
+            Ok(Ok(report)) => {
                 link |= report.sent > 0;
                 if report.sent + report.failed + report.retrying > 0 {
                     // The outbound list under the sync badge changed.
                     crate::changes::emit(&app, ChangeEvent { sync: true, ..ChangeEvent::default() });
                 }
             }
-            Err(_) => link = true,
+            Ok(Err(_)) => link = true,
+            Err(panic) => crate::commands::log_panic("outbound delivery", &*panic),
         }
         if link {
             let state = app.state::<AppState>();

@@ -4,16 +4,16 @@
 use firebreak_api::dto::*;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, Result};
 use firebreak_policy::{Answer, Suggestion};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use tauri::State;
 use tokio::sync::Notify;
 
 pub struct AppState {
     fb: Mutex<Firebreak>,
-    /// What the background sync last saw (shown in the window).
-    pub sync: Mutex<SyncView>,
+    /// What the background sync last saw (shown in the window); see [`Self::sync_view`].
+    sync: Mutex<SyncView>,
     /// Drill clocks of drills running in this window, by incident id.
-    pub drills: Mutex<std::collections::HashMap<String, crate::drills::DrillClock>>,
+    drills: Mutex<std::collections::HashMap<String, crate::drills::DrillClock>>,
     /// Woken after every command that changes something, so the scheduler re-reads
     /// the clocks at once.
     pub changed: Arc<Notify>,
@@ -38,9 +38,25 @@ impl AppState {
         }
     }
 
+    /// The state, locked. A lock poisoned by a panic in an earlier command or tick is
+    /// taken over: the store's transactions rolled back with the panic, so what is behind
+    /// it is whole, and one bad tick must not fail every later command.
+    pub fn lock(&self) -> MutexGuard<'_, Firebreak> {
+        self.fb.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     pub fn with<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
-        let mut fb = self.fb.lock().map_err(|_| ApiError::new(ErrorCode::Internal, "the store lock was poisoned"))?;
-        f(&mut fb)
+        f(&mut self.lock())
+    }
+
+    /// The drill clocks, locked (a poisoned lock is taken over, as for [`Self::lock`]).
+    pub fn drill_clocks(&self) -> MutexGuard<'_, std::collections::HashMap<String, crate::drills::DrillClock>> {
+        self.drills.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What the background sync last saw, locked (a poisoned lock is taken over).
+    pub fn sync_view(&self) -> MutexGuard<'_, SyncView> {
+        self.sync.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs a command that changes state, then wakes the scheduler.
@@ -51,6 +67,23 @@ impl AppState {
         self.ops_changed.notify_one();
         out
     }
+}
+
+/// Runs one tick of a background task; a panic in it is logged and gives `None`, so
+/// the task goes on with its next tick instead of dying (and, with [`AppState::lock`]
+/// taking over a poisoned lock, the commands keep working too).
+pub fn survive<T>(task: &str, tick: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(tick)).map_err(|panic| log_panic(task, &*panic)).ok()
+}
+
+/// Logs a caught panic of `task` with its message.
+pub fn log_panic(task: &str, panic: &(dyn std::any::Any + Send)) {
+    let message = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    eprintln!("firebreak: {task}: a tick panicked ({message}); going on with the next one");
 }
 
 #[tauri::command]
@@ -247,9 +280,7 @@ pub fn start_drill(
         let (run, clock) = crate::drills::start(fb, &yaml, input.speed)?;
         Ok((fb.show(&run)?, clock))
     })?;
-    if let Ok(mut d) = state.drills.lock() {
-        d.insert(detail.id.clone(), clock);
-    }
+    state.drill_clocks().insert(detail.id.clone(), clock);
     crate::drills::spawn_ticker(app, detail.id.clone());
     Ok(detail)
 }
@@ -291,7 +322,7 @@ pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Resul
 
 #[tauri::command]
 pub fn drill_control(state: State<'_, AppState>, input: DrillControlInput) -> Result<DrillControlView> {
-    let clock = state.drills.lock().ok().and_then(|d| d.get(&input.incident).cloned());
+    let clock = state.drill_clocks().get(&input.incident).cloned();
     match input.action.as_str() {
         "rotate" => {
             state.change(|fb| fb.drill_rotate(&input.incident))?;
@@ -310,4 +341,44 @@ pub fn drill_control(state: State<'_, AppState>, input: DrillControlInput) -> Re
         Some(c) => DrillControlView { running_here: true, paused: c.is_paused(), speed: c.speed() },
         None => DrillControlView { running_here: false, paused: false, speed: 1 },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use firebreak_core::clock::FixedClock;
+
+    fn state() -> Arc<AppState> {
+        Arc::new(AppState::new(Firebreak::in_memory(Box::new(FixedClock(Default::default()))).unwrap()))
+    }
+
+    #[test]
+    fn a_tick_that_panics_under_the_lock_breaks_no_later_command() {
+        let state = state();
+        let tick = || {
+            let _fb = state.lock();
+            panic!("bad stored data");
+        };
+        assert_eq!(survive("test tick", tick), None::<()>, "the panic is caught and logged");
+        assert!(state.fb.is_poisoned(), "the lock was held when it panicked");
+        assert_eq!(state.with(|fb| fb.list()).unwrap().len(), 0, "commands still run");
+        assert_eq!(survive("test tick", || 7), Some(7), "the next tick runs");
+    }
+
+    #[test]
+    fn poisoned_sync_and_drill_locks_are_taken_over() {
+        let state = state();
+        for poison in [0, 1] {
+            let s = state.clone();
+            let _ = std::thread::spawn(move || {
+                let (_a, _b) = if poison == 0 { (Some(s.sync_view()), None) } else { (None, Some(s.drill_clocks())) };
+                panic!("a panic while holding a lock");
+            })
+            .join();
+        }
+        assert!(state.sync.is_poisoned() && state.drills.is_poisoned());
+        state.sync_view().online = Some(true);
+        assert_eq!(state.sync_view().online, Some(true));
+        assert!(state.drill_clocks().is_empty());
+    }
 }

@@ -27,18 +27,12 @@ pub fn spawn_ticker(app: AppHandle, incident: String) {
         let script = Script::default();
         let mut applied = 0;
         loop {
-            let state = app.state::<AppState>();
-            let mut arrived: Vec<String> = Vec::new();
-            let outcome = state
-                .with(|fb| fb.drill_tick_with(&incident, &script, &mut applied, &mut |h| arrived.push(h.to_string())));
-            for headline in arrived {
-                // Injects notify like real alerts do, marked as a drill.
-                let _ = app.notification().builder().title("[DRILL] inject").body(&headline).show();
-            }
-            match outcome {
-                Ok(true) => break,
-                Ok(false) => {}
-                Err(e) => {
+            // A tick that panics is logged and the drill goes on; one that fails stops it.
+            let tick = || tick(&app, &incident, &script, &mut applied);
+            match crate::commands::survive("drill ticker", tick) {
+                Some(Ok(true)) => break,
+                Some(Ok(false)) | None => {}
+                Some(Err(e)) => {
                     eprintln!("firebreak: drill stopped: {}", e.message);
                     break;
                 }
@@ -46,4 +40,16 @@ pub fn spawn_ticker(app: AppHandle, incident: String) {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     });
+}
+
+/// Delivers what is due in the drill now; true once it has ended.
+fn tick(app: &AppHandle, incident: &str, script: &Script, applied: &mut usize) -> Result<bool> {
+    let state = app.state::<AppState>();
+    let mut arrived: Vec<String> = Vec::new();
+    let outcome = state.with(|fb| fb.drill_tick_with(incident, script, applied, &mut |h| arrived.push(h.to_string())));
+    for headline in arrived {
+        // Injects notify like real alerts do, marked as a drill.
+        let _ = app.notification().builder().title("[DRILL] inject").body(&headline).show();
+    }
+    outcome
 }

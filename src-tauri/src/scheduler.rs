@@ -13,38 +13,44 @@ const MAX_SLEEP: Duration = Duration::from_secs(30);
 pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         loop {
-            let state = app.state::<AppState>();
-            let wake = state.changed.clone();
-            let sleep = match state.with(|fb| {
-                let batch = fb.due_notifications()?;
-                Ok((batch, fb.now()))
-            }) {
-                Ok((batch, now)) => {
-                    for n in &batch.notifications {
-                        if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
-                            eprintln!("firebreak: notification failed: {e}");
-                        }
-                    }
-                    if !batch.notifications.is_empty() {
-                        // A stage passed: the window re-reads its clocks.
-                        let change = firebreak_api::dto::ChangeEvent { clocks: true, ..Default::default() };
-                        crate::changes::emit(&app, change);
-                    }
-                    batch
-                        .next_wake
-                        .and_then(|w| (w - now).to_std().ok())
-                        .map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP))
-                        .max(Duration::from_millis(200))
-                }
-                Err(e) => {
-                    eprintln!("firebreak: cannot compute notifications: {}", e.message);
-                    MAX_SLEEP
-                }
-            };
+            let wake = app.state::<AppState>().changed.clone();
+            // A panic in one tick (bad stored data, a plugin) is logged; the next tick runs.
+            let sleep = crate::commands::survive("notification scheduler", || tick(&app)).unwrap_or(MAX_SLEEP);
             tokio::select! {
                 _ = tokio::time::sleep(sleep) => {}
                 _ = wake.notified() => {}
             }
         }
     });
+}
+
+/// Shows the notifications due now; how long to sleep until the next stage.
+fn tick(app: &AppHandle) -> Duration {
+    let state = app.state::<AppState>();
+    match state.with(|fb| {
+        let batch = fb.due_notifications()?;
+        Ok((batch, fb.now()))
+    }) {
+        Ok((batch, now)) => {
+            for n in &batch.notifications {
+                if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
+                    eprintln!("firebreak: notification failed: {e}");
+                }
+            }
+            if !batch.notifications.is_empty() {
+                // A stage passed: the window re-reads its clocks.
+                let change = firebreak_api::dto::ChangeEvent { clocks: true, ..Default::default() };
+                crate::changes::emit(app, change);
+            }
+            batch
+                .next_wake
+                .and_then(|w| (w - now).to_std().ok())
+                .map_or(MAX_SLEEP, |d| d.min(MAX_SLEEP))
+                .max(Duration::from_millis(200))
+        }
+        Err(e) => {
+            eprintln!("firebreak: cannot compute notifications: {}", e.message);
+            MAX_SLEEP
+        }
+    }
 }

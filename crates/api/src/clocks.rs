@@ -3,6 +3,7 @@
 //! the same instant always give the same clocks, before and after a restart.
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::incident::Incident;
+use firebreak_core::instant;
 use firebreak_core::timeline::{Change, EntryKind, TimelineEntry};
 use firebreak_policy::{
     compute_deadlines, Deadline, DeadlineKind, DeadlineState, IncidentFacts, Policy, Target, TargetUnit,
@@ -53,7 +54,7 @@ pub fn facts(inc: &Incident, as_of: DateTime<Utc>) -> IncidentFacts {
 }
 
 pub fn deadlines(policy: &Policy, inc: &Incident, now: DateTime<Utc>, lead_minutes: i64) -> Vec<Deadline> {
-    let lead = Duration::minutes(lead_minutes);
+    let lead = instant::minutes(lead_minutes);
     let mut out = compute_deadlines(policy, &facts(inc, now), now, lead);
     out.extend(check_backs(inc, now, lead));
     out

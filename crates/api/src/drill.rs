@@ -11,6 +11,7 @@ use crate::pir::PirTextInput;
 use crate::{ApiError, ErrorCode, Firebreak, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::incident::{Incident, Status};
+use firebreak_core::instant;
 use firebreak_core::timeline::{Change, EntryKind};
 use firebreak_drill::{
     builtin, commander_at, evaluate, DrillEntry, DrillEvents, Evaluation, InjectKind, Scenario, BUILTIN_SOURCES,
@@ -104,7 +105,8 @@ pub fn drill_clock(duration: Duration, speed: u32) -> firebreak_core::clock::Sca
     use firebreak_core::clock::Clock;
     let speed = speed.clamp(1, 3600);
     let lead = duration - duration / speed as i32;
-    firebreak_core::clock::ScaledClock::new(crate::system::SystemClock, crate::system::SystemClock.now() - lead, speed)
+    let start = instant::saturating_sub(crate::system::SystemClock.now(), lead);
+    firebreak_core::clock::ScaledClock::new(crate::system::SystemClock, start, speed)
 }
 
 pub fn builtin_names() -> Vec<(String, Scenario)> {
@@ -188,6 +190,14 @@ impl Firebreak {
         let (sc, _) = scenario(&run.scenario_yaml)?;
         let now = self.now_for(inc.id);
         let elapsed = (now - run.started_at).min(sc.duration);
+        // Drill time `offset` after the start; the run's start is stored data, so a start
+        // at the end of time is an error for this drill, not a panic of the ticker.
+        let started_at = run.started_at;
+        let drill_time = |offset: Duration| {
+            started_at.checked_add_signed(offset).ok_or_else(|| {
+                ApiError::new(ErrorCode::Storage, format!("the drill run's start {started_at} is out of range"))
+            })
+        };
         let id = inc.id.to_string();
         // Injects are sorted by offset; the count delivered makes each arrive exactly once.
         let due: Vec<_> = sc.injects.iter().skip(run.delivered).take_while(|i| i.at <= elapsed).cloned().collect();
@@ -197,7 +207,7 @@ impl Firebreak {
                 InjectKind::CustomerReport => EntryKind::CustomerReport,
                 InjectKind::Question | InjectKind::Note => EntryKind::Note,
             };
-            let at = (run.started_at + inject.at).to_rfc3339();
+            let at = drill_time(inject.at)?.to_rfc3339();
             self.add_entry(EntryInput { incident: id.clone(), kind, text: inject.headline(), at: Some(at) })?;
             on_inject(&inject.headline());
             run.delivered += 1;
@@ -224,7 +234,7 @@ impl Firebreak {
                         incident: id.clone(),
                         role: "incident-commander".into(),
                         person: ic.clone(),
-                        at: Some((run.started_at + boundary).to_rfc3339()),
+                        at: Some(drill_time(boundary)?.to_rfc3339()),
                     })?;
                 }
                 run.last_commander = Some(ic);
@@ -234,13 +244,13 @@ impl Firebreak {
             if Script::offset(r) > elapsed {
                 break;
             }
-            let at = run.started_at + Script::offset(r);
+            let at = drill_time(Script::offset(r))?;
             self.apply_response(&id, r, at)?;
             *applied += 1;
         }
         let done = now - run.started_at >= sc.duration;
         if done && run.ended_at.is_none() {
-            run.ended_at = Some(run.started_at + sc.duration);
+            run.ended_at = Some(drill_time(sc.duration)?);
         }
         self.save_run(&run)?;
         Ok(done)
@@ -296,7 +306,8 @@ impl Firebreak {
         let inc = self.find(key)?;
         let run = self.run_of(&inc)?;
         let (sc, _) = scenario(&run.scenario_yaml)?;
-        let ended_at = run.ended_at.unwrap_or_else(|| self.now_for(inc.id).min(run.started_at + sc.duration));
+        let planned_end = instant::saturating_add(run.started_at, sc.duration);
+        let ended_at = run.ended_at.unwrap_or_else(|| self.now_for(inc.id).min(planned_end));
         let m = inc.milestones();
         let entries = inc.entries();
         let first = |kind: EntryKind| entries.iter().filter(|e| e.kind == kind).map(|e| e.event_time).min();

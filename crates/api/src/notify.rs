@@ -10,6 +10,7 @@
 //! summary: the commander sees what was breached, without a storm of stale alerts.
 use crate::dto::IncidentSummary;
 use chrono::{DateTime, Duration, Utc};
+use firebreak_core::instant;
 use firebreak_policy::{Deadline, DeadlineState};
 use serde::Serialize;
 use ts_rs::TS;
@@ -81,7 +82,8 @@ pub fn plan<'a>(
             if !matches!(d.state, DeadlineState::Pending | DeadlineState::DueSoon | DeadlineState::Breached { .. }) {
                 continue;
             }
-            let soon_at = d.due - lead;
+            // A due time at the first instants chrono has: "due soon" since always.
+            let soon_at = instant::saturating_sub(d.due, lead);
             let soon_key = sent_key(&inc.id, d, Stage::DueSoon);
             let breach_key = sent_key(&inc.id, d, Stage::Breached);
             if now >= d.due {

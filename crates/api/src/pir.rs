@@ -6,6 +6,7 @@ use crate::{ApiError, ErrorCode, Firebreak, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use firebreak_core::ids::OpId;
 use firebreak_core::incident::{Incident, Status};
+use firebreak_core::instant;
 use firebreak_core::op::OpPayload;
 use firebreak_core::review::{is_section, ActionItem, ReviewState, LIST_SECTIONS, SECTIONS};
 use firebreak_policy::DeadlineKind;
@@ -175,7 +176,7 @@ impl Firebreak {
             action_items,
             key_events,
             figures: figures(&inc),
-            meeting_at: r.meeting_at.value,
+            meeting_at: meeting_slot(r.meeting_at.value),
             incident: detail,
         })
     }
@@ -293,6 +294,14 @@ impl Firebreak {
     }
 }
 
+/// The stored meeting time, when a meeting can start then: a time so near the end of
+/// chrono's range that the agenda would run past it (only a broken or hostile op stores
+/// one) reads as not scheduled, so the invite and every export stay total.
+fn meeting_slot(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
+    let length = instant::minutes(crate::pir_io::AGENDA.iter().map(|(_, m)| m).sum());
+    at.filter(|t| t.checked_add_signed(length).is_some())
+}
+
 fn next_item_id(inc: &Incident) -> String {
     let max = inc
         .review
@@ -301,7 +310,7 @@ fn next_item_id(inc: &Incident) -> String {
         .filter_map(|(_, i)| i.id.strip_prefix("AI-").and_then(|n| n.parse::<u32>().ok()))
         .max()
         .unwrap_or(0);
-    format!("AI-{:03}", max + 1)
+    format!("AI-{:03}", max.saturating_add(1))
 }
 
 /// Due dates typed by people: `2025-10-12`.

@@ -6,6 +6,7 @@ use crate::dto::*;
 use crate::{ApiError, Firebreak, Result};
 use chrono::Duration;
 use firebreak_core::incident::Incident;
+use firebreak_core::instant;
 use firebreak_core::op::{DecisionInfo, OpPayload};
 use firebreak_core::response::{INCIDENT_COMMANDER, STANDARD_ROLES};
 use firebreak_core::timeline::{EntryKind, TimelineEntry};
@@ -129,7 +130,7 @@ impl Firebreak {
             return Err(ApiError::invalid(format!("check back in 1–1440 minutes, not {}", input.check_back_minutes)));
         }
         let at = self.now();
-        let check_back_at = at + Duration::minutes(input.check_back_minutes);
+        let check_back_at = instant::saturating_add(at, Duration::minutes(input.check_back_minutes));
         self.commit_op(&inc, OpPayload::AddTask { owner, text, check_back_at, at })
     }
 

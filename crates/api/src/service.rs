@@ -8,7 +8,8 @@ use crate::system::{database_path, os_user_name};
 use crate::{ApiError, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::clock::Clock;
-use firebreak_core::incident::Incident;
+use firebreak_core::incident::{Incident, Status};
+use firebreak_core::instant;
 use firebreak_core::op::{Declare, OpPayload};
 use firebreak_policy::{questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE};
 use firebreak_store::Store;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 const SETTING_AUTHOR: &str = "author";
 const SETTING_LEAD: &str = "notify.lead_minutes";
+const MAX_LEAD_MINUTES: i64 = 24 * 60;
 /// Event times may be stamped a little ahead of this laptop's clock (another person's
 /// watch), but not further.
 const FUTURE_TOLERANCE_MINUTES: i64 = 5;
@@ -133,7 +135,7 @@ impl Firebreak {
                 ))
             })?
             .with_timezone(&Utc);
-        if t > now + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
+        if t > instant::saturating_add(now, Duration::minutes(FUTURE_TOLERANCE_MINUTES)) {
             return Err(ApiError::invalid(format!(
                 "{what} {text} is in the future (now is {}); event times may be back-dated, not forward-dated",
                 now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -168,12 +170,19 @@ impl Firebreak {
     }
 
     /// Minutes before a due time that a clock is "due soon" and first notifies.
+    /// A stored value outside 0–1440 (written by hand or by another version) counts as
+    /// the default.
     pub fn lead_minutes(&self) -> Result<i64> {
-        Ok(self.store.setting(SETTING_LEAD)?.and_then(|s| s.parse().ok()).unwrap_or(DEFAULT_LEAD_MINUTES))
+        Ok(self
+            .store
+            .setting(SETTING_LEAD)?
+            .and_then(|s| s.parse().ok())
+            .filter(|m| (0..=MAX_LEAD_MINUTES).contains(m))
+            .unwrap_or(DEFAULT_LEAD_MINUTES))
     }
 
     pub fn set_lead_minutes(&mut self, minutes: i64) -> Result<()> {
-        if !(0..=24 * 60).contains(&minutes) {
+        if !(0..=MAX_LEAD_MINUTES).contains(&minutes) {
             return Err(ApiError::invalid(format!("the notification lead must be 0–1440 minutes, not {minutes}")));
         }
         self.store.set_setting(SETTING_LEAD, &minutes.to_string())?;
@@ -240,7 +249,7 @@ impl Firebreak {
         }
         let store = &self.store;
         let sent = |key: &str| store.setting(key).ok().flatten().is_some();
-        let (pending, next_wake) = plan(&running, now, Duration::minutes(lead), &sent);
+        let (pending, next_wake) = plan(&running, now, instant::minutes(lead), &sent);
         let notifications = if pending.len() > SUMMARY_THRESHOLD {
             vec![summary(&pending)]
         } else {
@@ -312,30 +321,38 @@ impl Firebreak {
     pub fn list(&self) -> Result<Vec<IncidentSummary>> {
         let policy = self.policy()?;
         let (now, lead) = (self.now(), self.lead_minutes()?);
-        self.store
+        Ok(self
+            .store
             .list()?
             .into_iter()
-            .map(|r| {
-                // Closed incidents have no running clock; skip unfolding them.
-                let next_deadline = if r.status == "closed" {
-                    None
-                } else {
-                    self.store
-                        .incident(r.id)?
-                        .and_then(|inc| clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned())
-                };
-                Ok(IncidentSummary {
+            .filter_map(|r| {
+                // Closed incidents have no running clock; skip unfolding them unless the
+                // row lost a column. A row the store could not read fully is completed
+                // from the fold of its ops; one incident whose ops cannot be read either
+                // shows without its clock (or, with no status at all, is left out) rather
+                // than failing the list for every incident.
+                let status = r.status.parse().ok();
+                let closed = status == Some(Status::Closed);
+                let inc =
+                    (!closed || r.detected_at.is_none()).then(|| self.store.incident(r.id).ok().flatten()).flatten();
+                let status = status.or_else(|| inc.as_ref().map(|i| i.status.value))?;
+                let detected_at =
+                    r.detected_at.or_else(|| inc.as_ref().and_then(|i| i.declaration.as_ref()).map(|d| d.detected_at));
+                let next_deadline = inc
+                    .filter(|_| !closed)
+                    .and_then(|inc| clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned());
+                Some(IncidentSummary {
                     id: r.id.to_string(),
                     human_id: r.human_id,
                     title: r.title,
                     severity: r.severity,
-                    status: r.status.parse()?,
+                    status,
                     drill: r.drill,
-                    detected_at: r.detected_at.unwrap_or_default(),
+                    detected_at: detected_at.unwrap_or_default(),
                     next_deadline,
                 })
             })
-            .collect()
+            .collect::<Vec<_>>())
     }
 
     pub fn show(&self, key: &str) -> Result<IncidentDetail> {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod hlc;
 pub mod ids;
 pub mod incident;
+pub mod instant;
 pub mod op;
 pub mod response;
 pub mod review;

@@ -41,7 +41,8 @@ pub fn commander_at(scenario: &Scenario, elapsed: Duration, manual_rotations: us
     }
     let automatic = match scenario.rotate_every {
         Some(every) if every > Duration::zero() && elapsed > Duration::zero() => {
-            (elapsed.num_milliseconds() / every.num_milliseconds()) as usize
+            // A rotation shorter than a millisecond (only code builds one) never turns.
+            elapsed.num_milliseconds().checked_div(every.num_milliseconds()).unwrap_or(0) as usize
         }
         _ => 0,
     };

@@ -4,12 +4,16 @@
 use crate::model::{
     seconds, Definitions, Figures, IncidentRecord, MetricsReport, Period, TargetFigures, Targets, WeekFigures,
 };
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
 use std::collections::BTreeMap;
 
 /// Above this many weeks the weekly series is not stretched to the period's bounds, only
 /// to the weeks that have incidents (a period of "everything since 1970" stays small).
 const MAX_PADDED_WEEKS: i64 = 1_100;
+/// Above this many weeks (about 200 years) between the first and the last incident, the
+/// weekly series lists only the weeks that have incidents: bad data (a detection time in
+/// year 1 and another in year 9999) must not make a series of half a million rows.
+const MAX_DATA_WEEKS: i64 = 10_436;
 
 /// Computes the report. Rules, in order:
 /// - an incident is in scope when `period` contains its `detected_at` and, with a
@@ -22,7 +26,9 @@ const MAX_PADDED_WEEKS: i64 = 1_100;
 ///   matched to a level ignoring ASCII case and reported under the level's spelling;
 /// - `weekly` runs over consecutive weeks from the period's first week (or the first
 ///   week with an incident, when the period has no start) to its last week (or the last
-///   week with an incident), empty weeks included.
+///   week with an incident), empty weeks included; when even the first and the last
+///   incident are about 200 years apart (only bad data does that), it lists just the
+///   weeks that have incidents.
 pub fn compute(
     records: &[IncidentRecord],
     period: &Period,
@@ -74,12 +80,14 @@ pub fn compute(
 
 /// The Monday 00:00 UTC that starts the week holding `at`.
 pub fn week_start(at: DateTime<Utc>) -> DateTime<Utc> {
-    week_of(at).and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
+    week_of(at).and_time(NaiveTime::MIN).and_utc()
 }
 
+/// The Monday of `at`'s week; in the first days chrono can represent, which have no
+/// Monday before them, the first day itself (such an instant only comes from bad data).
 fn week_of(at: DateTime<Utc>) -> NaiveDate {
     let date = at.date_naive();
-    date - Duration::days(i64::from(date.weekday().num_days_from_monday()))
+    date.checked_sub_days(Days::new(u64::from(date.weekday().num_days_from_monday()))).unwrap_or(date)
 }
 
 fn severity_rows(
@@ -107,27 +115,33 @@ fn passes(filter: Option<&str>, level: &str) -> bool {
     filter.is_none_or(|f| level.eq_ignore_ascii_case(f))
 }
 
-fn week_rows(period: &Period, mut by_week: BTreeMap<NaiveDate, Acc>, targets: &Targets) -> Vec<WeekFigures> {
+fn week_rows(period: &Period, by_week: BTreeMap<NaiveDate, Acc>, targets: &Targets) -> Vec<WeekFigures> {
+    let row = |week: NaiveDate, acc: Acc| WeekFigures {
+        week_start: week.and_time(NaiveTime::MIN).and_utc(),
+        figures: acc.figures(targets),
+    };
     let data_first = by_week.keys().next().copied();
     let data_last = by_week.keys().next_back().copied();
     let padded_first = period.from.map(week_of).or(data_first);
-    let padded_last = period.to.map(|to| week_of(to - Duration::nanoseconds(1))).or(data_last);
-    let (first, last) = match (padded_first, padded_last) {
-        (Some(f), Some(l)) if f <= l && (l - f).num_weeks() <= MAX_PADDED_WEEKS => (f, l),
-        _ => match (data_first, data_last) {
-            (Some(f), Some(l)) => (f, l),
-            _ => return Vec::new(),
-        },
+    let padded_last =
+        period.to.and_then(|to| to.checked_sub_signed(Duration::nanoseconds(1))).map(week_of).or(data_last);
+    let fits = |f: NaiveDate, l: NaiveDate, max: i64| f <= l && (l - f).num_weeks() <= max;
+    let (first, last) = match (padded_first, padded_last, data_first, data_last) {
+        (Some(f), Some(l), _, _) if fits(f, l, MAX_PADDED_WEEKS) => (f, l),
+        (_, _, Some(f), Some(l)) if fits(f, l, MAX_DATA_WEEKS) => (f, l),
+        // Incidents spread over more weeks than a chart can show (only bad data does
+        // that): the weeks that have incidents, without the empty ones between.
+        _ => return by_week.into_iter().map(|(week, acc)| row(week, acc)).collect(),
     };
-    let mut rows = Vec::with_capacity(((last - first).num_weeks() + 1) as usize);
+    let mut by_week = by_week;
+    let mut rows = Vec::new();
     let mut week = first;
     while week <= last {
-        let acc = by_week.remove(&week).unwrap_or_default();
-        rows.push(WeekFigures {
-            week_start: week.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc(),
-            figures: acc.figures(targets),
-        });
-        week += Duration::weeks(1);
+        rows.push(row(week, by_week.remove(&week).unwrap_or_default()));
+        match week.checked_add_days(Days::new(7)) {
+            Some(next) => week = next,
+            None => break,
+        }
     }
     rows
 }

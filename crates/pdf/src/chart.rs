@@ -5,7 +5,7 @@
 //! listed in a two-column legend under it, so no label is ever cut short; past
 //! `LEGEND_MAX` events the rest keep unnumbered dots and a warning says so.
 
-use chrono::{DateTime, Duration, FixedOffset, Timelike, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike, Utc};
 
 use crate::error::Warning;
 use crate::flow::{Flow, Font};
@@ -282,13 +282,12 @@ fn caption(timeline: &Timeline, labelled: usize) -> String {
         return "No events".to_string();
     }
     let (first, last) = time_range(timeline);
+    // Local dates by checked arithmetic: at the ends of chrono's range they may not exist.
+    let date = |t: DateTime<Utc>| t.naive_utc().checked_add_offset(timeline.offset).map(|local| local.date());
+    let same_day = date(first) == date(last);
     let first = first.with_timezone(&timeline.offset);
     let last = last.with_timezone(&timeline.offset);
-    let end = if first.date_naive() == last.date_naive() {
-        last.format("%H:%M").to_string()
-    } else {
-        last.format("%Y-%m-%d %H:%M").to_string()
-    };
+    let end = if same_day { last.format("%H:%M").to_string() } else { last.format("%Y-%m-%d %H:%M").to_string() };
     let events = if count == 1 { "event" } else { "events" };
     let mut caption = format!("{} – {} {} · {count} {events}", first.format("%Y-%m-%d %H:%M"), end, timeline.zone);
     if labelled < count {
@@ -297,50 +296,45 @@ fn caption(timeline: &Timeline, labelled: usize) -> String {
     caption
 }
 
-/// Tick marks and their times at a round step giving at most eight ticks.
+/// Tick marks and their times at a round step giving at most eight ticks. A span longer
+/// than the largest round step allows (years of events, or bad data reaching the ends of
+/// chrono's range) gets whole-day steps of an eighth of the span, labelled with the year.
 fn draw_ticks(flow: &mut Flow<'_>, timeline: &Timeline, axis: f32) {
     let (first, last) = time_range(timeline);
     let span = last - first;
     if span <= Duration::zero() {
         return;
     }
-    let minutes = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160];
-    let step = minutes
-        .iter()
-        .map(|&m| Duration::minutes(m))
-        .find(|step| span.num_seconds() / step.num_seconds() <= 8)
-        .unwrap_or(Duration::days(28));
+    let minutes = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160, 40320];
+    let round = minutes.iter().map(|&m| Duration::minutes(m)).find(|step| span.num_seconds() / step.num_seconds() <= 8);
+    let step = round.unwrap_or_else(|| Duration::days(span.num_days() / 8 + 1));
     let (x0, x1) = axis_span();
     let offset = timeline.offset;
     let mut tick = round_up(first, step, offset);
-    while tick <= last {
-        let share = (tick - first).num_milliseconds() as f32 / span.num_milliseconds() as f32;
+    while let Some(at) = tick.filter(|t| *t <= last) {
+        let share = (at - first).num_milliseconds() as f32 / span.num_milliseconds() as f32;
         let x = x0 + share * (x1 - x0);
         flow.page.line((x, axis), (x, axis + 3.0), 0.6, AXIS);
-        let local = tick.with_timezone(&offset);
-        let text = if step >= Duration::days(1) || (local.hour() == 0 && local.minute() == 0) {
+        let local = at.with_timezone(&offset);
+        let text = if round.is_none() {
+            local.format("%Y-%m-%d").to_string()
+        } else if step >= Duration::days(1) || (local.hour() == 0 && local.minute() == 0) {
             local.format("%m-%d").to_string()
         } else {
             local.format("%H:%M").to_string()
         };
         let width = flow.measure(&text, SMALL);
         flow.draw_text(&text, SMALL, x - width / 2.0, axis + 3.5);
-        tick += step;
+        tick = at.checked_add_signed(step);
     }
 }
 
-/// The first multiple of `step` (counted from midnight in `offset`) at or after `at`.
-fn round_up(at: DateTime<Utc>, step: Duration, offset: FixedOffset) -> DateTime<Utc> {
-    let local = at.with_timezone(&offset);
-    let midnight = local
-        .date_naive()
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_local_timezone(offset)
-        .single()
-        .expect("fixed offsets are unambiguous")
-        .with_timezone(&Utc);
+/// The first multiple of `step` (counted from midnight in `offset`) at or after `at`;
+/// `None` past the ends of chrono's range.
+fn round_up(at: DateTime<Utc>, step: Duration, offset: FixedOffset) -> Option<DateTime<Utc>> {
+    let local = at.naive_utc().checked_add_offset(offset)?;
+    let midnight = local.date().and_time(NaiveTime::MIN).checked_sub_offset(offset)?.and_utc();
     let since = (at - midnight).num_seconds();
-    let step_s = step.num_seconds();
-    midnight + Duration::seconds((since + step_s - 1).div_euclid(step_s) * step_s)
+    let step_s = step.num_seconds().max(1);
+    midnight.checked_add_signed(Duration::try_seconds((since + step_s - 1).div_euclid(step_s) * step_s)?)
 }

@@ -30,7 +30,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use ts_rs::TS;
@@ -174,7 +174,7 @@ impl BusinessCalendar {
 
     /// True when `t` is working time.
     pub fn is_working_time(&self, t: DateTime<Utc>) -> bool {
-        let date = t.with_timezone(&self.time_zone).date_naive();
+        let date = self.local_date(t);
         self.window(date).is_some_and(|(s, e)| s <= t && t < e)
     }
 
@@ -195,7 +195,12 @@ impl BusinessCalendar {
         if remaining <= Duration::zero() {
             return start;
         }
-        let first = start.with_timezone(&self.time_zone).date_naive();
+        // Working time never runs faster than wall-clock time: what does not fit before
+        // the end of time as elapsed time does not fit as working time either.
+        if start.checked_add_signed(needed).is_none() {
+            return DateTime::<Utc>::MAX_UTC;
+        }
+        let first = self.local_date(start);
         let mut date = first.pred_opt().unwrap_or(first);
         loop {
             if let Some((window_start, window_end)) = self.window(date) {
@@ -203,7 +208,7 @@ impl BusinessCalendar {
                 if window_end > from {
                     let available = window_end - from;
                     if remaining <= available {
-                        return from + remaining;
+                        return from.checked_add_signed(remaining).unwrap_or(window_end);
                     }
                     remaining -= available;
                 }
@@ -221,8 +226,8 @@ impl BusinessCalendar {
             return if to > from { to - from } else { Duration::zero() };
         }
         let mut total = Duration::zero();
-        let first = from.with_timezone(&self.time_zone).date_naive();
-        let last = to.with_timezone(&self.time_zone).date_naive();
+        let first = self.local_date(from);
+        let last = self.local_date(to);
         let mut date = first.pred_opt().unwrap_or(first);
         while date <= last {
             if let Some((s, e)) = self.window(date) {
@@ -249,18 +254,24 @@ impl BusinessCalendar {
         Some((start, end))
     }
 
-    /// The instant of a local date and time of day in the calendar zone.
+    /// The local date of `t` in the calendar zone; at the very ends of chrono's range,
+    /// where the local time cannot be represented, the UTC date.
+    fn local_date(&self, t: DateTime<Utc>) -> NaiveDate {
+        let offset = self.time_zone.offset_from_utc_datetime(&t.naive_utc()).fix();
+        t.naive_utc().checked_add_offset(offset).map_or_else(|| t.date_naive(), |local| local.date())
+    }
+
+    /// The instant of a local date and time of day in the calendar zone; `None` past the
+    /// ends of chrono's range.
     fn local_instant(&self, date: NaiveDate, at: ClockTime, earliest: bool) -> Option<DateTime<Utc>> {
-        let naive = date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(at.minutes));
+        let naive = date.and_time(NaiveTime::MIN).checked_add_signed(Duration::minutes(i64::from(at.minutes)))?;
         match self.time_zone.from_local_datetime(&naive) {
             LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
             LocalResult::Ambiguous(first, second) => Some(if earliest { first } else { second }.with_timezone(&Utc)),
             // In a spring-forward gap: the first local minute after the gap.
             LocalResult::None => (1..=24 * 60).find_map(|m| {
-                self.time_zone
-                    .from_local_datetime(&(naive + Duration::minutes(m)))
-                    .earliest()
-                    .map(|t| t.with_timezone(&Utc))
+                let later = naive.checked_add_signed(Duration::minutes(m))?;
+                self.time_zone.from_local_datetime(&later).earliest().map(|t| t.with_timezone(&Utc))
             }),
         }
     }

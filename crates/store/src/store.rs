@@ -214,37 +214,38 @@ impl Store {
         }
     }
 
-    /// Declared incidents, newest detection first.
+    /// Declared incidents, newest detection first. A row with an unreadable column (a
+    /// value of the wrong type, a detection time that does not parse, e.g. from a year
+    /// past 9999 written by a peer) is degraded, not an error for the whole list: the
+    /// column reads as empty (`detected_at` as unknown, `None`); a row whose id does not
+    /// parse cannot be opened and is left out.
     pub fn list(&self) -> Result<Vec<IncidentRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT id, human_id, title, severity, status, drill, detected_at FROM incidents
              WHERE declared = 1 ORDER BY detected_at DESC, id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, bool>(5)?,
-                r.get::<_, Option<String>>(6)?,
-            ))
+            let text = |i: usize| r.get::<_, Option<String>>(i).ok().flatten();
+            Ok((text(0), text(1), text(2), text(3), text(4), r.get::<_, Option<bool>>(5).ok().flatten(), text(6)))
         })?;
         let mut out = Vec::new();
         for row in rows {
             let (id, human_id, title, severity, status, drill, detected_at) = row?;
+            let Some(id) = id.and_then(|id| IncidentId::parse_str(&id).ok()) else { continue };
             out.push(IncidentRow {
-                id: IncidentId::parse_str(&id).map_err(corrupt)?,
+                id,
                 human_id: human_id.unwrap_or_default(),
-                title,
-                severity,
-                status,
-                drill,
-                detected_at: detected_at
-                    .map(|s| DateTime::parse_from_rfc3339(&s).map(|d| d.with_timezone(&Utc)))
-                    .transpose()
-                    .map_err(corrupt)?,
+                title: title.unwrap_or_default(),
+                severity: severity.unwrap_or_default(),
+                status: status.unwrap_or_default(),
+                drill: drill.unwrap_or(false),
+                // RFC 3339 first; chrono's own form also reads years past 9999 (`+10000-…`).
+                detected_at: detected_at.and_then(|s| {
+                    DateTime::parse_from_rfc3339(&s)
+                        .map(|d| d.with_timezone(&Utc))
+                        .or_else(|_| s.parse::<DateTime<Utc>>())
+                        .ok()
+                }),
             });
         }
         Ok(out)

@@ -312,9 +312,15 @@ pub fn retry_outbound(state: State<'_, AppState>, input: i64) -> Result<firebrea
 #[tauri::command]
 pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
     let candidate = state.with(|fb| fb.remote_candidate(&input.url, &input.team, &input.token))?;
-    let info = firebreak_sync::check_remote(&candidate.config())
-        .await
-        .map_err(|e| ApiError::invalid(format!("not saved: {e}")))?;
+    let info = firebreak_sync::check_remote(&candidate.config()).await.map_err(|e| {
+        // An unreachable server is not an error here (checked at the first sync); a
+        // refusal says why by its status: a bad token is `unauthorized`.
+        let code = match &e {
+            firebreak_sync::SyncError::Server { status, .. } => ErrorCode::for_http_status(*status),
+            _ => ErrorCode::InvalidInput,
+        };
+        ApiError::new(code, format!("not saved: {e}"))
+    })?;
     state.change(|fb| fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str())))?;
     state.remote_changed.notify_one();
     crate::background_sync::view(&state)

@@ -1,5 +1,7 @@
 //! Errors at the edge: a closed [`ErrorCode`] plus one human sentence. This is what the
-//! CLI prints and what crosses IPC as `{code, message}`.
+//! CLI prints and what crosses IPC as `{code, message}`; the code is what the window
+//! branches on (an unreachable server is not a broken database, a refused token is not a
+//! typo), the message is what it shows.
 use firebreak_core::CoreError;
 use firebreak_store::StoreError;
 use serde::Serialize;
@@ -8,12 +10,37 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
+    /// The input is wrong; saying it differently fixes it.
     InvalidInput,
+    /// The lifecycle forbids this status change now.
     InvalidTransition,
     NotFound,
+    /// A short id matches more than one incident.
     Ambiguous,
+    /// The local database failed.
     Storage,
+    /// The team server (or another system) cannot be reached or is overloaded right now;
+    /// the same act may work later.
+    Unavailable,
+    /// The team server refused the token (401) or this member's access to the team (403).
+    Unauthorized,
+    /// The server already holds something different under the same name or id (409).
+    Conflict,
     Internal,
+}
+
+impl ErrorCode {
+    /// The code for an HTTP error status a server answered with: 401/403 unauthorized,
+    /// 404 not found, 409 conflict, 408/429/5xx unavailable, any other 4xx invalid input.
+    pub fn for_http_status(status: u16) -> ErrorCode {
+        match status {
+            401 | 403 => ErrorCode::Unauthorized,
+            404 => ErrorCode::NotFound,
+            409 => ErrorCode::Conflict,
+            408 | 429 | 500.. => ErrorCode::Unavailable,
+            _ => ErrorCode::InvalidInput,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, thiserror::Error)]
@@ -56,3 +83,34 @@ impl From<StoreError> for ApiError {
 }
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_statuses_map_to_what_the_window_must_tell_apart() {
+        let code = ErrorCode::for_http_status;
+        assert_eq!(code(401), ErrorCode::Unauthorized);
+        assert_eq!(code(403), ErrorCode::Unauthorized);
+        assert_eq!(code(404), ErrorCode::NotFound);
+        assert_eq!(code(409), ErrorCode::Conflict);
+        for s in [408, 429, 500, 502, 503, 504] {
+            assert_eq!(code(s), ErrorCode::Unavailable, "{s}");
+        }
+        for s in [400, 413, 422] {
+            assert_eq!(code(s), ErrorCode::InvalidInput, "{s}");
+        }
+    }
+
+    #[test]
+    fn codes_cross_ipc_in_snake_case() {
+        let e = ApiError::new(ErrorCode::Unavailable, "cannot reach the sync server");
+        assert_eq!(
+            serde_json::to_value(&e).unwrap_or_default(),
+            serde_json::json!({"code": "unavailable", "message": "cannot reach the sync server"})
+        );
+        assert_eq!(serde_json::to_value(ErrorCode::Unauthorized).unwrap_or_default(), "unauthorized");
+        assert_eq!(serde_json::to_value(ErrorCode::Conflict).unwrap_or_default(), "conflict");
+    }
+}

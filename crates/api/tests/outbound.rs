@@ -3,6 +3,8 @@
 //! error; an older database hands its address over on open and keeps no copy. A created
 //! GitHub issue's address is written into its action item, which is then never filed
 //! again; a message refused for good is listed with its reason until retried.
+// Outbound claims and backoff are tested against the real time a sender would read.
+#![allow(clippy::disallowed_methods)]
 use chrono::{TimeZone, Utc};
 use firebreak_api::dto::{CommsInput, DeclareInput};
 use firebreak_api::pir::ActionItemInput;

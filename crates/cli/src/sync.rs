@@ -3,7 +3,7 @@
 use crate::RemoteCmd;
 use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport, SyncRemote};
-use firebreak_store::StoreError;
+use firebreak_core::clock::Clock;
 use firebreak_sync::wire::TeamInfo;
 use firebreak_sync::{
     check_remote, deliver_outbound, DeliveryOptions, HttpTransport, KnownSecrets, StoreHandle, SyncClient, SyncError,
@@ -14,13 +14,19 @@ use std::sync::{Arc, Mutex};
 
 type Out<'a> = &'a dyn Fn(Value, String) -> Value;
 
-fn store_err(e: StoreError) -> ApiError {
-    ApiError::from(e)
-}
-
+/// A sync failure with the code that says what happened: the server out of reach (or
+/// answering nonsense, as a captive portal does) is `unavailable`, its HTTP refusals map by
+/// status (401/403 `unauthorized`, 409 `conflict`, 5xx/429 `unavailable`), a local
+/// database failure keeps the store's code, a missing or malformed remote is bad input.
 fn sync_err(e: SyncError) -> ApiError {
-    let code = if e.is_transient() { ErrorCode::Storage } else { ErrorCode::InvalidInput };
-    ApiError::new(code, format!("sync failed: {e}"))
+    let message = format!("sync failed: {e}");
+    let code = match e {
+        SyncError::Network(_) | SyncError::Protocol(_) => ErrorCode::Unavailable,
+        SyncError::Server { status, .. } => ErrorCode::for_http_status(status),
+        SyncError::Store(s) => ApiError::from(s).code,
+        SyncError::NoRemote | SyncError::InvalidRemote(_) => ErrorCode::InvalidInput,
+    };
+    ApiError::new(code, message)
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
@@ -35,8 +41,8 @@ fn transport(remote: &SyncRemote) -> Result<HttpTransport, ApiError> {
 }
 
 fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
-    let st = fb.store().sync_status().map_err(store_err)?;
-    let addr = fb.store().remote().map_err(store_err)?;
+    let st = fb.store().sync_status().map_err(ApiError::from)?;
+    let addr = fb.store().remote().map_err(ApiError::from)?;
     let kept = fb.remote_token_location()?;
     let drift = fb.recent_clock_drift()?;
     let warning = fb.remote_warning()?;
@@ -244,7 +250,7 @@ pub fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>
 fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
     let mut online: Option<bool> = None;
     move |round| {
-        let at = chrono::Local::now().format("%H:%M:%S");
+        let at = SystemClock.now().with_timezone(&chrono::Local).format("%H:%M:%S");
         match round {
             firebreak_sync::Round::Synced(r) => {
                 if online != Some(true) {
@@ -312,7 +318,7 @@ pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
         if report.in_flight > 0 {
             why.push_str(&format!("; {} being sent by another Firebreak on this data directory", report.in_flight));
         }
-        return Err(ApiError::new(ErrorCode::Storage, format!("not everything went out: {summary}{why}")));
+        return Err(ApiError::new(ErrorCode::Unavailable, format!("not everything went out: {summary}{why}")));
     }
     Ok(out(
         json!({
@@ -325,4 +331,31 @@ pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
         }),
         lines.join("\n"),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(e: SyncError) -> ErrorCode {
+        sync_err(e).code
+    }
+
+    #[test]
+    fn sync_failures_carry_the_code_the_window_branches_on() {
+        assert_eq!(code(SyncError::Network("connection refused".into())), ErrorCode::Unavailable);
+        assert_eq!(code(SyncError::Protocol("not JSON".into())), ErrorCode::Unavailable);
+        let server = |status: u16| SyncError::Server { status, code: "x".into(), message: "no".into() };
+        assert_eq!(code(server(401)), ErrorCode::Unauthorized);
+        assert_eq!(code(server(403)), ErrorCode::Unauthorized);
+        assert_eq!(code(server(409)), ErrorCode::Conflict);
+        assert_eq!(code(server(503)), ErrorCode::Unavailable);
+        assert_eq!(code(server(400)), ErrorCode::InvalidInput);
+        assert_eq!(code(SyncError::NoRemote), ErrorCode::InvalidInput);
+        assert_eq!(code(SyncError::InvalidRemote("http://x".into())), ErrorCode::InvalidInput);
+        // A store failure keeps the store's own code (here: no such incident).
+        let fb = Firebreak::in_memory(Box::new(SystemClock)).expect("an in-memory store opens");
+        let missing = fb.store().find("INC-none-1").expect_err("no incident yet");
+        assert_eq!(code(SyncError::Store(missing)), ErrorCode::NotFound);
+    }
 }

@@ -156,6 +156,8 @@ async fn push(
     }
     // Each op is admitted or refused on its own (acknowledged as `rejected` with the
     // reason, not stored), so one bad op never blocks the rest of the batch.
+    // The server's request clock: an edge, it bounds how far ahead an op may be stamped.
+    #[allow(clippy::disallowed_methods)]
     let now = chrono::Utc::now();
     let mut admitted = Vec::with_capacity(req.ops.len());
     let mut verdicts = Vec::with_capacity(req.ops.len());

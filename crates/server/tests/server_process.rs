@@ -2,6 +2,8 @@
 //! HTTP client: kill -9 in the middle of a push, restore of an older database, team
 //! scoping on every route, and 16 concurrent pushers beside a cursor puller. The last
 //! one also runs on PostgreSQL when `FIREBREAK_TEST_POSTGRES_URL` is set.
+// Tests against a real server process stamp their ops with the real time, as a laptop does.
+#![allow(clippy::disallowed_methods)]
 mod common;
 
 use chrono::Utc;

@@ -63,7 +63,9 @@ impl Writer<'_> {
     /// Writes an op straight into the log (no validation, as an older build did) and
     /// folds the projections again from the log.
     fn raw(&mut self, target: IncidentId, payload: OpPayload) -> OpId {
-        self.written += 1;
+        // Unique across writers of one test run.
+        static WRITTEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        self.written = u128::from(WRITTEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) + 1;
         let op = Op {
             op_id: OpId(0xdead_0000_0000 + self.written),
             replica: self.fb.store().replica_id().unwrap(),
@@ -95,11 +97,11 @@ impl Writer<'_> {
 
     fn declare(&mut self, detected_at: DateTime<Utc>, severity: &str, services: &[&str], drill: bool) -> IncidentId {
         let services = services.iter().map(|s| s.to_string()).collect();
-        let id = uuid::Uuid::from_u128(0x0190_c4a4_0000_7000_8000_0000_0000_0000 + self.written + 1);
+        let id = uuid::Uuid::new_v4();
         self.raw(
             id,
             OpPayload::Declare(Declare {
-                human_id: format!("INC-RAW-{}", self.written + 1),
+                human_id: format!("INC-RAW-{}", &id.simple().to_string()[..8]),
                 title: format!("declared at {detected_at}"),
                 summary: "written straight into the store".into(),
                 severity: severity.into(),
@@ -215,6 +217,7 @@ fn every_read_survives_extreme_stored_data() {
         improvement_areas: vec![],
         delivered: usize::MAX,
         last_commander: None,
+        rotations: usize::MAX,
     };
     fb.store().set_setting(&format!("drill.run.{drill}"), &serde_json::to_string(&run).unwrap()).unwrap();
 

@@ -136,7 +136,10 @@ fn backup(db: &str, output: &std::path::Path) -> Result<()> {
         .with_context(|| format!("opening the database {path}"))?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     let bytes = firebreak_store::backup::snapshot(&conn, output).map_err(anyhow::Error::msg)?;
-    println!("wrote {} ({bytes} bytes); after restoring it, run `firebreak-server admin rotate-epoch`", output.display());
+    println!(
+        "wrote {} ({bytes} bytes); after restoring it, run `firebreak-server admin rotate-epoch`",
+        output.display()
+    );
     Ok(())
 }
 

@@ -214,7 +214,8 @@ impl LiveFacts {
         let Some(replica) = meta(conn, META_REPLICA)? else {
             return Ok(None);
         };
-        let replica: ReplicaId = replica.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
+        let replica: ReplicaId =
+            replica.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
         let counter = meta(conn, META_COUNTER)?.and_then(|s| s.parse().ok()).unwrap_or(0);
         let hlc = meta(conn, META_HLC)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let own_changes =

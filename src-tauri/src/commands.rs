@@ -212,7 +212,9 @@ pub fn pir_status(
 /// returns the path, so the webview needs no file-system permission.
 #[tauri::command]
 pub fn export_pir(state: State<'_, AppState>, input: PirExportInput) -> Result<String> {
-    state.with(|fb| fb.export_pir_to(&input.incident, &input.format, &export_folder(fb)?).map(|p| p.display().to_string()))
+    state.with(|fb| {
+        fb.export_pir_to(&input.incident, &input.format, &export_folder(fb)?).map(|p| p.display().to_string())
+    })
 }
 
 /// Where the window writes files: `FIREBREAK_EXPORT_DIR`, else ~/Documents/Firebreak,

@@ -213,7 +213,8 @@ pub fn pir_status(
 #[tauri::command]
 pub fn export_pir(state: State<'_, AppState>, input: PirExportInput) -> Result<String> {
     state.with(|fb| {
-        fb.export_pir_to(&input.incident, &input.format, &export_folder(fb)?).map(|p| p.display().to_string())
+        let dir = export_folder(fb)?;
+        fb.export_pir_to(&input.incident, &input.format, &dir).map(|p| p.display().to_string())
     })
 }
 
@@ -230,7 +231,10 @@ fn export_folder(fb: &firebreak_api::Firebreak) -> Result<std::path::PathBuf> {
 /// Backs this laptop's database up into the export folder; returns the file's path.
 #[tauri::command]
 pub fn backup_database(state: State<'_, AppState>) -> Result<String> {
-    state.with(|fb| fb.backup_into(&export_folder(fb)?).map(|p| p.display().to_string()))
+    state.with(|fb| {
+        let dir = export_folder(fb)?;
+        fb.backup_into(&dir).map(|p| p.display().to_string())
+    })
 }
 
 /// The version of this build, for the About line.

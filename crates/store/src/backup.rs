@@ -177,26 +177,40 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
     }
 
     // 3. One write transaction on the live database.
-    {
-        let backup = Backup::new(&cand, &mut dest)?;
-        let started = Instant::now();
-        loop {
-            match backup.step(-1)? {
-                StepResult::Done => break,
-                StepResult::More => {}
-                _ if started.elapsed() > BUSY_WAIT => {
-                    return Err(StoreError::File(format!(
-                        "the database {} stayed busy for {} s; nothing was restored, try again",
-                        live.display(),
-                        BUSY_WAIT.as_secs()
-                    )))
-                }
-                _ => std::thread::sleep(Duration::from_millis(50)),
-            }
+    let written = write_over(&cand, &mut dest, live);
+    drop(dest);
+    if written.is_err() && !live_exists {
+        // The empty database made to restore into goes too: nothing is left behind.
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut p = live.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
         }
     }
+    written?;
     restrict_to_owner(live)?;
     Ok(Restored { replica, adopted, ops: ops.max(0) as u64 })
+}
+
+/// Copies every page of `cand` over `dest` in one backup-API step (one write transaction
+/// on `dest`), waiting out another process's write for up to [`BUSY_WAIT`].
+fn write_over(cand: &Connection, dest: &mut Connection, live: &Path) -> Result<()> {
+    let backup = Backup::new(cand, dest)?;
+    let started = Instant::now();
+    loop {
+        match backup.step(-1)? {
+            StepResult::Done => return Ok(()),
+            StepResult::More => {}
+            _ if started.elapsed() > BUSY_WAIT => {
+                return Err(StoreError::File(format!(
+                    "the database {} stayed busy for {} s; nothing was restored, try again",
+                    live.display(),
+                    BUSY_WAIT.as_secs()
+                )))
+            }
+            _ => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
 }
 
 /// What restoring needs to know of the live database.
@@ -211,6 +225,14 @@ struct LiveFacts {
 impl LiveFacts {
     /// `None` for a database that has no replica yet (created but never opened by Firebreak).
     fn read(conn: &Connection) -> Result<Option<LiveFacts>> {
+        let has_meta: bool = conn.query_row(
+            "SELECT EXISTS(SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta')",
+            [],
+            |r| r.get(0),
+        )?;
+        if !has_meta {
+            return Ok(None);
+        }
         let Some(replica) = meta(conn, META_REPLICA)? else {
             return Ok(None);
         };

@@ -29,7 +29,7 @@
 //! laptop with changes of its own it is refused, since two laptops sharing one id would
 //! issue the same incident ids and stamps. Where this laptop keeps its secrets (the
 //! `secret.where.*` settings) is a fact of this laptop, not of the backup, and is kept.
-use crate::migrate::{migrate, KNOWN_SCHEMA};
+use crate::migrate::KNOWN_SCHEMA;
 use crate::store::{restrict_to_owner, META_COUNTER, META_HLC, META_REPLICA};
 use crate::{Result, StoreError};
 use firebreak_core::hlc::HlcState;
@@ -93,7 +93,7 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
             .and_then(|_| out.sync_all())
             .map_err(|e| StoreError::File(format!("cannot copy {name}: {e}")))?;
     }
-    let mut cand = Connection::open_with_flags(&temp.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let cand = Connection::open_with_flags(&temp.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let check: String = cand.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| not_ours(&e.to_string()))?;
     if check != "ok" {
         return Err(not_ours(&format!("the database is damaged ({check})")));
@@ -117,26 +117,26 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
         .and_then(|s| s.parse::<ReplicaId>().ok())
         .ok_or_else(|| not_ours("it has no replica id"))?;
     cand.pragma_update(None, "journal_mode", "DELETE")?;
-    migrate(&mut cand)?;
+    // Migrated and its projections refolded here, so a window that has the live database
+    // open reads the current layout at once.
+    let mut cand = crate::Store::init(cand)
+        .map_err(|e| not_ours(&format!("it cannot be brought to this build's schema ({e})")))?
+        .conn;
 
     // 2. This laptop's identity, counter, clock and secret locations.
     let live_exists = live.exists();
-    let mut dest = if live_exists {
-        Connection::open_with_flags(live, OpenFlags::SQLITE_OPEN_READ_WRITE)?
-    } else {
-        let c = Connection::open(live)?;
-        restrict_to_owner(live)?;
-        c.pragma_update(None, "journal_mode", "WAL")?;
-        c
+    let open_live = || -> Result<Connection> {
+        let c = Connection::open_with_flags(live, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        c.busy_timeout(BUSY_WAIT)?;
+        Ok(c)
     };
-    dest.busy_timeout(BUSY_WAIT)?;
     let unreadable = |e: StoreError| {
         StoreError::File(format!(
             "the current database {} cannot be read ({e}); move it aside and restore again",
             live.display()
         ))
     };
-    let here = if live_exists { LiveFacts::read(&dest).map_err(unreadable)? } else { None };
+    let here = if live_exists { open_live().and_then(|c| LiveFacts::read(&c)).map_err(unreadable)? } else { None };
     let adopted = match &here {
         Some(h) if h.replica == replica => {
             let tx = cand.transaction()?;
@@ -168,16 +168,17 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
         tx.commit()?;
     }
     let ops: i64 = cand.query_row("SELECT count(*) FROM ops", [], |r| r.get(0))?;
-    let page: i64 = dest.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    let cand_page: i64 = cand.query_row("PRAGMA page_size", [], |r| r.get(0))?;
-    if page != cand_page {
-        // The backup API cannot write pages of another size into a WAL database.
-        cand.pragma_update(None, "page_size", page)?;
-        cand.execute_batch("VACUUM")?;
-    }
-
+    let mut dest = if live_exists {
+        open_live()?
+    } else {
+        let c = Connection::open(live)?;
+        restrict_to_owner(live)?;
+        c.pragma_update(None, "journal_mode", "WAL")?;
+        c.busy_timeout(BUSY_WAIT)?;
+        c
+    };
     // 3. One write transaction on the live database.
-    let written = write_over(&cand, &mut dest, live);
+    let written = match_page_size(&cand, &dest).and_then(|()| write_over(&cand, &mut dest, live));
     drop(dest);
     if written.is_err() && !live_exists {
         // The empty database made to restore into goes too: nothing is left behind.
@@ -190,6 +191,18 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
     written?;
     restrict_to_owner(live)?;
     Ok(Restored { replica, adopted, ops: ops.max(0) as u64 })
+}
+
+/// Gives `cand` the page size of `dest`: the backup API cannot write pages of another
+/// size into a WAL database.
+fn match_page_size(cand: &Connection, dest: &Connection) -> Result<()> {
+    let page: i64 = dest.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    let cand_page: i64 = cand.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    if page != cand_page {
+        cand.pragma_update(None, "page_size", page)?;
+        cand.execute_batch("VACUUM")?;
+    }
+    Ok(())
 }
 
 /// Copies every page of `cand` over `dest` in one backup-API step (one write transaction

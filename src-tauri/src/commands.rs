@@ -250,13 +250,34 @@ pub fn pir_status(
 #[tauri::command]
 pub fn export_pir(state: State<'_, AppState>, input: PirExportInput) -> Result<String> {
     state.with(|fb| {
-        let dir = dirs::document_dir()
-            .map(|d| d.join("Firebreak"))
-            .or_else(|| fb.data_dir().map(|d| d.join("exports")))
-            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "no folder to export into"))?;
-        let dir = std::env::var_os("FIREBREAK_EXPORT_DIR").map_or(dir, std::path::PathBuf::from);
+        let dir = export_folder(fb)?;
         fb.export_pir_to(&input.incident, &input.format, &dir).map(|p| p.display().to_string())
     })
+}
+
+/// Where the window writes files: `FIREBREAK_EXPORT_DIR`, else ~/Documents/Firebreak,
+/// else the data directory's exports/.
+fn export_folder(fb: &firebreak_api::Firebreak) -> Result<std::path::PathBuf> {
+    let dir = dirs::document_dir()
+        .map(|d| d.join("Firebreak"))
+        .or_else(|| fb.data_dir().map(|d| d.join("exports")))
+        .ok_or_else(|| ApiError::new(ErrorCode::Internal, "no folder to export into"))?;
+    Ok(std::env::var_os("FIREBREAK_EXPORT_DIR").map_or(dir, std::path::PathBuf::from))
+}
+
+/// Backs this laptop's database up into the export folder; returns the file's path.
+#[tauri::command]
+pub fn backup_database(state: State<'_, AppState>) -> Result<String> {
+    state.with(|fb| {
+        let dir = export_folder(fb)?;
+        fb.backup_into(&dir).map(|p| p.display().to_string())
+    })
+}
+
+/// The version of this build, for the About line.
+#[tauri::command]
+pub fn app_version() -> String {
+    firebreak_api::backup::app_version()
 }
 
 #[tauri::command]

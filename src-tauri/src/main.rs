@@ -70,6 +70,8 @@ fn main() {
             commands::set_remote,
             commands::outbound_status,
             commands::retry_outbound,
+            commands::app_version,
+            commands::backup_database,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Firebreak");

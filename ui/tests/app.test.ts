@@ -16,6 +16,7 @@ function fakeBackend() {
   const incidents: IncidentDetail[] = [];
   const calls: string[] = [];
   const sync = { url: null as string | null, pulled: 0 };
+  const backup = { fail: false };
   const outbound = { waiting: 0, failed: [] as { id: number; kind: string; about: string; reason: string; attempts: number }[] };
   const syncView = () => ({ url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
   mockIPC((cmd, args) => {
@@ -111,11 +112,16 @@ function fakeBackend() {
         setTimeout(() => void emit(CHANGED_EVENT, { incidents: ["id-remote"], sync: true, clocks: false }), 0);
         return syncView();
       }
+      case "app_version":
+        return "0.1.0";
+      case "backup_database":
+        if (backup.fail) throw { code: "storage", message: "cannot write in /home/ana/Documents/Firebreak: Permission denied" };
+        return "/home/ana/Documents/Firebreak/firebreak-backup-20261123-150000.db";
       default:
         throw { code: "internal", message: `unexpected command ${cmd}` };
     }
   }, { shouldMockEvents: true });
-  return { incidents, calls, sync, outbound };
+  return { incidents, calls, sync, outbound, backup };
 }
 
 function clock(label: string, inMs: number): IncidentDetail["deadlines"][number] {
@@ -327,5 +333,40 @@ describe("App", () => {
     await app.start();
     expect(backend.incidents.length).toBe(1);
     expect((document.getElementById("entry-text") as HTMLInputElement).value).toBe("half a thought");
+  });
+
+  it("shows this build's version on the About line of the shortcuts overlay", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.showHelp();
+    await flush();
+    const about = document.querySelector('[data-testid="about"]')!;
+    expect(about.textContent).toBe("Firebreak 0.1.0 — an offline-first incident commander's tool.");
+    // Asked of Rust once, shown at once the next time.
+    app.showHelp();
+    expect(document.querySelector('[data-testid="about"]')!.textContent).toContain("Firebreak 0.1.0");
+    expect(backend.calls.filter((c) => c === "app_version").length).toBe(1);
+  });
+
+  it("backs this laptop up from the team server dialog and says the token is not in it", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    for (let i = 0; i < 4; i++) await flush();
+    (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    backend.backup.fail = true;
+    (document.querySelector('[data-testid="backup-database"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(document.querySelector('[data-testid="error"]')!.textContent).toContain("Permission denied");
+    expect(document.querySelector('[data-testid="backup-result"]')!.textContent).toBe("");
+    backend.backup.fail = false;
+    (document.querySelector('[data-testid="backup-database"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.calls.filter((c) => c === "backup_database").length).toBe(2);
+    expect(document.querySelector('[data-testid="backup-result"]')!.textContent).toBe(
+      "Backed up to /home/ana/Documents/Firebreak/firebreak-backup-20261123-150000.db. The team server token is not in the backup; set it again after a restore.",
+    );
+    expect(document.querySelector('[data-testid="error"]')!.hasAttribute("hidden")).toBe(true);
   });
 });

@@ -68,6 +68,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("set_remote", Some("RemoteInput"), "SyncView"),
     cmd("outbound_status", None, "OutboundView"),
     cmd("retry_outbound", Some("number"), "OutboundView"),
+    cmd("app_version", None, "string"),
+    cmd("backup_database", None, "string"),
 ];
 
 fn decls() -> Vec<String> {

@@ -6,6 +6,7 @@
 //! Invariant: nothing here depends on tauri; the shell adapts these calls in a few
 //! lines each.
 
+pub mod backup;
 pub mod bindings;
 mod changes;
 pub mod clocks;

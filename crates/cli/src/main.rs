@@ -110,6 +110,14 @@ enum Command {
         #[command(subcommand)]
         what: Option<SyncCmd>,
     },
+    /// Write a consistent copy of this laptop's database (safe while the window runs);
+    /// secrets are not in it.
+    Backup {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Replace this laptop's database with a backup: checked first, all or nothing.
+    Restore { file: PathBuf },
     /// Show or set the name recorded on every change you make.
     Whoami {
         #[arg(long, value_name = "NAME")]
@@ -431,7 +439,6 @@ fn clock() -> anyhow::Result<Box<dyn Clock>> {
 fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
     let internal = |e: anyhow::Error| ApiError::new(ErrorCode::InvalidInput, format!("{e:#}"));
     let dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
-    let mut fb = Firebreak::open(&dir, clock().map_err(internal)?)?;
     let json = cli.json;
     let out = |v: serde_json::Value, text: String| -> serde_json::Value {
         if !json {
@@ -440,6 +447,23 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         v
     };
     let value = |v: &dyn erased::Ser| v.to_json();
+    if let Command::Restore { file } = &cli.command {
+        // Not through `Firebreak::open`: a database this build cannot open can be replaced.
+        let done = firebreak_api::backup::restore(&dir, file)?;
+        let who = if done.adopted {
+            format!(
+                "this data directory now continues as replica {}; stop using the laptop the backup came from",
+                done.replica_tag
+            )
+        } else {
+            format!("this laptop keeps its replica {}", done.replica_tag)
+        };
+        return Ok(out(
+            value(&done),
+            format!("restored {} ops from {}; {who}\nnote: {}", done.ops, file.display(), done.note),
+        ));
+    }
+    let mut fb = Firebreak::open(&dir, clock().map_err(internal)?)?;
     Ok(match cli.command {
         Command::Whoami { set } => {
             let id = match set {
@@ -535,6 +559,13 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         Command::Drill(cmd) => drill::command(&mut fb, &dir, cmd, &out)?,
         Command::Sync { what: Some(SyncCmd::Quarantine { export }), .. } => {
             sync::quarantine(&fb, export.as_deref(), &out)?
+        }
+        Command::Backup { output } => {
+            let done = fb.backup_to(&output)?;
+            out(value(&done), format!("wrote {} ({} bytes)\nnote: {}", done.path, done.bytes, done.note))
+        }
+        Command::Restore { .. } => {
+            return Err(ApiError::new(ErrorCode::Internal, "restore runs before the database is opened"))
         }
         Command::Sync { watch, what: None } => sync::run(&mut fb, watch, &out)?,
         Command::Metrics { from, to, severity, csv } => {

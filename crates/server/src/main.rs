@@ -11,7 +11,7 @@ use std::sync::Arc;
 use tokio::sync::watch;
 
 #[derive(Parser)]
-#[command(name = "firebreak-server", about = "Firebreak's team sync relay")]
+#[command(name = "firebreak-server", version, about = "Firebreak's team sync relay")]
 struct Cli {
     /// Database: sqlite://PATH (default sqlite://firebreak-server.db) or postgres://USER@HOST/DB
     #[arg(long, global = true, env = "FIREBREAK_SERVER_DB", default_value = "sqlite://firebreak-server.db")]
@@ -57,6 +57,13 @@ enum Admin {
     /// Give the database a new epoch after restoring a backup, so every client
     /// re-pushes its ops and pulls from zero.
     RotateEpoch,
+    /// Write a consistent copy of the SQLite database while the server runs (complete or
+    /// absent, mode 0600). PostgreSQL: use pg_dump (the command is printed). After
+    /// restoring a backup, run `rotate-epoch`.
+    Backup {
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -71,6 +78,10 @@ async fn main() -> Result<()> {
         (Some(cert), Some(key)) => Some(load_tls(cert, key).map_err(anyhow::Error::msg)?),
         _ => None,
     };
+    if let Some(Command::Admin(Admin::Backup { output })) = &cli.command {
+        // Before `Storage::open`, which would create a database that is not there.
+        return backup(&cli.db, output);
+    }
     let storage = Storage::open(&cli.db).await.with_context(|| format!("opening the database {}", redact(&cli.db)))?;
     let limits = PollLimits { per_member: cli.max_polls_per_member.max(1), per_team: cli.max_polls_per_team.max(1) };
     match cli.command.unwrap_or(Command::Serve) {
@@ -102,7 +113,33 @@ async fn admin(storage: &Storage, cmd: Admin) -> Result<()> {
             let epoch = storage.rotate_epoch().await?;
             println!("new epoch {epoch}");
         }
+        Admin::Backup { .. } => anyhow::bail!("admin backup runs before the database is opened"),
     }
+    Ok(())
+}
+
+/// `admin backup`: SQLite through `VACUUM INTO` (the laptop's backup function); for
+/// PostgreSQL the tool is pg_dump, whose command is printed.
+fn backup(db: &str, output: &std::path::Path) -> Result<()> {
+    if db.starts_with("postgres://") || db.starts_with("postgresql://") {
+        anyhow::bail!(
+            "admin backup copies SQLite databases only; back PostgreSQL up with pg_dump: \
+             pg_dump --format=custom --file {} '{}' (the password from PGPASSWORD or ~/.pgpass)",
+            output.display(),
+            redact(db)
+        );
+    }
+    let Some(path) = db.strip_prefix("sqlite://") else {
+        anyhow::bail!("--db must be sqlite://PATH or postgres://…, not {}", redact(db));
+    };
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .with_context(|| format!("opening the database {path}"))?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    let bytes = firebreak_store::backup::snapshot(&conn, output).map_err(anyhow::Error::msg)?;
+    println!(
+        "wrote {} ({bytes} bytes); after restoring it, run `firebreak-server admin rotate-epoch`",
+        output.display()
+    );
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //!   log alone and must give the same states.
 //! - Migrations are embedded in the binary and applied on open, in order, once.
 
+pub mod backup;
 mod held;
 mod migrate;
 mod outbound;
@@ -17,6 +18,7 @@ pub mod remote_url;
 mod store;
 mod sync;
 
+pub use backup::Restored;
 pub use held::{HeldClass, HeldOp, HeldSummary, Intake};
 pub use outbound::{Attempt, NewOutbound, Outbound, OutboundState};
 pub use store::{IncidentRow, Store};
@@ -39,6 +41,9 @@ pub enum StoreError {
     Ambiguous(String),
     #[error("cannot open the data directory {path}: {why}")]
     DataDir { path: String, why: String },
+    /// A file could not be read or written (a backup, a restore).
+    #[error("{0}")]
+    File(String),
     #[error("the database was written by a newer Firebreak (schema {found}, this build knows up to {known})")]
     TooNew { found: i64, known: i64 },
 }

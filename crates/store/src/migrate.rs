@@ -12,9 +12,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_projection_rows.sql"),
 ];
 
+/// The newest schema (`PRAGMA user_version`) this build knows.
+pub const KNOWN_SCHEMA: i64 = MIGRATIONS.len() as i64;
+
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let known = MIGRATIONS.len() as i64;
+    let known = KNOWN_SCHEMA;
     if current > known {
         return Err(StoreError::TooNew { found: current, known });
     }

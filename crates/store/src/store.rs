@@ -27,9 +27,9 @@ pub struct IncidentRow {
     pub detected_at: Option<DateTime<Utc>>,
 }
 
-const META_REPLICA: &str = "replica_id";
+pub(crate) const META_REPLICA: &str = "replica_id";
 pub(crate) const META_HLC: &str = "hlc_last";
-const META_COUNTER: &str = "incident_counter";
+pub(crate) const META_COUNTER: &str = "incident_counter";
 /// The layout of the projections (see [`project_all`]); another value rebuilds them.
 const META_PROJECTION_FORMAT: &str = "projection_format";
 const PROJECTION_FORMAT: &str = "2";
@@ -53,7 +53,7 @@ impl Store {
         Self::init(Connection::open_in_memory()?)
     }
 
-    fn init(mut conn: Connection) -> Result<Self> {
+    pub(crate) fn init(mut conn: Connection) -> Result<Self> {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -70,6 +70,13 @@ impl Store {
                 .execute("INSERT INTO meta(key, value) VALUES (?1, ?2)", params![META_REPLICA, replica.to_string()])?;
         }
         Ok(store)
+    }
+
+    /// Writes a consistent copy of this database to `dest` while others may write to it:
+    /// complete or absent, readable by its owner only (see [`crate::backup`]). Returns
+    /// its size in bytes.
+    pub fn backup_to(&self, dest: &Path) -> Result<u64> {
+        crate::backup::snapshot(&self.conn, dest)
     }
 
     pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
@@ -322,7 +329,7 @@ impl Store {
 /// The database holds the sync token: only its owner may read it (and the directory).
 /// SQLite creates the -wal and -shm files with the database file's permissions.
 #[cfg(unix)]
-fn restrict_to_owner(path: &Path) -> Result<()> {
+pub(crate) fn restrict_to_owner(path: &Path) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
     let set = |p: &Path, mode: u32| {
         std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode))
@@ -335,7 +342,7 @@ fn restrict_to_owner(path: &Path) -> Result<()> {
 }
 
 #[cfg(not(unix))]
-fn restrict_to_owner(_path: &Path) -> Result<()> {
+pub(crate) fn restrict_to_owner(_path: &Path) -> Result<()> {
     Ok(())
 }
 

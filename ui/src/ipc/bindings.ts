@@ -624,4 +624,6 @@ export const commands = {
   setRemote: (input: RemoteInput) => invoke<SyncView>("set_remote", { input }),
   outboundStatus: () => invoke<OutboundView>("outbound_status"),
   retryOutbound: (input: number) => invoke<OutboundView>("retry_outbound", { input }),
+  appVersion: () => invoke<string>("app_version"),
+  backupDatabase: () => invoke<string>("backup_database"),
 };

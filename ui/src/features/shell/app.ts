@@ -28,6 +28,11 @@ export const SHORTCUTS: [string, string][] = [
   ["?", "Show these shortcuts"],
 ];
 
+/** The About line of the shortcuts overlay. */
+export function aboutLine(version: string | null): string {
+  return version ? `Firebreak ${version} — an offline-first incident commander's tool.` : "Firebreak";
+}
+
 const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
 const COMMS_KEY = (id: string) => `firebreak.comms.${id}`;
 
@@ -55,6 +60,8 @@ export class App {
   private readonly outboundEl = h("div", { class: "outbound-slot" });
   private readonly navEl = h("nav", { class: "views" });
   private me = "";
+  /** This build's version, asked of Rust once for the About line. */
+  private version: string | null = null;
   private readonly listEl = h("div", { class: "list-body" });
   private readonly mainEl = h("main", { class: "main", id: "main" });
   private readonly overlayEl = h("div", { id: "overlay-root" });
@@ -253,7 +260,13 @@ export class App {
         this.sync = await api.setRemote(r);
         close();
         void this.refreshSync();
-      }), close),
+      }), close, async () => {
+        let path: string | undefined;
+        await this.guard(async () => {
+          path = await api.backupDatabase();
+        });
+        return path;
+      }),
     );
   }
 
@@ -485,14 +498,24 @@ export class App {
 
   showHelp(): void {
     const close = () => replace(this.overlayEl);
+    const about = h("p", { class: "hint", "data-testid": "about" }, aboutLine(this.version));
     replace(
       this.overlayEl,
       h(
         "div",
         { class: "overlay", role: "dialog", "aria-label": "Keyboard shortcuts", onclick: close, onkeydown: close },
-        h("div", { class: "help" }, h("h2", {}, "Keyboard shortcuts"), h("dl", {}, SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)]))),
+        h("div", { class: "help" }, h("h2", {}, "Keyboard shortcuts"), h("dl", {}, SHORTCUTS.flatMap(([k, what]) => [h("dt", {}, h("kbd", {}, k)), h("dd", {}, what)])), about),
       ),
     );
+    if (this.version === null) {
+      void api.appVersion().then(
+        (v) => {
+          this.version = v;
+          about.textContent = aboutLine(v);
+        },
+        () => undefined,
+      );
+    }
   }
 
   private onKey(e: KeyboardEvent): void {

@@ -1,5 +1,6 @@
 // Online/offline, waiting changes and the last sync, always visible; and the settings
-// dialog for the team server (the token is sent to Rust and never shown again).
+// dialog for the team server (the token is sent to Rust and never shown again), with
+// the laptop's backup action beside it.
 import type { RemoteInput, SyncView } from "../../ipc";
 import { h } from "../../lib/dom";
 import { localTime } from "../../lib/format";
@@ -52,7 +53,16 @@ export function syncBadge(s: SyncView, onSettings: () => void): HTMLElement {
   );
 }
 
-export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, close: () => void): HTMLElement {
+/** What the window says after a backup: where it went, and that no secret is in it. */
+export function backupDone(path: string): string {
+  return `Backed up to ${path}. The team server token is not in the backup; set it again after a restore.`;
+}
+
+/**
+ * The team server dialog. `backup` writes this laptop's database into the export folder
+ * and resolves to the file's path (undefined when it failed and the error is shown).
+ */
+export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, close: () => void, backup?: () => Promise<string | undefined>): HTMLElement {
   const url = h("input", { id: "remote-url", value: current.url ?? "", placeholder: "https://firebreak.example:8443" });
   const team = h("input", { id: "remote-team", value: current.team ?? "", placeholder: "team" });
   const token = h("input", { id: "remote-token", type: "password", placeholder: current.url ? "(unchanged unless you type a new one)" : "token from your team admin", autocomplete: "off" });
@@ -83,7 +93,21 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
               `The token is kept in ${current.token_kept_in === "keyring" ? "the OS keyring" : "a file only you can read"}.`,
           )
         : null,
+      backup ? backupRow(backup) : null,
       h("div", { class: "form-actions" }, h("button", { type: "button", class: "secondary", onclick: close }, "Cancel"), h("button", { type: "submit", class: "primary" }, "Save")),
     ),
   );
+}
+
+function backupRow(backup: () => Promise<string | undefined>): HTMLElement {
+  const said = h("span", { "data-testid": "backup-result" });
+  const button = h("button", { type: "button", class: "link", "data-testid": "backup-database" }, "Back up this laptop");
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    void backup().then((path) => {
+      button.disabled = false;
+      said.textContent = path ? backupDone(path) : "";
+    });
+  });
+  return h("p", { class: "hint" }, button, " ", said);
 }

@@ -100,6 +100,11 @@ pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<Incide
 }
 
 #[tauri::command]
+pub fn edit_incident(state: State<'_, AppState>, input: firebreak_api::edit::EditInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.edit_incident(input))
+}
+
+#[tauri::command]
 pub fn assign_role(state: State<'_, AppState>, input: RoleInput) -> Result<IncidentDetail> {
     state.change(|fb| fb.assign_role(input))
 }

@@ -39,6 +39,7 @@ fn main() {
             commands::set_status,
             commands::set_severity,
             commands::add_entry,
+            commands::edit_incident,
             commands::assign_role,
             commands::add_decision,
             commands::pin_entry,

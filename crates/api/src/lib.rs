@@ -11,6 +11,7 @@ pub mod clocks;
 pub mod comms;
 pub mod drill;
 pub mod dto;
+pub mod edit;
 pub mod error;
 pub mod github;
 pub mod metrics;

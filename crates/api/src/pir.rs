@@ -104,7 +104,7 @@ fn secs(d: Duration) -> i64 {
 pub fn figures(inc: &Incident) -> Figures {
     let Some(decl) = &inc.declaration else { return Figures::default() };
     let m = inc.milestones();
-    let detected = decl.detected_at;
+    let detected = inc.detected_at().unwrap_or(decl.detected_at);
     let start = inc.response.impact_started_at.value;
     let from = start.unwrap_or(detected);
     Figures {

@@ -402,17 +402,17 @@ impl Firebreak {
     }
 }
 
-fn human(inc: &Incident) -> String {
+pub(crate) fn human(inc: &Incident) -> String {
     inc.declaration.as_ref().map_or_else(|| inc.id.to_string(), |d| d.human_id.clone())
 }
 
 fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result<()> {
-    match &inc.declaration {
-        Some(d) if at < d.detected_at => Err(ApiError::invalid(format!(
+    match (&inc.declaration, inc.detected_at()) {
+        (Some(d), Some(detected)) if at < detected => Err(ApiError::invalid(format!(
             "{what} at {} would be before {} was detected ({})",
             at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             d.human_id,
-            d.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            detected.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ))),
         _ => Ok(()),
     }

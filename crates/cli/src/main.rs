@@ -3,6 +3,7 @@
 //! `--json`, one JSON document on stdout. Errors are one line on stderr (and, with
 //! `--json`, `{"error": {code, message}}` on stdout) and a non-zero exit.
 mod drill;
+mod edit;
 mod output;
 mod sync;
 
@@ -133,6 +134,8 @@ enum IncidentCmd {
         #[arg(long)]
         at: Option<String>,
     },
+    /// Change the title, summary, services, impact start or detection time.
+    Edit(edit::EditArgs),
     /// Change the severity level.
     Severity {
         id: String,
@@ -474,6 +477,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let inc = fb.set_status(StatusInput { incident: id, status, at })?;
             out(value(&inc), format!("{} is now {}", inc.human_id, inc.status))
         }
+        Command::Incident(IncidentCmd::Edit(a)) => edit::command(&mut fb, a, &out)?,
         Command::Incident(IncidentCmd::Severity { id, level, at }) => {
             let inc = fb.set_severity(SeverityInput { incident: id, level, at })?;
             out(value(&inc), format!("{} is now {}", inc.human_id, inc.severity))

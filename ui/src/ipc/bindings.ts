@@ -5,7 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 export type OpId = string;
 export type Status = "detected" | "acknowledged" | "investigating" | "mitigated" | "resolved" | "closed";
 export type EntryKind = "note" | "decision" | "action" | "alert" | "customer-report" | "status-change" | "severity-change" | "role-change" | "comms-update";
-export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, };
+export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, } | { "type": "edited", fields: Array<string>, };
 export type Milestones = { acknowledged_at: string | null, investigating_at: string | null, mitigated_at: string | null, resolved_at: string | null, closed_at: string | null, };
 export type ErrorCode = "invalid_input" | "invalid_transition" | "not_found" | "ambiguous" | "storage" | "internal";
 export type ApiError = { code: ErrorCode, message: string, };
@@ -247,6 +247,19 @@ suggested: SeverityAdvice | null, };
 export type StatusInput = { incident: string, status: Status, at: string | null, };
 export type SeverityInput = { incident: string, level: string, at: string | null, };
 export type EntryInput = { incident: string, kind: EntryKind, text: string, at: string | null, };
+export type EditInput = { incident: string, title: string | null, summary: string | null, 
+/**
+ * The whole new list of affected services (an empty list clears it).
+ */
+services: Array<string> | null, 
+/**
+ * When the impact began (used for MTTD and as the start of MTTR).
+ */
+impact_started_at: string | null, 
+/**
+ * A correction of when the incident was detected.
+ */
+detected_at: string | null, };
 export type Template = "initial" | "update" | "resolution";
 export type RoleInput = { incident: string, role: string, 
 /**
@@ -581,6 +594,7 @@ export const commands = {
   setStatus: (input: StatusInput) => invoke<IncidentDetail>("set_status", { input }),
   setSeverity: (input: SeverityInput) => invoke<IncidentDetail>("set_severity", { input }),
   addEntry: (input: EntryInput) => invoke<IncidentDetail>("add_entry", { input }),
+  editIncident: (input: EditInput) => invoke<IncidentDetail>("edit_incident", { input }),
   assignRole: (input: RoleInput) => invoke<IncidentDetail>("assign_role", { input }),
   addDecision: (input: DecisionInput) => invoke<IncidentDetail>("add_decision", { input }),
   pinEntry: (input: PinInput) => invoke<IncidentDetail>("pin_entry", { input }),

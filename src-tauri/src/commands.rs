@@ -1,6 +1,7 @@
 //! Thin IPC commands: each takes the app state, calls crates/api, and returns its
 //! result or its `{code, message}` error. The list must match
 //! `firebreak_api::bindings::COMMANDS` (checked by a test in crates/api).
+use firebreak_api::actions::{ActionFilter, ActionInput, ActionRow};
 use firebreak_api::dto::*;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, Result};
 use firebreak_policy::{Answer, Suggestion};
@@ -211,6 +212,26 @@ pub fn pir_status(
     input: firebreak_api::pir::PirStateInput,
 ) -> Result<firebreak_api::pir::PirView> {
     state.change(|fb| fb.pir_status(input))
+}
+
+#[tauri::command]
+pub fn action_add(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_add(&input.incident, input.change))
+}
+
+#[tauri::command]
+pub fn action_edit(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_edit(&input.incident, &input.item, input.change))
+}
+
+#[tauri::command]
+pub fn action_remove(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_remove(&input.incident, &input.item))
+}
+
+#[tauri::command]
+pub fn list_actions(state: State<'_, AppState>, input: ActionFilter) -> Result<Vec<ActionRow>> {
+    state.with(|fb| fb.actions(&input))
 }
 
 /// Writes the export into ~/Documents/Firebreak (or the data directory's exports/) and

@@ -6,6 +6,7 @@
 //! Invariant: nothing here depends on tauri; the shell adapts these calls in a few
 //! lines each.
 
+pub mod actions;
 pub mod bindings;
 pub mod clocks;
 pub mod comms;

@@ -293,12 +293,13 @@ impl Firebreak {
     }
 }
 
-fn next_item_id(inc: &Incident) -> String {
+/// The next free `AI-NNN`; removed items keep their number, so none is given twice.
+pub(crate) fn next_item_id(inc: &Incident) -> String {
     let max = inc
         .review
-        .items()
-        .iter()
-        .filter_map(|(_, i)| i.id.strip_prefix("AI-").and_then(|n| n.parse::<u32>().ok()))
+        .action_items
+        .values()
+        .filter_map(|i| i.value.id.strip_prefix("AI-").and_then(|n| n.parse::<u32>().ok()))
         .max()
         .unwrap_or(0);
     format!("AI-{:03}", max + 1)

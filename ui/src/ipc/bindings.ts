@@ -360,6 +360,18 @@ export type ActionItemInput = { incident: string,
  */
 key: string, item: ActionItem, };
 export type PirStateInput = { incident: string, state: ReviewState, };
+export type ActionChange = { action: string | null, owner: string | null, 
+/**
+ * YYYY-MM-DD; empty clears the due date.
+ */
+due: string | null, priority: string | null, status: string | null, };
+export type ActionInput = { incident: string, 
+/**
+ * The item's shown id (`AI-002`) or key; empty when adding.
+ */
+item: string, change: ActionChange, };
+export type ActionFilter = { open: boolean, overdue: boolean, owner: string | null, };
+export type ActionRow = { incident: string, human_id: string, key: string, item: ActionItem, overdue: boolean, };
 export type MetricsInput = { from: string | null, to: string | null, severity: string | null, };
 export type PirExportInput = { incident: string, 
 /**
@@ -614,6 +626,10 @@ export const commands = {
   pirEdit: (input: PirTextInput) => invoke<PirView>("pir_edit", { input }),
   pirSetItem: (input: ActionItemInput) => invoke<PirView>("pir_set_item", { input }),
   pirStatus: (input: PirStateInput) => invoke<PirView>("pir_status", { input }),
+  actionAdd: (input: ActionInput) => invoke<ActionRow>("action_add", { input }),
+  actionEdit: (input: ActionInput) => invoke<ActionRow>("action_edit", { input }),
+  actionRemove: (input: ActionInput) => invoke<ActionRow>("action_remove", { input }),
+  listActions: (input: ActionFilter) => invoke<ActionRow[]>("list_actions", { input }),
   exportPir: (input: PirExportInput) => invoke<string>("export_pir", { input }),
   getMetrics: (input: MetricsInput) => invoke<MetricsReport>("get_metrics", { input }),
   listDrills: () => invoke<DrillsView>("list_drills"),

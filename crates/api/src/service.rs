@@ -8,8 +8,10 @@ use crate::system::{database_path, os_user_name};
 use crate::{ApiError, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::clock::Clock;
-use firebreak_core::incident::Incident;
+use firebreak_core::incident::{Incident, Status};
 use firebreak_core::op::{Declare, OpPayload};
+use firebreak_core::review::ReviewState;
+use firebreak_core::timeline::EntryKind;
 use firebreak_policy::{questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE};
 use firebreak_store::Store;
 use std::path::{Path, PathBuf};
@@ -343,14 +345,46 @@ impl Firebreak {
     }
 
     pub fn set_status(&mut self, input: StatusInput) -> Result<IncidentDetail> {
+        self.set_status_forced(input, false)
+    }
+
+    /// [`Self::set_status`]; closing an incident whose level requires a review that is
+    /// not closed is refused with the reason, unless `force`, and then the forcing is
+    /// written on the timeline in the same transaction.
+    pub fn set_status_forced(&mut self, input: StatusInput, force: bool) -> Result<IncidentDetail> {
         let inc = self.find(&input.incident)?;
         let from = inc.status.value;
         from.check_transition(input.status)?;
         let at = self.event_time_for(inc.id, input.at.as_deref(), "the status time")?;
         not_before_detection(&inc, at, "a status change")?;
+        let mut ops = vec![(inc.id, OpPayload::SetStatus { from, to: input.status, at })];
+        if let Some(why) = self.review_missing(&inc, input.status)? {
+            if !force {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidTransition,
+                    format!("{} cannot be closed yet: {why}; close the review first, or force the close", human(&inc)),
+                ));
+            }
+            let text = format!("Closed without its required review (forced): {why}");
+            ops.push((inc.id, OpPayload::AddEntry { kind: EntryKind::Note, at, text, decision: None }));
+        }
         let author = self.author()?;
-        self.store.commit(self.now(), &author, inc.id, OpPayload::SetStatus { from, to: input.status, at })?;
+        self.store.commit_all(self.now(), &author, ops)?;
         self.detail(inc.id)
+    }
+
+    /// Why closing would leave a required review undone, if it would.
+    fn review_missing(&self, inc: &Incident, to: Status) -> Result<Option<String>> {
+        if to != Status::Closed {
+            return Ok(None);
+        }
+        let policy = self.policy()?;
+        let level = &inc.severity.value;
+        let required = policy.level(level).is_some_and(|l| l.requirements.pir_required);
+        let state = inc.review.state.value;
+        Ok((required && state != ReviewState::Closed).then(|| {
+            format!("{level} requires a post-incident review and its review is {}", state.as_str().replace('_', " "))
+        }))
     }
 
     pub fn set_severity(&mut self, input: SeverityInput) -> Result<IncidentDetail> {

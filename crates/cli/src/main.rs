@@ -143,6 +143,9 @@ enum IncidentCmd {
         /// When it happened (RFC 3339), if not now.
         #[arg(long)]
         at: Option<String>,
+        /// Close even though the review the severity requires is not closed (logged).
+        #[arg(long)]
+        force: bool,
     },
     /// Change the title, summary, services, impact start or detection time.
     Edit(edit::EditArgs),
@@ -485,9 +488,9 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let inc = fb.show(&id)?;
             out(value(&inc), output::incident_detail(&inc))
         }
-        Command::Incident(IncidentCmd::Status { id, status, at }) => {
+        Command::Incident(IncidentCmd::Status { id, status, at, force }) => {
             let status = status.parse().map_err(ApiError::from)?;
-            let inc = fb.set_status(StatusInput { incident: id, status, at })?;
+            let inc = fb.set_status_forced(StatusInput { incident: id, status, at }, force)?;
             out(value(&inc), format!("{} is now {}", inc.human_id, inc.status))
         }
         Command::Incident(IncidentCmd::Edit(a)) => edit::command(&mut fb, a, &out)?,

@@ -190,3 +190,43 @@ fn bad_edits_are_refused_with_one_line_and_write_nothing() {
     assert_eq!(written(dir), before);
     assert_eq!(json(dir, &["incident", "show", &id])["title"], "Checkout failing");
 }
+
+/// SEV1 and SEV2 require a review (the protocol preset); SEV3 does not.
+#[test]
+fn closing_without_the_required_review_is_refused_unless_forced_and_the_forcing_is_logged() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let id = declare(dir, "2026-11-23T14:30:00Z");
+    ok(dir, &["incident", "status", &id, "resolved", "--at", "2026-11-23T14:50:00Z"]);
+    refused(
+        dir,
+        &["incident", "status", &id, "closed"],
+        "cannot be closed yet: SEV2 requires a post-incident review and its review is draft",
+    );
+    let text = ok(dir, &["incident", "status", &id, "closed", "--force"]);
+    assert_eq!(text.trim(), format!("{id} is now closed"));
+    let inc = json(dir, &["incident", "show", &id]);
+    assert_eq!(inc["status"], "closed");
+    let forced: Vec<&Value> = inc["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["text"] == "Closed without its required review (forced): SEV2 requires a post-incident review and its review is draft")
+        .collect();
+    assert_eq!(forced.len(), 1, "{inc}");
+    assert_eq!(forced[0]["author"], "ana");
+
+    // Closing the review closes the incident without forcing; a SEV3 needs no review.
+    let b = declare(dir, "2026-11-23T14:30:00Z");
+    ok(dir, &["incident", "status", &b, "resolved"]);
+    ok(dir, &["pir", "status", &b, "in_review"]);
+    ok(dir, &["pir", "status", &b, "reviewed"]);
+    ok(dir, &["pir", "status", &b, "closed"]);
+    assert_eq!(json(dir, &["incident", "show", &b])["status"], "closed");
+    let c = declare(dir, "2026-11-23T14:30:00Z");
+    ok(dir, &["incident", "severity", &c, "SEV3"]);
+    ok(dir, &["incident", "status", &c, "resolved"]);
+    ok(dir, &["incident", "status", &c, "closed"]);
+    let c = json(dir, &["incident", "show", &c]);
+    assert!(!c["timeline"].to_string().contains("forced"), "{c}");
+}

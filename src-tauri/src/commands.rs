@@ -1,6 +1,7 @@
 //! Thin IPC commands: each takes the app state, calls crates/api, and returns its
 //! result or its `{code, message}` error. The list must match
 //! `firebreak_api::bindings::COMMANDS` (checked by a test in crates/api).
+use firebreak_api::actions::{ActionFilter, ActionInput, ActionRow};
 use firebreak_api::dto::*;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, Result};
 use firebreak_policy::{Answer, Suggestion};
@@ -137,6 +138,11 @@ pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<Incide
 }
 
 #[tauri::command]
+pub fn edit_incident(state: State<'_, AppState>, input: firebreak_api::edit::EditInput) -> Result<IncidentDetail> {
+    state.change(|fb| fb.edit_incident(input))
+}
+
+#[tauri::command]
 pub fn assign_role(state: State<'_, AppState>, input: RoleInput) -> Result<IncidentDetail> {
     state.change(|fb| fb.assign_role(input))
 }
@@ -243,6 +249,26 @@ pub fn pir_status(
     input: firebreak_api::pir::PirStateInput,
 ) -> Result<firebreak_api::pir::PirView> {
     state.change(|fb| fb.pir_status(input))
+}
+
+#[tauri::command]
+pub fn action_add(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_add(&input.incident, input.change))
+}
+
+#[tauri::command]
+pub fn action_edit(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_edit(&input.incident, &input.item, input.change))
+}
+
+#[tauri::command]
+pub fn action_remove(state: State<'_, AppState>, input: ActionInput) -> Result<ActionRow> {
+    state.change(|fb| fb.action_remove(&input.incident, &input.item))
+}
+
+#[tauri::command]
+pub fn list_actions(state: State<'_, AppState>, input: ActionFilter) -> Result<Vec<ActionRow>> {
+    state.with(|fb| fb.actions(&input))
 }
 
 /// Writes the export into ~/Documents/Firebreak (or the data directory's exports/) and

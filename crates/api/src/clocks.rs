@@ -16,7 +16,7 @@ pub const DEFAULT_LEAD_MINUTES: i64 = 5;
 /// asking about a past instant shows the clocks as they were then.
 pub fn facts(inc: &Incident, as_of: DateTime<Utc>) -> IncidentFacts {
     let known = |t: Option<DateTime<Utc>>| t.filter(|t| *t <= as_of);
-    let detected_at = inc.declaration.as_ref().map(|d| d.detected_at).unwrap_or_default();
+    let detected_at = inc.detected_at().unwrap_or_default();
     let mut changes: Vec<&TimelineEntry> =
         inc.timeline.values().filter(|e| matches!(e.change, Some(Change::Severity { .. }))).collect();
     changes.sort_by_key(|e| (e.event_time, e.stamp, e.replica, e.id));

@@ -163,7 +163,7 @@ impl IncidentDetail {
             status,
             drill: decl.is_some_and(|d| d.drill),
             services: inc.services.value.clone(),
-            detected_at: decl.map(|d| d.detected_at).unwrap_or_default(),
+            detected_at: inc.detected_at().unwrap_or_default(),
             declared_by: decl.map(|d| d.declared_by.clone()).unwrap_or_default(),
             milestones: inc.milestones(),
             next_statuses: Status::ALL.into_iter().filter(|to| status.check_transition(*to).is_ok()).collect(),

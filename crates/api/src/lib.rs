@@ -6,6 +6,7 @@
 //! Invariant: nothing here depends on tauri; the shell adapts these calls in a few
 //! lines each.
 
+pub mod actions;
 pub mod backup;
 pub mod bindings;
 mod changes;
@@ -13,6 +14,7 @@ pub mod clocks;
 pub mod comms;
 pub mod drill;
 pub mod dto;
+pub mod edit;
 pub mod error;
 pub mod github;
 pub mod metrics;

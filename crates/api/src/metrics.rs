@@ -41,7 +41,7 @@ impl Firebreak {
                 severity: inc.severity.value.clone(),
                 drill: decl.drill,
                 impact_started_at: inc.response.impact_started_at.value,
-                detected_at: decl.detected_at,
+                detected_at: inc.detected_at().unwrap_or(decl.detected_at),
                 acknowledged_at: m.acknowledged_at,
                 mitigated_at: m.mitigated_at,
                 resolved_at: m.resolved_at,

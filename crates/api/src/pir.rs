@@ -105,7 +105,7 @@ fn secs(d: Duration) -> i64 {
 pub fn figures(inc: &Incident) -> Figures {
     let Some(decl) = &inc.declaration else { return Figures::default() };
     let m = inc.milestones();
-    let detected = decl.detected_at;
+    let detected = inc.detected_at().unwrap_or(decl.detected_at);
     let start = inc.response.impact_started_at.value;
     let from = start.unwrap_or(detected);
     Figures {
@@ -302,12 +302,13 @@ fn meeting_slot(at: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     at.filter(|t| t.checked_add_signed(length).is_some())
 }
 
-fn next_item_id(inc: &Incident) -> String {
+/// The next free `AI-NNN`; removed items keep their number, so none is given twice.
+pub(crate) fn next_item_id(inc: &Incident) -> String {
     let max = inc
         .review
-        .items()
-        .iter()
-        .filter_map(|(_, i)| i.id.strip_prefix("AI-").and_then(|n| n.parse::<u32>().ok()))
+        .action_items
+        .values()
+        .filter_map(|i| i.value.id.strip_prefix("AI-").and_then(|n| n.parse::<u32>().ok()))
         .max()
         .unwrap_or(0);
     format!("AI-{:03}", max.saturating_add(1))

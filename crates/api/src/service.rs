@@ -11,6 +11,8 @@ use firebreak_core::clock::Clock;
 use firebreak_core::incident::{Incident, Status};
 use firebreak_core::instant;
 use firebreak_core::op::{Declare, OpPayload};
+use firebreak_core::review::ReviewState;
+use firebreak_core::timeline::EntryKind;
 use firebreak_policy::{questionnaire, suggest_level, Answer, Policy, Suggestion, SEVERITY_REBASE_RULE, TIE_RULE};
 use firebreak_store::Store;
 use std::path::{Path, PathBuf};
@@ -360,14 +362,46 @@ impl Firebreak {
     }
 
     pub fn set_status(&mut self, input: StatusInput) -> Result<IncidentDetail> {
+        self.set_status_forced(input, false)
+    }
+
+    /// [`Self::set_status`]; closing an incident whose level requires a review that is
+    /// not closed is refused with the reason, unless `force`, and then the forcing is
+    /// written on the timeline in the same transaction.
+    pub fn set_status_forced(&mut self, input: StatusInput, force: bool) -> Result<IncidentDetail> {
         let inc = self.find(&input.incident)?;
         let from = inc.status.value;
         from.check_transition(input.status)?;
         let at = self.event_time_for(inc.id, input.at.as_deref(), "the status time")?;
         not_before_detection(&inc, at, "a status change")?;
+        let mut ops = vec![(inc.id, OpPayload::SetStatus { from, to: input.status, at })];
+        if let Some(why) = self.review_missing(&inc, input.status)? {
+            if !force {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidTransition,
+                    format!("{} cannot be closed yet: {why}; close the review first, or force the close", human(&inc)),
+                ));
+            }
+            let text = format!("Closed without its required review (forced): {why}");
+            ops.push((inc.id, OpPayload::AddEntry { kind: EntryKind::Note, at, text, decision: None }));
+        }
         let author = self.author()?;
-        self.store.commit(self.now(), &author, inc.id, OpPayload::SetStatus { from, to: input.status, at })?;
+        self.store.commit_all(self.now(), &author, ops)?;
         self.detail(inc.id)
+    }
+
+    /// Why closing would leave a required review undone, if it would.
+    fn review_missing(&self, inc: &Incident, to: Status) -> Result<Option<String>> {
+        if to != Status::Closed {
+            return Ok(None);
+        }
+        let policy = self.policy()?;
+        let level = &inc.severity.value;
+        let required = policy.level(level).is_some_and(|l| l.requirements.pir_required);
+        let state = inc.review.state.value;
+        Ok((required && state != ReviewState::Closed).then(|| {
+            format!("{level} requires a post-incident review and its review is {}", state.as_str().replace('_', " "))
+        }))
     }
 
     pub fn set_severity(&mut self, input: SeverityInput) -> Result<IncidentDetail> {
@@ -419,17 +453,17 @@ impl Firebreak {
     }
 }
 
-fn human(inc: &Incident) -> String {
+pub(crate) fn human(inc: &Incident) -> String {
     inc.declaration.as_ref().map_or_else(|| inc.id.to_string(), |d| d.human_id.clone())
 }
 
 fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result<()> {
-    match &inc.declaration {
-        Some(d) if at < d.detected_at => Err(ApiError::invalid(format!(
+    match (&inc.declaration, inc.detected_at()) {
+        (Some(d), Some(detected)) if at < detected => Err(ApiError::invalid(format!(
             "{what} at {} would be before {} was detected ({})",
             at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             d.human_id,
-            d.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            detected.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
         ))),
         _ => Ok(()),
     }

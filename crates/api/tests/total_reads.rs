@@ -190,7 +190,13 @@ fn every_read_survives_extreme_stored_data() {
     // At the beginning of time: resolved at MIN, impact started at MAX, a check-back at MIN.
     let at_min = w.declare(MIN, "SEV1", &["archive"], false);
     w.task(at_min, MIN, MIN);
-    let edit = OpPayload::EditIncident { title: None, summary: None, services: None, impact_started_at: Some(MAX) };
+    let edit = OpPayload::EditIncident {
+        title: None,
+        summary: None,
+        services: None,
+        impact_started_at: Some(MAX),
+        detected_at: Some(MIN),
+    };
     w.op(at_min, edit);
     w.op(at_min, OpPayload::SetSeverity { from: "SEV1".into(), to: "SEV2".into(), at: MAX });
     w.entry(at_min, EntryKind::Note, MIN);

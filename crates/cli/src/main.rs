@@ -2,7 +2,9 @@
 //! API as the desktop shell (crates/api), and prints either text for people or, with
 //! `--json`, one JSON document on stdout. Errors are one line on stderr (and, with
 //! `--json`, `{"error": {code, message}}` on stdout) and a non-zero exit.
+mod actions;
 mod drill;
+mod edit;
 mod output;
 mod sync;
 
@@ -83,6 +85,15 @@ enum Command {
     /// Post-incident reviews: show, edit, import/export (YAML, Markdown, PDF, .ics), states.
     #[command(subcommand)]
     Pir(PirCmd),
+    /// Action items of every incident's review (overdue: due before today, not done).
+    Actions {
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
     /// MTTA, MTTD, MTTR and PIR completion over a period, per severity, against targets.
     Metrics {
         /// Start of the period (YYYY-MM-DD or RFC 3339), inclusive.
@@ -140,7 +151,12 @@ enum IncidentCmd {
         /// When it happened (RFC 3339), if not now.
         #[arg(long)]
         at: Option<String>,
+        /// Close even though the review the severity requires is not closed (logged).
+        #[arg(long)]
+        force: bool,
     },
+    /// Change the title, summary, services, impact start or detection time.
+    Edit(edit::EditArgs),
     /// Change the severity level.
     Severity {
         id: String,
@@ -214,6 +230,9 @@ enum PirCmd {
         #[arg(env = "FIREBREAK_GITHUB_TOKEN", hide_env_values = true)]
         token: String,
     },
+    /// Action items: add, edit, remove.
+    #[command(subcommand)]
+    Action(actions::ActionCmd),
     /// Add an action item (id AI-NNN is given automatically).
     Item {
         id: String,
@@ -493,11 +512,12 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
             let inc = fb.show(&id)?;
             out(value(&inc), output::incident_detail(&inc))
         }
-        Command::Incident(IncidentCmd::Status { id, status, at }) => {
+        Command::Incident(IncidentCmd::Status { id, status, at, force }) => {
             let status = status.parse().map_err(ApiError::from)?;
-            let inc = fb.set_status(StatusInput { incident: id, status, at })?;
+            let inc = fb.set_status_forced(StatusInput { incident: id, status, at }, force)?;
             out(value(&inc), format!("{} is now {}", inc.human_id, inc.status))
         }
+        Command::Incident(IncidentCmd::Edit(a)) => edit::command(&mut fb, a, &out)?,
         Command::Incident(IncidentCmd::Severity { id, level, at }) => {
             let inc = fb.set_severity(SeverityInput { incident: id, level, at })?;
             out(value(&inc), format!("{} is now {}", inc.human_id, inc.severity))
@@ -557,6 +577,9 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         Command::Pir(cmd) => pir_command(&mut fb, cmd, &out)?,
         Command::Remote(cmd) => sync::remote(&mut fb, cmd, &out)?,
         Command::Drill(cmd) => drill::command(&mut fb, &dir, cmd, &out)?,
+        Command::Actions { open, overdue, owner } => {
+            actions::list(&fb, firebreak_api::actions::ActionFilter { open, overdue, owner }, &out)?
+        }
         Command::Sync { what: Some(SyncCmd::Quarantine { export }), .. } => {
             sync::quarantine(&fb, export.as_deref(), &out)?
         }
@@ -773,6 +796,7 @@ fn pir_command(
             ),
             None => out(serde_json::json!({ "github_token": "cleared" }), "GitHub token forgotten".into()),
         },
+        PirCmd::Action(cmd) => actions::pir_action(fb, cmd, out)?,
         PirCmd::Item { id, action, owner, due, priority } => {
             let due = due.map(|d| firebreak_api::pir::parse_date(&d)).transpose()?;
             let item = firebreak_core::review::ActionItem {

@@ -53,6 +53,9 @@ pub fn incident_detail(i: &IncidentDetail) -> String {
         local(i.detected_at),
         i.declared_by
     );
+    if let Some(t) = i.impact_started_at {
+        out.push_str(&format!("impact:   since {}\n", local(t)));
+    }
     if !i.services.is_empty() {
         out.push_str(&format!("services: {}\n", i.services.join(", ")));
     }

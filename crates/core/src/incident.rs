@@ -151,6 +151,9 @@ pub struct Incident {
     /// The post-incident review.
     #[serde(default)]
     pub review: Review,
+    /// A later correction of the detection time (see [`Incident::detected_at`]).
+    #[serde(default)]
+    pub detected_correction: Lww<Option<DateTime<Utc>>>,
 }
 
 impl Incident {
@@ -167,6 +170,7 @@ impl Incident {
             revisions: BTreeMap::new(),
             response: Response::default(),
             review: Review::default(),
+            detected_correction: Lww::default(),
         }
     }
 
@@ -181,6 +185,13 @@ impl Incident {
 
     pub fn is_declared(&self) -> bool {
         self.declaration.is_some()
+    }
+
+    /// When the incident was detected: the latest correction, else the declaration's
+    /// time. `None` until the declaration has arrived.
+    pub fn detected_at(&self) -> Option<DateTime<Utc>> {
+        let declared = self.declaration.as_ref().map(|d| d.detected_at)?;
+        Some(self.detected_correction.value.unwrap_or(declared))
     }
 
     /// Applies one op. Commutative and idempotent; ops for other incidents are ignored.
@@ -345,18 +356,45 @@ impl Incident {
                     list.insert(pos, rev);
                 }
             }
-            OpPayload::EditIncident { title, summary, services, impact_started_at } => {
-                if let Some(t) = impact_started_at {
-                    self.response.impact_started_at.set(Some(*t), stamp);
-                }
+            OpPayload::EditIncident { title, summary, services, impact_started_at, detected_at } => {
+                let when = |t: &DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let mut lines: Vec<String> = Vec::new();
+                let mut fields: Vec<String> = Vec::new();
                 if let Some(t) = title {
                     self.title.set(t.clone(), stamp);
+                    lines.push(format!("Title: {t}"));
+                    fields.push("title".into());
                 }
                 if let Some(s) = summary {
                     self.summary.set(s.clone(), stamp);
+                    lines.push(format!("Summary: {s}"));
+                    fields.push("summary".into());
                 }
                 if let Some(s) = services {
                     self.services.set(s.clone(), stamp);
+                    let list = if s.is_empty() { "none".to_string() } else { s.join(", ") };
+                    lines.push(format!("Services: {list}"));
+                    fields.push("services".into());
+                }
+                if let Some(t) = impact_started_at {
+                    self.response.impact_started_at.set(Some(*t), stamp);
+                    lines.push(format!("Impact started at {}", when(t)));
+                    fields.push("impact_started_at".into());
+                }
+                if let Some(t) = detected_at {
+                    self.detected_correction.set(Some(*t), stamp);
+                    lines.push(format!("Detected at corrected to {}", when(t)));
+                    fields.push("detected_at".into());
+                }
+                // A time told by the edit is where the entry belongs on the timeline;
+                // other edits happened when they were written.
+                let at = match (lines.len(), impact_started_at, detected_at) {
+                    (1, Some(t), None) | (1, None, Some(t)) => *t,
+                    _ => recorded,
+                };
+                if !lines.is_empty() {
+                    let e = entry(EntryKind::Note, at, lines.join("\n"), Some(Change::Edited { fields }));
+                    self.timeline.insert(op.op_id, e);
                 }
             }
         }

@@ -100,6 +100,10 @@ pub enum OpPayload {
         /// When the impact began (for MTTD), if known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         impact_started_at: Option<DateTime<Utc>>,
+        /// A correction of when the incident was detected (the declaration's time stays
+        /// in the log; this one is used from now on). Added later: older ops lack it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        detected_at: Option<DateTime<Utc>>,
     },
     /// Gives a role to a person (`to` empty: nobody holds it now). `from` is who held it
     /// as the issuing laptop saw it, for the log.

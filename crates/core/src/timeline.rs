@@ -113,6 +113,11 @@ pub enum Change {
         decided_by: String,
         objections: String,
     },
+    /// An edit of the incident's own fields (`title`, `summary`, `services`,
+    /// `impact_started_at`, `detected_at`); the text gives the new values.
+    Edited {
+        fields: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -249,7 +249,7 @@ fn check_payload(p: &OpPayload) -> Result<(), Invalid> {
             Ok(())
         }
         OpPayload::ReviseEntry { text, .. } => check_text("payload.text", text),
-        OpPayload::EditIncident { title, summary, services, impact_started_at } => {
+        OpPayload::EditIncident { title, summary, services, impact_started_at, detected_at } => {
             if let Some(t) = title {
                 check_title("payload.title", t)?;
             }
@@ -261,6 +261,9 @@ fn check_payload(p: &OpPayload) -> Result<(), Invalid> {
             }
             if let Some(at) = impact_started_at {
                 check_instant("payload.impact_started_at", *at)?;
+            }
+            if let Some(at) = detected_at {
+                check_instant("payload.detected_at", *at)?;
             }
             Ok(())
         }

@@ -113,6 +113,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
             summary: n.is_multiple_of(3).then(|| format!("sum {n}")),
             services: n.is_multiple_of(5).then(|| vec!["db".to_string()]),
             impact_started_at: n.is_multiple_of(4).then_some(at0),
+            detected_at: n.is_multiple_of(6).then_some(at0),
         },
     }
 }
@@ -174,9 +175,16 @@ proptest! {
         let created = ops.iter().filter(|o| matches!(o.payload,
             OpPayload::Declare(_) | OpPayload::AddEntry { .. } | OpPayload::SetStatus { .. } | OpPayload::SetSeverity { .. }
             | OpPayload::AssignRole { .. } | OpPayload::AddTask { .. } | OpPayload::CompleteTask { .. }
-            | OpPayload::CheckItem { .. } | OpPayload::Handoff { .. } | OpPayload::SetReviewState { .. })).count();
+            | OpPayload::CheckItem { .. } | OpPayload::Handoff { .. } | OpPayload::SetReviewState { .. })
+            || edits_something(&o.payload)).count();
         prop_assert_eq!(other.timeline.len(), created);
     }
+}
+
+/// An edit that changes at least one field puts one entry on the timeline.
+fn edits_something(p: &OpPayload) -> bool {
+    matches!(p, OpPayload::EditIncident { title, summary, services, impact_started_at, detected_at }
+        if title.is_some() || summary.is_some() || services.is_some() || impact_started_at.is_some() || detected_at.is_some())
 }
 
 /// Negative control: arrival-order last-writer-wins (ignoring stamps) must make the
@@ -195,6 +203,7 @@ fn arrival_order_lww_would_diverge() {
             summary: None,
             services: None,
             impact_started_at: None,
+            detected_at: None,
         },
     };
     let a = mk(1, 1, 10, "older");

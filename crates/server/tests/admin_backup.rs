@@ -1,6 +1,8 @@
 //! `firebreak-server admin backup` against the real binary: a copy of the SQLite database
 //! taken while the server runs serves every op pushed before it, owner-only; PostgreSQL
 //! is pointed to pg_dump; `--version` is the workspace version.
+// These tests stamp ops with the real time, as a laptop pushing to the server does.
+#![allow(clippy::disallowed_methods)]
 mod common;
 
 use chrono::Utc;

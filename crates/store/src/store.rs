@@ -520,7 +520,7 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             inc.severity.value,
             inc.status.value.as_str(),
             decl.is_some_and(|d| d.drill),
-            decl.map(|d| d.detected_at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+            inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
             serde_json::to_string(&inc).map_err(corrupt)?
         ],
     )?;

@@ -116,7 +116,7 @@ proptest! {
                 0 => ids.push(declare(&mut s, "another", at)),
                 1 => note(&mut s, id, "n", at),
                 2 => { s.commit(at, "bo", id, OpPayload::SetSeverity { from: "SEV2".into(), to: "SEV1".into(), at }).unwrap(); }
-                _ => { s.commit(at, "bo", id, OpPayload::EditIncident { title: Some(format!("t{secs}")), summary: None, services: None, impact_started_at: None }).unwrap(); }
+                _ => { s.commit(at, "bo", id, OpPayload::EditIncident { title: Some(format!("t{secs}")), summary: None, services: None, impact_started_at: None, detected_at: None }).unwrap(); }
             }
         }
         let before: Vec<String> = ids.iter().map(|i| serde_json::to_string(&s.incident(*i).unwrap().unwrap()).unwrap()).collect();

@@ -5,7 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 export type OpId = string;
 export type Status = "detected" | "acknowledged" | "investigating" | "mitigated" | "resolved" | "closed";
 export type EntryKind = "note" | "decision" | "action" | "alert" | "customer-report" | "status-change" | "severity-change" | "role-change" | "comms-update";
-export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, };
+export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, } | { "type": "edited", fields: Array<string>, };
 export type Milestones = { acknowledged_at: string | null, investigating_at: string | null, mitigated_at: string | null, resolved_at: string | null, closed_at: string | null, };
 export type ErrorCode = "invalid_input" | "invalid_transition" | "not_found" | "ambiguous" | "storage" | "unavailable" | "unauthorized" | "conflict" | "internal";
 export type ApiError = { code: ErrorCode, message: string, };
@@ -247,6 +247,19 @@ suggested: SeverityAdvice | null, };
 export type StatusInput = { incident: string, status: Status, at: string | null, };
 export type SeverityInput = { incident: string, level: string, at: string | null, };
 export type EntryInput = { incident: string, kind: EntryKind, text: string, at: string | null, };
+export type EditInput = { incident: string, title: string | null, summary: string | null, 
+/**
+ * The whole new list of affected services (an empty list clears it).
+ */
+services: Array<string> | null, 
+/**
+ * When the impact began (used for MTTD and as the start of MTTR).
+ */
+impact_started_at: string | null, 
+/**
+ * A correction of when the incident was detected.
+ */
+detected_at: string | null, };
 export type Template = "initial" | "update" | "resolution";
 export type RoleInput = { incident: string, role: string, 
 /**
@@ -347,6 +360,18 @@ export type ActionItemInput = { incident: string,
  */
 key: string, item: ActionItem, };
 export type PirStateInput = { incident: string, state: ReviewState, };
+export type ActionChange = { action: string | null, owner: string | null, 
+/**
+ * YYYY-MM-DD; empty clears the due date.
+ */
+due: string | null, priority: string | null, status: string | null, };
+export type ActionInput = { incident: string, 
+/**
+ * The item's shown id (`AI-002`) or key; empty when adding.
+ */
+item: string, change: ActionChange, };
+export type ActionFilter = { open: boolean, overdue: boolean, owner: string | null, };
+export type ActionRow = { incident: string, human_id: string, key: string, item: ActionItem, overdue: boolean, };
 export type MetricsInput = { from: string | null, to: string | null, severity: string | null, };
 export type PirExportInput = { incident: string, 
 /**
@@ -595,6 +620,7 @@ export const commands = {
   setStatus: (input: StatusInput) => invoke<IncidentDetail>("set_status", { input }),
   setSeverity: (input: SeverityInput) => invoke<IncidentDetail>("set_severity", { input }),
   addEntry: (input: EntryInput) => invoke<IncidentDetail>("add_entry", { input }),
+  editIncident: (input: EditInput) => invoke<IncidentDetail>("edit_incident", { input }),
   assignRole: (input: RoleInput) => invoke<IncidentDetail>("assign_role", { input }),
   addDecision: (input: DecisionInput) => invoke<IncidentDetail>("add_decision", { input }),
   pinEntry: (input: PinInput) => invoke<IncidentDetail>("pin_entry", { input }),
@@ -614,6 +640,10 @@ export const commands = {
   pirEdit: (input: PirTextInput) => invoke<PirView>("pir_edit", { input }),
   pirSetItem: (input: ActionItemInput) => invoke<PirView>("pir_set_item", { input }),
   pirStatus: (input: PirStateInput) => invoke<PirView>("pir_status", { input }),
+  actionAdd: (input: ActionInput) => invoke<ActionRow>("action_add", { input }),
+  actionEdit: (input: ActionInput) => invoke<ActionRow>("action_edit", { input }),
+  actionRemove: (input: ActionInput) => invoke<ActionRow>("action_remove", { input }),
+  listActions: (input: ActionFilter) => invoke<ActionRow[]>("list_actions", { input }),
   exportPir: (input: PirExportInput) => invoke<string>("export_pir", { input }),
   getMetrics: (input: MetricsInput) => invoke<MetricsReport>("get_metrics", { input }),
   listDrills: () => invoke<DrillsView>("list_drills"),

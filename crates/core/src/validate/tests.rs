@@ -50,6 +50,21 @@ fn detected_at_far_outside_any_real_date_is_invalid() {
 }
 
 #[test]
+fn an_edits_detection_correction_is_checked_and_older_edits_still_read() {
+    let edit = |detected: Value| {
+        base(json!({"type": "edit_incident", "title": null, "summary": null, "services": null,
+                    "impact_started_at": "2026-11-30T11:40:00Z", "detected_at": detected}))
+    };
+    assert!(matches!(verdict(&edit(json!("2026-11-30T11:45:00Z"))), Received::Valid(_)));
+    assert_eq!(invalid_field(&edit(json!("1969-12-31T23:59:59Z"))), "payload.detected_at");
+    assert_eq!(invalid_field(&edit(json!("2300-01-01T00:00:00Z"))), "payload.detected_at");
+    // Written before the field existed: no `detected_at` at all, and written back without it.
+    let older = base(json!({"type": "edit_incident", "title": "t", "summary": null, "services": null}));
+    let Received::Valid(op) = verdict(&older) else { panic!("an older edit is valid") };
+    assert!(!serde_json::to_string(&op).unwrap().contains("detected_at"));
+}
+
+#[test]
 fn check_back_at_the_date_types_limit_is_invalid() {
     let task = |at: &str| {
         base(json!({"type": "add_task", "owner": "dee", "text": "check the pool", "check_back_at": at,

@@ -218,6 +218,7 @@ impl Replica {
                 summary: rng.gen_bool(0.5).then(|| format!("s{}", rng.gen::<u16>())),
                 services: rng.gen_bool(0.3).then(|| vec![format!("svc{}", rng.gen::<u8>())]),
                 impact_started_at: rng.gen_bool(0.2).then_some(now - ChronoDuration::minutes(5)),
+                detected_at: None,
             },
             (4, _) => OpPayload::AssignRole {
                 role: ["commander", "scribe", "comms"][rng.gen_range(0..3)].into(),

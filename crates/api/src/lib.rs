@@ -12,6 +12,7 @@ pub mod comms;
 pub mod drill;
 pub mod dto;
 pub mod error;
+pub mod export_path;
 pub mod github;
 pub mod metrics;
 pub mod notify;

@@ -204,7 +204,8 @@ impl Firebreak {
     pub fn pir_export_yaml(&self, key: &str) -> Result<String> {
         let y = self.pir_yaml(key)?;
         let body = firebreak_yaml::to_string(&y).map_err(|e| ApiError::invalid(format!("cannot write YAML: {e}")))?;
-        Ok(format!("# pir/{}.yaml\n{body}", y.incident_id))
+        // The id may have come from elsewhere: the comment line gets its file-safe form.
+        Ok(format!("# pir/{}.yaml\n{body}", crate::export_path::safe_stem(&y.incident_id)))
     }
 
     /// Imports a review in the template's shape: creates the incident when its id is

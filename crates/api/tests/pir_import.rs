@@ -124,6 +124,8 @@ fn exports_of_an_incident_with_a_hostile_id_stay_in_the_export_folder() {
     let outside: Vec<_> = std::fs::read_dir(root.path().join("a")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(outside, vec![std::ffi::OsString::from("b")], "nothing written above the export folder");
     assert!(!root.path().join("escaped-review.md").exists());
+    let yaml = std::fs::read_to_string(dir.join("_.._.._escaped-review.yaml")).unwrap();
+    assert!(yaml.starts_with("# pir/_.._.._escaped.yaml\n"), "{yaml}");
 }
 
 /// Text near the reference file: one span replaced by arbitrary text.

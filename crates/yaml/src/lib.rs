@@ -221,7 +221,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::test_runner::Config { cases: 2_000, ..Default::default() })]
+        #![proptest_config(proptest::test_runner::Config { cases: 1_000, ..Default::default() })]
         /// Any text gives a value or an error on one line, never a panic.
         #[test]
         fn any_text_is_read_or_refused_on_one_line(text in "\\PC{0,200}|[a-z:\\-\\[\\]{}&*!|>'\" \n]{0,200}") {

@@ -70,12 +70,25 @@ pub struct Script {
     pub improvement_areas: Vec<String>,
 }
 
+/// Most responses, notes or improvement areas one drill script may list.
+pub const MAX_SCRIPT_ENTRIES: usize = 10_000;
+
 impl Script {
     pub fn from_yaml(text: &str) -> Result<Script> {
-        let s: Script = serde_yaml::from_str(text).map_err(|e| {
-            let line = e.location().map_or(0, |l| l.line());
-            ApiError::invalid(format!("line {line}: {e}"))
-        })?;
+        let s: Script = firebreak_yaml::from_str(text, "a drill script", firebreak_yaml::Limits::FILE)
+            .map_err(|e| ApiError::invalid(e.to_string()))?;
+        let lists = [
+            ("responses", s.responses.len()),
+            ("notes", s.notes.len()),
+            ("improvement_areas", s.improvement_areas.len()),
+        ];
+        for (field, len) in lists {
+            if len > MAX_SCRIPT_ENTRIES {
+                return Err(ApiError::invalid(format!(
+                    "{field}: {len} entries; a drill script has at most {MAX_SCRIPT_ENTRIES}"
+                )));
+            }
+        }
         for (i, r) in s.responses.iter().enumerate() {
             firebreak_drill::parse_duration(&r.at).ok_or_else(|| {
                 ApiError::invalid(format!("responses[{i}].at: {:?} is not a duration (use e.g. 5m, 1h30m)", r.at))

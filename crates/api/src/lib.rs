@@ -16,6 +16,7 @@ pub mod drill;
 pub mod dto;
 pub mod edit;
 pub mod error;
+pub mod export_path;
 pub mod github;
 pub mod metrics;
 pub mod notify;

@@ -1,11 +1,17 @@
 //! Review exports and imports: YAML in exactly the shape of the reference template
 //! (`pir/INC-001.yaml`), Markdown for wikis, and the review meeting as an .ics invite
 //! with the reference agenda. Import creates or updates the incident and its review in
-//! one transaction: a bad file is refused with its line and reason, and nothing is
-//! half-imported.
+//! one transaction: a bad file is refused with its line and reason on one line, and
+//! nothing is half-imported.
+//!
+//! An imported file is someone else's input: it is read within limits (1 MiB,
+//! [`MAX_TIMELINE_ROWS`] key events, [`MAX_ACTION_ITEMS`] items, [`MAX_LIST_ENTRIES`]
+//! factors or lessons), its incident id must be a safe id ([`check_incident_id`]), and
+//! every date it implies (the day, rolling over midnight, `date + duration`) is
+//! computed with checked arithmetic within [`MIN_YEAR`]..=[`MAX_YEAR`].
 use crate::pir::{parse_date, PirView};
 use crate::{ApiError, Firebreak, Result};
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, Utc};
 use firebreak_core::incident::Status;
 use firebreak_core::op::{Declare, OpPayload};
 use firebreak_core::review::ActionItem;
@@ -53,9 +59,23 @@ pub const AGENDA: [(&str, i64); 5] = [
     ("Lessons learned", 5),
 ];
 
+/// Most timeline rows (key events) an imported review may have.
+pub const MAX_TIMELINE_ROWS: usize = 10_000;
+/// Most action items an imported review may have.
+pub const MAX_ACTION_ITEMS: usize = 1_000;
+/// Most contributing factors, or lessons learned, an imported review may list.
+pub const MAX_LIST_ENTRIES: usize = 1_000;
+/// Longest incident id an import accepts, in characters.
+pub const MAX_INCIDENT_ID_CHARS: usize = 64;
+/// Longest incident duration an import accepts: a review covers days, not years.
+pub const MAX_DURATION_DAYS: i64 = 366;
+/// The years an imported review's dates may fall in.
+pub const MIN_YEAR: i32 = 1970;
+pub const MAX_YEAR: i32 = 9999;
+
 /// "45m", "2h", "2h30m", "1d4h" — the template's duration form.
 pub fn format_duration(seconds: i64) -> String {
-    let m = (seconds.max(0) + 30) / 60;
+    let m = seconds.max(0).saturating_add(30) / 60;
     let (d, h, mm) = (m / 1440, m % 1440 / 60, m % 60);
     let mut out = String::new();
     if d > 0 {
@@ -70,6 +90,8 @@ pub fn format_duration(seconds: i64) -> String {
     out
 }
 
+/// Parses the template's duration form ("45m", "2h30m", "1d4h", "90s"); `None` for
+/// anything else, including sums too large to hold (checked arithmetic throughout).
 pub fn parse_duration(s: &str) -> Option<Duration> {
     let s = s.trim();
     let mut total = 0i64;
@@ -83,17 +105,49 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
                 let n: i64 = num.parse().ok()?;
                 num.clear();
                 any = true;
-                total += n * match c {
+                let unit = match c {
                     'd' => 86_400,
                     'h' => 3_600,
                     'm' => 60,
                     _ => 1,
                 };
+                total = total.checked_add(n.checked_mul(unit)?)?;
             }
             _ => return None,
         }
     }
-    (any && num.is_empty()).then(|| Duration::seconds(total))
+    if !any || !num.is_empty() {
+        return None;
+    }
+    Duration::try_seconds(total)
+}
+
+/// Why `id` cannot be an incident id from a file, if it cannot: ids are ASCII letters,
+/// digits, `-`, `_` and `.`, without `..`, starting with a letter or digit, at most
+/// [`MAX_INCIDENT_ID_CHARS`] long (they name files and appear in paths and links).
+pub fn check_incident_id(id: &str) -> std::result::Result<(), String> {
+    if id.is_empty() {
+        return Err("incident_id is empty".into());
+    }
+    if id.chars().count() > MAX_INCIDENT_ID_CHARS {
+        return Err(format!("incident_id is longer than {MAX_INCIDENT_ID_CHARS} characters"));
+    }
+    if let Some(c) = id.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
+        return Err(format!("incident_id {id:?} contains {c:?}; use ASCII letters, digits, '-', '_' and '.' only"));
+    }
+    if id.contains("..") {
+        return Err(format!("incident_id {id:?} contains \"..\""));
+    }
+    if !id.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return Err(format!("incident_id {id:?} must start with a letter or digit"));
+    }
+    Ok(())
+}
+
+/// The 1-based line of the top-level `key:` (the first line starting with it), else 1.
+fn key_line(text: &str, key: &str) -> usize {
+    let prefix = format!("{key}:");
+    text.lines().position(|l| l.starts_with(&prefix)).map_or(1, |i| i + 1)
 }
 
 /// The 1-based line of the first line at or after `from` that contains `needle`.
@@ -149,24 +203,30 @@ impl Firebreak {
 
     pub fn pir_export_yaml(&self, key: &str) -> Result<String> {
         let y = self.pir_yaml(key)?;
-        let body = serde_yaml::to_string(&y).map_err(|e| ApiError::invalid(format!("cannot write YAML: {e}")))?;
-        Ok(format!("# pir/{}.yaml\n{body}", y.incident_id))
+        let body = firebreak_yaml::to_string(&y).map_err(|e| ApiError::invalid(format!("cannot write YAML: {e}")))?;
+        // The id may have come from elsewhere: the comment line gets its file-safe form.
+        Ok(format!("# pir/{}.yaml\n{body}", crate::export_path::safe_stem(&y.incident_id)))
     }
 
     /// Imports a review in the template's shape: creates the incident when its id is
     /// unknown here, else updates it. All ops in one transaction. Returns the human id.
     pub fn pir_import_yaml(&mut self, text: &str) -> Result<String> {
-        let y: PirYaml = serde_yaml::from_str(text).map_err(|e| {
-            let line = e.location().map_or(0, |l| l.line());
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            ApiError::invalid(if line > 0 { format!("line {line}: {msg}") } else { msg })
-        })?;
-        let policy = self.policy()?;
-        let line = |needle: &str| line_of(text, needle, 1);
-        if y.incident_id.trim().is_empty() {
-            return Err(refuse(line("incident_id"), "incident_id is empty".into()));
+        let y: PirYaml = firebreak_yaml::from_str(text, "a review file", firebreak_yaml::Limits::FILE)
+            .map_err(|e| ApiError::invalid(e.to_string()))?;
+        let line = |key: &str| key_line(text, key);
+        let counts = [
+            ("timeline", y.timeline.len(), MAX_TIMELINE_ROWS),
+            ("action_items", y.action_items.len(), MAX_ACTION_ITEMS),
+            ("contributing_factors", y.contributing_factors.len(), MAX_LIST_ENTRIES),
+            ("lessons_learned", y.lessons_learned.len(), MAX_LIST_ENTRIES),
+        ];
+        for (field, len, max) in counts {
+            if len > max {
+                return Err(refuse(line(field), format!("{field} has {len} entries; a review has at most {max}")));
+            }
         }
+        check_incident_id(y.incident_id.trim()).map_err(|why| refuse(line("incident_id"), why))?;
+        let policy = self.policy()?;
         let severity = policy
             .levels
             .iter()
@@ -185,9 +245,18 @@ impl Firebreak {
                 )
             })?;
         let date = parse_date(&y.date).map_err(|e| refuse(line("date"), e.message))?;
+        if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
+            return Err(refuse(line("date"), format!("date {:?} is not between {MIN_YEAR} and {MAX_YEAR}", y.date)));
+        }
         let duration = parse_duration(&y.duration).ok_or_else(|| {
             refuse(line("duration"), format!("duration {:?} is not a duration (write e.g. 45m, 2h30m)", y.duration))
         })?;
+        if duration > Duration::days(MAX_DURATION_DAYS) {
+            return Err(refuse(
+                line("duration"),
+                format!("duration {:?} is longer than {MAX_DURATION_DAYS} days", y.duration),
+            ));
+        }
         // Timeline times are HH:MM on the incident's date, rolling over midnight.
         let mut events: Vec<(DateTime<Utc>, String)> = Vec::new();
         let mut day = date;
@@ -198,7 +267,9 @@ impl Firebreak {
             let t = NaiveTime::parse_from_str(e.time.trim(), "%H:%M")
                 .map_err(|_| refuse(from, format!("timeline[{i}].time {:?} is not a time (write HH:MM)", e.time)))?;
             if last.is_some_and(|l| t < l) {
-                day = day.succ_opt().unwrap_or(day);
+                day = day
+                    .succ_opt()
+                    .ok_or_else(|| refuse(from, format!("timeline[{i}].time {:?} rolls past the last date", e.time)))?;
             }
             last = Some(t);
             if e.event.trim().is_empty() {
@@ -227,8 +298,11 @@ impl Firebreak {
                 ..Default::default()
             });
         }
-        let start = events.first().map_or_else(|| date.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc(), |e| e.0);
-        self.write_import(&y, severity, start, duration, events, items)
+        let start = events.first().map_or_else(|| date.and_time(NaiveTime::MIN).and_utc(), |e| e.0);
+        let resolved = start.checked_add_signed(duration).filter(|end| end.year() <= MAX_YEAR).ok_or_else(|| {
+            refuse(line("duration"), format!("duration {:?} ends after the year {MAX_YEAR}", y.duration))
+        })?;
+        self.write_import(&y, severity, start, resolved, events, items)
     }
 
     fn write_import(
@@ -236,7 +310,7 @@ impl Firebreak {
         y: &PirYaml,
         severity: String,
         start: DateTime<Utc>,
-        duration: Duration,
+        resolved: DateTime<Utc>,
         events: Vec<(DateTime<Utc>, String)>,
         items: Vec<ActionItem>,
     ) -> Result<String> {
@@ -299,7 +373,7 @@ impl Firebreak {
         }
         let status = existing.as_ref().map_or(Status::Detected, |i| i.status.value);
         if status < Status::Resolved {
-            ops.push((None, id, OpPayload::SetStatus { from: status, to: Status::Resolved, at: start + duration }));
+            ops.push((None, id, OpPayload::SetStatus { from: status, to: Status::Resolved, at: resolved }));
         }
         let texts = [
             ("impact", y.impact.trim().to_string()),
@@ -462,9 +536,9 @@ pub fn ics(p: &PirView, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
 
 impl Firebreak {
     /// Writes the review in `format` (pdf, md, yaml, ics) into `dir` as
-    /// `<incident>-review.<ext>`, atomically; returns the path.
+    /// `<incident>-review.<ext>` (the id reduced to a safe file name, the path checked
+    /// to stay in `dir`; see [`crate::export_path`]), atomically; returns the path.
     pub fn export_pir_to(&self, key: &str, format: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
-        use std::io::Write;
         let inc = self.pir(key)?.incident;
         let (bytes, ext) = match format {
             "pdf" => (self.pir_pdf(key)?, "pdf"),
@@ -475,14 +549,7 @@ impl Firebreak {
                 return Err(ApiError::invalid(format!("unknown export format {other:?}; use pdf, md, yaml or ics")))
             }
         };
-        let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write into {}: {e}", dir.display()));
-        std::fs::create_dir_all(dir).map_err(fail)?;
-        let path = dir.join(format!("{}-review.{ext}", inc.human_id));
-        let tmp = dir.join(format!(".{}-review.{ext}.tmp", inc.human_id));
-        let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-        f.write_all(&bytes).and_then(|_| f.sync_all()).map_err(fail)?;
-        std::fs::rename(&tmp, &path).map_err(fail)?;
-        Ok(path)
+        crate::export_path::write_export(dir, &inc.human_id, "-review", ext, &bytes)
     }
 }
 

@@ -814,17 +814,9 @@ fn pir_command(
     })
 }
 
-/// Writes to a temporary file beside the target, syncs it, then renames: the output is
-/// either the old file or the complete new one, never half written.
-pub(crate) fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> Result<(), ApiError> {
-    use std::io::Write;
-    let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write {}: {e}", path.display()));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
-    let tmp = dir.join(format!(".{}.tmp", path.file_name().and_then(|n| n.to_str()).unwrap_or("export")));
-    let mut f = std::fs::File::create(&tmp).map_err(fail)?;
-    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(fail)?;
-    std::fs::rename(&tmp, path).map_err(fail)
-}
+/// Files given with `-o` are written whole or not at all (the one implementation the
+/// window's exports use too).
+pub(crate) use firebreak_api::export_path::write_atomically;
 
 pub(crate) fn read_text(path: &std::path::Path) -> Result<String, ApiError> {
     std::fs::read_to_string(path).map_err(|e| ApiError::invalid(format!("cannot read {}: {e}", path.display())))

@@ -23,8 +23,12 @@ fn reference() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/INC-001.yaml")
 }
 
-fn yaml(path: &Path) -> serde_yaml::Value {
-    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+fn yaml(path: &Path) -> Value {
+    parse_yaml(&std::fs::read_to_string(path).unwrap())
+}
+
+fn parse_yaml(text: &str) -> Value {
+    firebreak_yaml::from_str(text, "a test file", firebreak_yaml::Limits::FILE).unwrap()
 }
 
 #[test]
@@ -76,7 +80,7 @@ fn a_changed_export_round_trips_every_template_field() {
     ok(dir, &["pir", "import", src.to_str().unwrap()]);
     let out = dir.join("out.yaml");
     ok(dir, &["pir", "export", "INC-777", "--format", "yaml", "-o", out.to_str().unwrap()]);
-    let mut want: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut want = parse_yaml(&text);
     // The export writes the duration the timeline implies; the rest must equal.
     want["duration"] = "2h5m".into();
     assert_eq!(yaml(&out), want);

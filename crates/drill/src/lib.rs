@@ -97,6 +97,7 @@ pub use builtin::{builtin, BUILTIN_SOURCES};
 pub use evaluate::{evaluate, CriterionResult, DrillEntry, DrillEvents, Evaluation, TimelineLine};
 pub use markdown::evaluation_markdown;
 pub use offset::{describe_duration, format_compact, format_offset, parse_duration};
+pub use parse::{MAX_CRITERIA, MAX_INJECTS, MAX_NAMES};
 pub use scenario::{Check, Criterion, Inject, InjectKind, Scenario, Status};
 pub use schedule::{commander_at, drill_overdue, due_injects, next_quarterly_drill, DRILL_INTERVAL_MONTHS};
 

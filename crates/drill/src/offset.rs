@@ -101,6 +101,12 @@ pub fn describe_duration(d: Duration) -> String {
     parts.join(" ")
 }
 
+/// Whole seconds as a `Duration`, or an error when beyond what a `Duration` holds
+/// (`Duration::seconds` would panic there; stored JSON is not trusted).
+fn checked_seconds<E: serde::de::Error>(seconds: i64) -> Result<Duration, E> {
+    Duration::try_seconds(seconds).ok_or_else(|| E::custom(format!("{seconds} seconds is out of range")))
+}
+
 /// Serde for a `Duration` as whole seconds (JSON for the window; TS type `number`).
 pub(crate) mod seconds {
     use chrono::Duration;
@@ -111,7 +117,7 @@ pub(crate) mod seconds {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
-        Ok(Duration::seconds(i64::deserialize(d)?))
+        super::checked_seconds(i64::deserialize(d)?)
     }
 }
 
@@ -128,7 +134,7 @@ pub(crate) mod seconds_opt {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-        Ok(Option::<i64>::deserialize(d)?.map(Duration::seconds))
+        Option::<i64>::deserialize(d)?.map(super::checked_seconds).transpose()
     }
 }
 
@@ -180,6 +186,24 @@ mod tests {
         assert_eq!(format_offset(Duration::seconds(192)), "T+3m12s");
         assert_eq!(format_offset(Duration::zero()), "T+0s");
         assert_eq!(format_offset(Duration::seconds(-30)), "T-30s");
+    }
+
+    #[test]
+    fn stored_seconds_beyond_a_duration_are_an_error_not_a_panic() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Stored {
+            #[serde(with = "seconds")]
+            _at: Duration,
+            #[serde(with = "seconds_opt")]
+            _within: Option<Duration>,
+        }
+        let max = i64::MAX;
+        let bad = serde_json::from_str::<Stored>(&format!(r#"{{"_at": {max}, "_within": null}}"#));
+        assert!(bad.unwrap_err().to_string().contains("out of range"));
+        let bad = serde_json::from_str::<Stored>(&format!(r#"{{"_at": 1, "_within": {}}}"#, i64::MIN));
+        assert!(bad.unwrap_err().to_string().contains("out of range"));
+        let good = serde_json::from_str::<Stored>(r#"{"_at": 60, "_within": 30}"#).unwrap();
+        assert_eq!((good._at, good._within), (Duration::minutes(1), Some(Duration::seconds(30))));
     }
 
     #[test]

@@ -1,7 +1,10 @@
-//! The scenario file's shape and its checks. serde_yaml reads the file into loose "raw"
-//! structs (rejecting unknown fields, reporting line and column); this module then
-//! checks meaning field by field, so every error names its path, e.g.
+//! The scenario file's shape and its checks. `firebreak-yaml` reads the file into loose
+//! "raw" structs (rejecting unknown fields and files over its limits, reporting line,
+//! column and field path); this module then checks meaning field by field, so every
+//! error names its path, e.g.
 //! `success_criteria[2].within: "5 minutes" is not a duration (use e.g. 5m, 1h30m)`.
+//! Lists are bounded ([`MAX_INJECTS`], [`MAX_CRITERIA`], [`MAX_NAMES`]) so a scenario
+//! file can never make a drill run or its report unbounded.
 use crate::offset::{format_compact, parse_duration, DURATION_HINT};
 use crate::scenario::{Check, Criterion, Inject, InjectKind, Scenario, Status};
 use crate::{Error, Result};
@@ -103,16 +106,30 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Option<Option
     Ok(Some(Option::<bool>::deserialize(d)?))
 }
 
+/// Most injects one scenario may have.
+pub const MAX_INJECTS: usize = 1_000;
+/// Most success criteria one scenario may have.
+pub const MAX_CRITERIA: usize = 100;
+/// Most entries in `services`, `participants` or `commander_rotation`.
+pub const MAX_NAMES: usize = 1_000;
+
 pub(crate) fn scenario_from_yaml(text: &str) -> Result<Scenario> {
-    let raw: RawScenario = serde_yaml::from_str(text).map_err(|e| {
-        let location = e.location();
-        Error::Syntax {
-            message: e.to_string(),
-            line: location.as_ref().map(|l| l.line()),
-            column: location.as_ref().map(|l| l.column()),
-        }
-    })?;
+    let raw: RawScenario = firebreak_yaml::from_str(text, "a scenario file", firebreak_yaml::Limits::FILE)
+        .map_err(|e| Error::Syntax { message: e.to_string(), line: e.line, column: e.column })?;
     check(raw)
+}
+
+fn at_most<T>(field: &str, list: &[T], max: usize) -> Result<()> {
+    if list.len() > max {
+        return Err(Error::invalid(field, format!("{} entries; a scenario has at most {max}", list.len())));
+    }
+    Ok(())
+}
+
+/// A value the criterion's kind says is there (checked by the caller; an error, not a
+/// panic, if that ever changes).
+fn kind_value<'a, T>(field: &str, value: &'a Option<T>) -> Result<&'a T> {
+    value.as_ref().ok_or_else(|| Error::invalid(field, "is missing"))
 }
 
 fn duration(field: &str, value: &Scalar) -> Result<Duration> {
@@ -148,6 +165,11 @@ fn check(raw: RawScenario) -> Result<Scenario> {
         }
     }
     let drill_length = positive("duration", &raw.duration)?;
+    at_most("services", &raw.services, MAX_NAMES)?;
+    at_most("participants", &raw.participants, MAX_NAMES)?;
+    at_most("commander_rotation", &raw.commander_rotation, MAX_NAMES)?;
+    at_most("success_criteria", &raw.success_criteria, MAX_CRITERIA)?;
+    at_most("injects", &raw.injects, MAX_INJECTS)?;
     names("services", &raw.services)?;
     names("participants", &raw.participants)?;
     for (i, name) in raw.commander_rotation.iter().enumerate() {
@@ -257,10 +279,10 @@ fn criterion(path: &str, rc: RawCriterion, drill_length: Duration) -> Result<Cri
         |name: &str, value: &Option<Scalar>| value.as_ref().map(|v| limit(&field(name), v, drill_length)).transpose();
     let check = match kind {
         "acknowledged_within" => Check::AcknowledgedWithin {
-            within: limit(&field(kind), rc.acknowledged_within.as_ref().unwrap(), drill_length)?,
+            within: limit(&field(kind), kind_value(&field(kind), &rc.acknowledged_within)?, drill_length)?,
         },
         "first_update_within" => Check::FirstUpdateWithin {
-            within: limit(&field(kind), rc.first_update_within.as_ref().unwrap(), drill_length)?,
+            within: limit(&field(kind), kind_value(&field(kind), &rc.first_update_within)?, drill_length)?,
         },
         "severity_set" => {
             let level = rc.severity_set.unwrap_or_default().trim().to_owned();
@@ -274,7 +296,7 @@ fn criterion(path: &str, rc: RawCriterion, drill_length: Duration) -> Result<Cri
             Check::MitigationLogged { within: optional_limit("within", &rc.within)? }
         }
         "status_reached" => {
-            let reached = rc.status_reached.unwrap();
+            let reached = kind_value(&field(kind), &rc.status_reached)?;
             let status: Status =
                 reached.status.parse().map_err(|message| Error::invalid(field("status_reached.status"), message))?;
             Check::StatusReached { status, within: optional_limit("status_reached.within", &reached.within)? }

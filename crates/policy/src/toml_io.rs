@@ -6,6 +6,14 @@
 //! To locate a field, the text is read a second time into an index of field paths and byte
 //! spans; a serde error's span is mapped to the innermost field containing it, and a
 //! validation problem's path is mapped back to its line.
+//!
+//! A policy file may also come from someone else (a shared repository, a download), so it
+//! is read within limits, each refused on one line saying what and why: at most
+//! [`MAX_POLICY_BYTES`], at most [`MAX_LIST_ENTRIES`] entries in any one list, and arrays
+//! and inline tables nested at most [`MAX_NESTING`] deep, checked by a scan before the
+//! parser runs: the `toml` parser stops at 128 levels, but 200 nested arrays overflowed
+//! a 2 MiB thread stack in a debug build before its check was reached (a crash, not
+//! an error). Deep dotted keys are refused by the parser.
 
 use std::fmt;
 use std::ops::Range;
@@ -47,14 +55,36 @@ impl PolicyError {
     }
 }
 
+/// Largest policy file read, in bytes.
+pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
+/// Most entries in any one list of a policy file (levels, holidays, checklist items, …).
+pub const MAX_LIST_ENTRIES: usize = 10_000;
+/// Deepest nesting of arrays and inline tables in a policy file.
+pub const MAX_NESTING: usize = 32;
+
 impl Policy {
     /// Read a policy file and check it (see [`Policy::validate`]). The error names the line
     /// and the field.
     pub fn from_toml_str(text: &str) -> Result<Policy, PolicyError> {
+        if text.len() > MAX_POLICY_BYTES {
+            return Err(PolicyError {
+                line: None,
+                field: String::new(),
+                message: format!("the policy file is {} bytes; at most {MAX_POLICY_BYTES} are read", text.len()),
+            });
+        }
+        check_nesting(text)?;
         let index = match toml::from_str::<Kind>(text) {
             Ok(root) => FieldIndex::build(root),
             Err(e) => return Err(syntax_error(text, &e)),
         };
+        if let Some((field, span, len)) = &index.too_long {
+            return Err(PolicyError {
+                line: Some(line_of(text, span.start)),
+                field: field.clone(),
+                message: format!("{len} entries; a policy list has at most {MAX_LIST_ENTRIES}"),
+            });
+        }
         let policy: Policy = toml::from_str(text).map_err(|e| {
             let (line, mut field) = match e.span() {
                 Some(span) => (Some(line_of(text, span.start)), index.field_at(span.start)),
@@ -96,6 +126,77 @@ fn syntax_error(text: &str, e: &toml::de::Error) -> PolicyError {
     }
 }
 
+/// Refuses arrays or inline tables nested deeper than [`MAX_NESTING`]: a linear scan
+/// that counts open `[` and `{` outside comments and TOML's four string forms.
+fn check_nesting(text: &str) -> Result<(), PolicyError> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum In {
+        Code,
+        Comment,
+        Basic,
+        Literal,
+        MultiBasic,
+        MultiLiteral,
+    }
+    let bytes = text.as_bytes();
+    let (mut state, mut depth, mut line, mut i) = (In::Code, 0usize, 1usize, 0usize);
+    let starts = |i: usize, quote: &[u8]| bytes.get(i..i + quote.len()) == Some(quote);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b == b'\n' {
+            line += 1;
+            if matches!(state, In::Comment | In::Basic | In::Literal) {
+                state = In::Code;
+            }
+            i += 1;
+            continue;
+        }
+        match state {
+            In::Code => match b {
+                b'#' => state = In::Comment,
+                b'"' if starts(i, b"\"\"\"") => {
+                    state = In::MultiBasic;
+                    i += 2;
+                }
+                b'\'' if starts(i, b"'''") => {
+                    state = In::MultiLiteral;
+                    i += 2;
+                }
+                b'"' => state = In::Basic,
+                b'\'' => state = In::Literal,
+                b'[' | b'{' => {
+                    depth += 1;
+                    if depth > MAX_NESTING {
+                        return Err(PolicyError {
+                            line: Some(line),
+                            field: String::new(),
+                            message: format!("arrays or inline tables nested more than {MAX_NESTING} deep"),
+                        });
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+            In::Comment => {}
+            // An escape hides the next character (but a line end still counts as one).
+            In::Basic | In::MultiBasic if b == b'\\' && bytes.get(i + 1) != Some(&b'\n') => i += 1,
+            In::Basic if b == b'"' => state = In::Code,
+            In::Literal if b == b'\'' => state = In::Code,
+            In::MultiBasic if starts(i, b"\"\"\"") => {
+                state = In::Code;
+                i += 2;
+            }
+            In::MultiLiteral if starts(i, b"'''") => {
+                state = In::Code;
+                i += 2;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
+}
+
 /// A message on one line ("a\nb" → "a; b").
 fn one_line(message: &str) -> String {
     message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
@@ -123,11 +224,13 @@ fn join(parent: &str, key: &str) -> String {
 /// Field paths of a TOML document and the byte span of each value.
 struct FieldIndex {
     entries: Vec<(String, Range<usize>)>,
+    /// The first list longer than [`MAX_LIST_ENTRIES`]: its path, span and length.
+    too_long: Option<(String, Range<usize>, usize)>,
 }
 
 impl FieldIndex {
     fn build(root: Kind) -> Self {
-        let mut index = FieldIndex { entries: Vec::new() };
+        let mut index = FieldIndex { entries: Vec::new(), too_long: None };
         index.walk("", root);
         index
     }
@@ -142,6 +245,10 @@ impl FieldIndex {
                 }
             }
             Kind::Array(items) => {
+                if items.len() > MAX_LIST_ENTRIES && self.too_long.is_none() {
+                    let span = self.entries.iter().rev().find(|(p, _)| p == path).map_or(0..0, |(_, s)| s.clone());
+                    self.too_long = Some((path.to_string(), span, items.len()));
+                }
                 for (i, node) in items.into_iter().enumerate() {
                     let child = format!("{path}[{i}]");
                     self.entries.push((child.clone(), node.span));
@@ -267,6 +374,46 @@ mod tests {
         assert_eq!(line_of(text, span.start), 6);
         let span = index.span_of("levels[1].resolve").expect("parent found");
         assert_eq!(line_of(text, span.start), 4);
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_parsing() {
+        let text = format!("name = \"{}\"\n", "x".repeat(MAX_POLICY_BYTES));
+        let e = Policy::from_toml_str(&text).unwrap_err();
+        assert_eq!(e.line, None);
+        assert!(e.message.starts_with("the policy file is 1048586 bytes; at most 1048576"), "{e}");
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_its_line_before_it_can_overflow_the_stack() {
+        // 200 nested arrays overflowed this 2 MiB test thread's stack inside the parser.
+        let arrays = format!("name = \"x\"\nx = {}{}\n", "[".repeat(200), "]".repeat(200));
+        let e = Policy::from_toml_str(&arrays).unwrap_err();
+        assert_eq!((e.line, e.message.as_str()), (Some(2), "arrays or inline tables nested more than 32 deep"));
+        let across_lines = format!("x = {}{}\n", "[\n".repeat(40), "]\n".repeat(40));
+        assert_eq!(Policy::from_toml_str(&across_lines).unwrap_err().line, Some(33));
+        let inline = format!("x = {}1{}\n", "{a=".repeat(40), "}".repeat(40));
+        assert!(Policy::from_toml_str(&inline).unwrap_err().message.contains("nested more than 32"));
+        // Brackets in strings and comments do not count; [[tables]] close again.
+        let brackets = "[".repeat(100);
+        let harmless = format!(
+            "# {brackets}\nname = \"{brackets}\"\ndescription = '{brackets}'\nsource = \"\"\"\n{brackets}\\\"\"\"\n"
+        );
+        assert!(check_nesting(&harmless).is_ok());
+        assert!(check_nesting(&"[[levels]]\nid = \"A\"\n".repeat(100)).is_ok());
+        // Deep dotted keys are the parser's to refuse (its recursion limit), with the line.
+        let deep = format!("name = \"x\"\n[{}]\nb = 1\n", vec!["a"; 10_000].join("."));
+        let e = Policy::from_toml_str(&deep).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("recursion limit exceeded"), "{e}");
+    }
+
+    #[test]
+    fn long_lists_are_refused_with_their_field_and_line() {
+        let many = vec!["\"d\""; MAX_LIST_ENTRIES + 1].join(",");
+        let e = Policy::from_toml_str(&format!("name = \"x\"\nholidays = [{many}]\n")).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (Some(2), "holidays"), "{e}");
+        assert!(e.message.contains("10001 entries; a policy list has at most 10000"), "{e}");
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! The review importer as a hostile file would meet it: traversal and unsafe incident
+//! ids, absurd durations and dates, oversized files and lists. Each is refused on one
+//! line naming the line and the field, nothing is half-imported, and nothing panics
+//! (property tests feed it arbitrary text and mutations of the reference file). Exports
+//! of an incident whose id came from elsewhere stay inside the export folder.
+use chrono::{DateTime, Utc};
+use firebreak_api::pir_io::{MAX_DURATION_DAYS, MAX_TIMELINE_ROWS};
+use firebreak_api::Firebreak;
+use firebreak_core::clock::FixedClock;
+use firebreak_core::op::{Declare, OpPayload};
+use proptest::prelude::*;
+
+const REFERENCE: &str = include_str!("../../../tests/fixtures/INC-001.yaml");
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2025-10-06T09:00:00Z").unwrap().with_timezone(&Utc)
+}
+
+fn firebreak() -> Firebreak {
+    let mut fb = Firebreak::in_memory(Box::new(FixedClock(now()))).unwrap();
+    fb.set_author("manager").unwrap();
+    fb.use_policy("matrix").unwrap();
+    fb
+}
+
+/// The refusal's text, checked to be one line, and that nothing was written.
+fn refused(fb: &mut Firebreak, text: &str) -> String {
+    let before = fb.store().all_ops().unwrap().len();
+    let e = fb.pir_import_yaml(text).expect_err("should be refused");
+    assert_eq!(fb.store().all_ops().unwrap().len(), before, "nothing half-imported: {}", e.message);
+    assert!(!e.message.contains('\n'), "one line: {}", e.message);
+    e.message
+}
+
+#[test]
+fn the_reference_file_imports() {
+    let mut fb = firebreak();
+    assert_eq!(fb.pir_import_yaml(REFERENCE).unwrap(), "INC-001");
+}
+
+#[test]
+fn traversal_and_unsafe_incident_ids_are_refused_with_their_line() {
+    let mut fb = firebreak();
+    for id in ["../../etc/passwd", "..", "a/b", "INC..1", "INC 1", "ИНЦ-1", "C:\\x", ".", ".hidden", "-rf", "\"\""] {
+        let text = REFERENCE.replace("incident_id: INC-001", &format!("incident_id: {id}"));
+        let why = refused(&mut fb, &text);
+        assert!(why.starts_with("line 2: incident_id"), "{id:?}: {why}");
+    }
+    let long = format!("incident_id: {}", "A".repeat(65));
+    assert!(refused(&mut fb, &REFERENCE.replace("incident_id: INC-001", &long)).contains("longer than 64"));
+    // The whole safe set is accepted.
+    let ok = REFERENCE.replace("incident_id: INC-001", "incident_id: Team_A.inc-42");
+    assert_eq!(fb.pir_import_yaml(&ok).unwrap(), "Team_A.inc-42");
+}
+
+#[test]
+fn absurd_durations_and_dates_are_one_line_errors_not_panics() {
+    let mut fb = firebreak();
+    let why = refused(&mut fb, &REFERENCE.replace("duration: 45m", "duration: 99999999d"));
+    assert_eq!(why, format!("line 5: duration \"99999999d\" is longer than {MAX_DURATION_DAYS} days"));
+    let why = refused(&mut fb, &REFERENCE.replace("duration: 45m", "duration: 99999999999999999999d"));
+    assert!(why.starts_with("line 5: duration") && why.contains("is not a duration"), "{why}");
+    let why = refused(&mut fb, &REFERENCE.replace("duration: 45m", "duration: 106751991167300d"));
+    assert!(why.starts_with("line 5: duration"), "{why}");
+    let last_day = REFERENCE.replace("date: 2025-10-05", "date: 9999-12-31").replace("duration: 45m", "duration: 1d");
+    let why = refused(&mut fb, &last_day);
+    assert_eq!(why, "line 5: duration \"1d\" ends after the year 9999");
+    let why = refused(&mut fb, &REFERENCE.replace("date: 2025-10-05", "date: 0001-01-01"));
+    assert!(why.starts_with("line 4: date \"0001-01-01\" is not between 1970 and 9999"), "{why}");
+    // 366 days is still a (long) incident.
+    let ok = REFERENCE.replace("duration: 45m", &format!("duration: {MAX_DURATION_DAYS}d"));
+    assert_eq!(fb.pir_import_yaml(&ok).unwrap(), "INC-001");
+}
+
+#[test]
+fn oversized_files_and_lists_are_refused_with_what_and_why() {
+    let mut fb = firebreak();
+    let big = format!("{REFERENCE}\n# {}\n", "x".repeat(1024 * 1024));
+    let why = refused(&mut fb, &big);
+    assert!(why.starts_with("a review file is 1049") && why.ends_with("at most 1048576 are read"), "{why}");
+    // The reference has 5 rows; these make one too many.
+    let rows = "  - {time: \"10:00\", event: e}\n".repeat(MAX_TIMELINE_ROWS - 4);
+    let text = REFERENCE.replacen("timeline:\n", &format!("timeline:\n{rows}"), 1);
+    let why = refused(&mut fb, &text);
+    assert_eq!(
+        why,
+        format!("line 8: timeline has {} entries; a review has at most {MAX_TIMELINE_ROWS}", MAX_TIMELINE_ROWS + 1)
+    );
+    // Rows made by aliases count too: a few lines cannot expand into millions of rows.
+    let bomb = "incident_id: X\nseverity: P1\ndate: 2025-10-05\nduration: 1h\nimpact: i\n\
+                a: &a [{time: \"10:00\", event: e}, {time: \"10:00\", event: e}, {time: \"10:00\", event: e}]\n";
+    let mut text = bomb.to_string();
+    for level in 0..12 {
+        let prev = if level == 0 { "a".to_string() } else { format!("l{}", level - 1) };
+        text.push_str(&format!("l{level}: &l{level} [*{prev}, *{prev}, *{prev}, *{prev}]\n"));
+    }
+    text.push_str("timeline: *l11\nroot_cause: r\ncontributing_factors: []\naction_items: []\nlessons_learned: []\n");
+    assert!(!refused(&mut fb, &text).is_empty());
+}
+
+#[test]
+fn exports_of_an_incident_with_a_hostile_id_stay_in_the_export_folder() {
+    let mut fb = firebreak();
+    // As a synced `declare` from another laptop could carry it (imports refuse it).
+    let id = firebreak_store::Store::new_incident_id(now());
+    let declare = OpPayload::Declare(Declare {
+        human_id: "../../../escaped".into(),
+        title: "t".into(),
+        summary: String::new(),
+        severity: "P1".into(),
+        services: Vec::new(),
+        drill: false,
+        detected_at: now(),
+        suggested: None,
+    });
+    fb.store_mut().commit_planned(now(), "manager", vec![(None, id, declare)]).unwrap();
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("a").join("b").join("exports");
+    for format in ["md", "yaml", "ics", "pdf"] {
+        let path = fb.export_pir_to(&id.to_string(), format, &dir).unwrap();
+        assert_eq!(path.parent(), Some(dir.as_path()), "{}", path.display());
+        assert_eq!(path.file_name().unwrap().to_str().unwrap(), format!("_.._.._escaped-review.{format}"));
+    }
+    let outside: Vec<_> = std::fs::read_dir(root.path().join("a")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(outside, vec![std::ffi::OsString::from("b")], "nothing written above the export folder");
+    assert!(!root.path().join("escaped-review.md").exists());
+    let yaml = std::fs::read_to_string(dir.join("_.._.._escaped-review.yaml")).unwrap();
+    assert!(yaml.starts_with("# pir/_.._.._escaped.yaml\n"), "{yaml}");
+}
+
+/// Text near the reference file: one span replaced by arbitrary text.
+fn mutated() -> impl Strategy<Value = String> {
+    (0..REFERENCE.len(), 0..40usize, "\\PC{0,40}|[-:\\[\\]{}&*!|>'\"#\n 0-9dhms]{0,40}").prop_map(|(at, len, with)| {
+        let start = (0..=at).rev().find(|i| REFERENCE.is_char_boundary(*i)).unwrap_or(0);
+        let end = (start + len).min(REFERENCE.len());
+        let end = (end..=REFERENCE.len()).find(|i| REFERENCE.is_char_boundary(*i)).unwrap_or(REFERENCE.len());
+        format!("{}{with}{}", &REFERENCE[..start], &REFERENCE[end..])
+    })
+}
+
+/// Bounded so the suite stays fast in CI (a second or two each); `scripts/fuzz.sh`
+/// runs the same entry point under cargo-fuzz for as long as one likes. One instance
+/// serves every case (opening one is most of a case's cost); imports that succeed
+/// simply update it (about 25 ms each, hence fewer cases for near-valid files).
+fn never_panics(cases: u32, strategy: impl Strategy<Value = String>) {
+    let fb = std::cell::RefCell::new(firebreak());
+    proptest!(ProptestConfig { cases, ..ProptestConfig::default() }, |(text in strategy)| {
+        match fb.borrow_mut().pir_import_yaml(&text) {
+            Ok(human) => prop_assert!(firebreak_api::pir_io::check_incident_id(&human).is_ok()),
+            Err(e) => prop_assert!(!e.message.contains('\n'), "{}", e.message),
+        }
+    });
+}
+
+#[test]
+fn arbitrary_text_is_imported_or_refused_on_one_line() {
+    never_panics(400, "\\PC{0,300}".prop_map(String::from));
+}
+
+#[test]
+fn a_mutated_reference_is_imported_or_refused_on_one_line() {
+    never_panics(120, mutated());
+}

@@ -34,7 +34,10 @@ const STORE_USERS: &[(&str, &str)] = &[
     ("firebreak-api", "the one API surface over the store"),
     ("firebreak-sync", "applies pulled pages and clears the outbox in store transactions"),
     ("firebreak-app", "background_sync.rs hands the store to the sync client (to move behind the api: issue 15)"),
-    ("firebreak-server", "`admin backup` takes its SQLite snapshot with the store's one backup routine (store::backup)"),
+    (
+        "firebreak-server",
+        "`admin backup` takes its SQLite snapshot with the store's one backup routine (store::backup)",
+    ),
 ];
 
 /// Workspace crates that may name the store only in `[dev-dependencies]` (besides the

@@ -100,8 +100,16 @@ fn oversized_files_and_lists_are_refused_with_what_and_why() {
 
 #[test]
 fn exports_of_an_incident_with_a_hostile_id_stay_in_the_export_folder() {
-    let mut fb = firebreak();
-    // As a synced `declare` from another laptop could carry it (imports refuse it).
+    // As an older build (one that validated nothing) could have stored it from a synced
+    // `declare`: the store and the importer refuse it now.
+    let data = tempfile::tempdir().unwrap();
+    let mut fb = Firebreak::open_with_secrets(
+        data.path(),
+        Box::new(FixedClock(now())),
+        firebreak_api::secrets::Preference::File,
+    )
+    .unwrap();
+    fb.use_policy("matrix").unwrap();
     let id = firebreak_store::Store::new_incident_id(now());
     let declare = OpPayload::Declare(Declare {
         human_id: "../../../escaped".into(),
@@ -113,7 +121,25 @@ fn exports_of_an_incident_with_a_hostile_id_stay_in_the_export_folder() {
         detected_at: now(),
         suggested: None,
     });
-    fb.store_mut().commit_planned(now(), "manager", vec![(None, id, declare)]).unwrap();
+    let refused = fb.store_mut().commit_planned(now(), "manager", vec![(None, id, declare.clone())]);
+    assert!(refused.unwrap_err().to_string().contains("human_id"), "the store refuses it today");
+    let op = firebreak_core::op::Op {
+        op_id: firebreak_core::ids::OpId(0xbad),
+        replica: fb.store().replica_id().unwrap(),
+        hlc: firebreak_core::hlc::Hlc { wall_ms: now().timestamp_millis() as u64, counter: 0 },
+        author: "manager".into(),
+        target: id,
+        v: 1,
+        payload: declare,
+    };
+    let db = rusqlite::Connection::open(firebreak_api::system::database_path(data.path())).unwrap();
+    db.execute(
+        "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body) VALUES (?1, ?2, ?3, 0, ?4, ?5, 'declare', ?6)",
+        rusqlite::params![op.op_id.to_string(), op.replica.to_string(), op.hlc.wall_ms as i64, op.author, id.to_string(), serde_json::to_string(&op).unwrap()],
+    )
+    .unwrap();
+    drop(db);
+    fb.store_mut().rebuild_projections().unwrap();
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("a").join("b").join("exports");
     for format in ["md", "yaml", "ics", "pdf"] {

@@ -343,7 +343,9 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
         let path = entry.path();
         if path.is_dir() {
             rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
+        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs") {
+            // `foo/tests.rs` is the body of a `#[cfg(test)] mod tests;` (unit tests kept
+            // beside their module), skipped like inline `#[cfg(test)]` items.
             out.push(path);
         }
     }

@@ -1,6 +1,6 @@
 // The application shell: state, layout, keyboard shortcuts, error display. Renders the
 // incident list on the left and the selected incident on the right.
-import { api, onChanged } from "../../ipc";
+import { api, onChanged, toApiError } from "../../ipc";
 import type { ApiError, ChangeEvent, DeclareInput, EntryKind, IncidentDetail, IncidentSummary, PolicyView, Status } from "../../ipc";
 import { tickClocks } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
@@ -117,7 +117,8 @@ export class App {
     // Seconds move locally; the core tells the window when anything changes (an event
     // per change, see src-tauri/src/changes.rs), so nothing else runs on a timer.
     window.setInterval(() => tickClocks(this.root, this.now(), this.leadMs), 1_000);
-    await onChanged((c) => this.onChanged(c));
+    // Without the events the window still works; it shows why it will not refresh by itself.
+    await onChanged((c) => this.onChanged(c)).catch((e) => this.showError(toApiError(e)));
     // A refresh that waited for a dialog runs when the dialog closes.
     new MutationObserver(() => {
       if (this.overlayEl.childElementCount === 0 && this.stale) void this.poll();

@@ -81,7 +81,8 @@ pub fn view(state: &AppState) -> Result<SyncView> {
 /// Updates what the window shows of sync, and tells it when that changed.
 fn record(app: &AppHandle, f: impl FnOnce(&mut SyncView)) {
     let changed = {
-        let mut s = app.state::<AppState>().sync_view();
+        let state = app.state::<AppState>();
+        let mut s = state.sync_view();
         let before = s.clone();
         f(&mut s);
         *s != before

@@ -160,9 +160,15 @@ export class App {
     }
     const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
     await this.guard(async () => {
-      this.items = await api.listIncidents();
-      if (this.selected) this.selected = await api.showIncident(this.selected.id);
-      this.render();
+      const items = await api.listIncidents();
+      const selected = this.selected ? await api.showIncident(this.selected.id) : null;
+      // A change this window made itself is already shown: redraw only what differs.
+      const listChanged = JSON.stringify(items) !== JSON.stringify(this.items);
+      const detailChanged = JSON.stringify(selected) !== JSON.stringify(this.selected);
+      this.items = items;
+      this.selected = selected;
+      if (detailChanged) this.render();
+      else if (listChanged) this.renderList();
     });
     if (focus) {
       const el = document.getElementById(focus.id) as HTMLInputElement | null;

@@ -9,6 +9,13 @@ from conftest import screenshot
 
 
 def text_of(d, css):
+    # The window redraws what a change event names, so an element found a moment ago may
+    # have been replaced by its newer copy: read the current one.
+    for _ in range(20):
+        try:
+            return d.find_element(By.CSS_SELECTOR, css).text
+        except StaleElementReferenceException:
+            continue
     return d.find_element(By.CSS_SELECTOR, css).text
 
 

@@ -15,6 +15,9 @@ use firebreak_core::validate::{receive, Received};
 use rusqlite::{params, OptionalExtension, Transaction};
 use std::collections::BTreeMap;
 
+/// The op types and format of the build that last looked at ops from a newer Firebreak.
+const META_HELD_CHECKED_BY: &str = "held_checked_by";
+
 /// Why a held op is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -205,10 +208,17 @@ fn hold(tx: &Transaction<'_>, h: &Hold, body: &str, now: DateTime<Utc>) -> Resul
 impl Store {
     /// Looks again at held ops that may be acceptable now: those whose stamp was too far
     /// ahead (this clock has moved) and, with `after_upgrade`, those from a newer
-    /// Firebreak (this build may understand them). Accepted ones are applied and leave
-    /// the hold, in one transaction. Returns how many were applied.
+    /// Firebreak, but only when this build understands other op types or formats than
+    /// the build that last looked (so opening the store does not re-read them every
+    /// time). Accepted ones are applied and leave the hold, in one transaction. Returns
+    /// how many were applied.
     pub fn release_held(&mut self, now: DateTime<Utc>, after_upgrade: bool) -> Result<usize> {
+        let understood = format!("{}/{}", firebreak_core::validate::OP_FORMAT, OpPayload::KINDS.join(","));
+        let after_upgrade = after_upgrade && self.meta(META_HELD_CHECKED_BY)?.as_deref() != Some(understood.as_str());
         let tx = self.conn.transaction()?;
+        if after_upgrade {
+            crate::store::write_meta(&tx, META_HELD_CHECKED_BY, &understood)?;
+        }
         let rows: Vec<(i64, String)> = {
             let mut stmt = tx.prepare(
                 "SELECT id, body FROM held_ops WHERE retry = 1 AND (class = 'quarantined' OR ?1) ORDER BY id",
@@ -217,6 +227,7 @@ impl Store {
             rows.collect::<rusqlite::Result<_>>()?
         };
         if rows.is_empty() {
+            tx.commit()?;
             return Ok(0);
         }
         let mut hlc = crate::store::read_hlc(&tx)?;

@@ -45,8 +45,16 @@ def test_a_short_drill_at_high_speed(launcher):
     click(d, '[data-testid="drill-pause"]')
     wait(d, lambda drv: any("paused" in t.text for t in drv.find_elements(By.CSS_SELECTOR, '[data-testid="toast"]')))
     entries = lambda drv: len(drv.find_elements(By.CSS_SELECTOR, '[data-testid="timeline-entry"]'))  # noqa: E731
-    paused_at = entries(d)
     import time
+    # An inject delivered just before the pause took effect may still be on its way to
+    # the screen (change events redraw asynchronously): let the timeline settle first.
+    paused_at = entries(d)
+    for _ in range(10):
+        time.sleep(1)
+        now = entries(d)
+        if now == paused_at:
+            break
+        paused_at = now
     time.sleep(3)
     assert entries(d) == paused_at, "a paused drill delivers nothing"
     click(d, '[data-testid="drill-rotate"]')

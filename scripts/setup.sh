@@ -16,6 +16,8 @@ APT_PACKAGES=(
   libdbus-1-dev gnome-keyring
   # running and testing the real window
   xvfb xauth webkit2gtk-driver imagemagick dbus dbus-x11
+  # answering the desktop's save and open dialogs in the real-window tests
+  xdotool
   # the team server's PostgreSQL tests
   postgresql
   # checking exported PDFs

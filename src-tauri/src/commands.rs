@@ -61,7 +61,7 @@ impl AppState {
     }
 
     /// Runs a command that changes state, then wakes the scheduler.
-    fn change<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
+    pub(crate) fn change<T>(&self, f: impl FnOnce(&mut Firebreak) -> Result<T>) -> Result<T> {
         let out = self.with(f);
         self.changed.notify_one();
         self.sync_wake.notify_one();
@@ -273,15 +273,7 @@ pub fn list_actions(state: State<'_, AppState>, input: ActionFilter) -> Result<V
 
 /// Writes the export into ~/Documents/Firebreak (or the data directory's exports/) and
 /// returns the path, so the webview needs no file-system permission.
-#[tauri::command]
-pub fn export_pir(state: State<'_, AppState>, input: PirExportInput) -> Result<String> {
-    state.with(|fb| {
-        let dir = export_folder(fb)?;
-        fb.export_pir_to(&input.incident, &input.format, &dir).map(|p| p.display().to_string())
-    })
-}
-
-/// Where the window writes files: `FIREBREAK_EXPORT_DIR`, else ~/Documents/Firebreak,
+/// Where the window writes backups: `FIREBREAK_EXPORT_DIR`, else ~/Documents/Firebreak,
 /// else the data directory's exports/.
 fn export_folder(fb: &firebreak_api::Firebreak) -> Result<std::path::PathBuf> {
     let dir = dirs::document_dir()

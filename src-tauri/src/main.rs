@@ -6,6 +6,7 @@ mod background_sync;
 mod changes;
 mod commands;
 mod drills;
+mod files;
 mod scheduler;
 
 use firebreak_api::system::{default_data_dir, SystemClock};
@@ -23,6 +24,8 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        // Save and open dialogs, opened from Rust only (src/files.rs); no webview permission.
+        .plugin(tauri_plugin_dialog::init())
         .manage(commands::AppState::new(fb))
         .setup(|app| {
             scheduler::spawn(app.handle().clone());
@@ -65,7 +68,17 @@ fn main() {
             commands::action_edit,
             commands::action_remove,
             commands::list_actions,
-            commands::export_pir,
+            files::export_pir,
+            files::export_metrics_csv,
+            files::export_drill_report,
+            files::import_pir,
+            files::settings,
+            files::policy_details,
+            files::use_policy,
+            files::set_lead_minutes,
+            files::set_webhook,
+            files::set_github_token,
+            files::pir_github,
             commands::get_metrics,
             commands::list_drills,
             commands::start_drill,

@@ -127,3 +127,31 @@ def screenshot(driver, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     driver.save_screenshot(str(path))
     return path
+
+
+def wait(d, cond, timeout=20):
+    """Waits until `cond(driver)` is truthy; an element the window redrew meanwhile (stale)
+    or has not drawn yet counts as "not yet"."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+
+    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]).until(
+        lambda drv: cond(drv)
+    )
+
+
+def click(d, css, timeout=20):
+    """Clicks the element `css` names, again if a change event redrew it between finding
+    and clicking; scrolled into view first."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+
+    def attempt(drv):
+        try:
+            el = drv.find_element(By.CSS_SELECTOR, css)
+            drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+            el.click()
+            return True
+        except (StaleElementReferenceException, NoSuchElementException):
+            return False
+
+    wait(d, attempt, timeout)

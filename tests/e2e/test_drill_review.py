@@ -3,30 +3,10 @@ an evaluation follows), and the review editor with its exports."""
 import shutil
 from pathlib import Path
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
-from conftest import ROOT, screenshot
-
-
-def wait(d, cond, timeout=15):
-    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]).until(
-        lambda drv: cond(drv)
-    )
-
-
-def click(d, css):
-    def attempt(drv):
-        try:
-            el = drv.find_element(By.CSS_SELECTOR, css)
-            drv.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
-            el.click()
-            return True
-        except (StaleElementReferenceException, NoSuchElementException):
-            return False
-
-    wait(d, attempt)
+from conftest import ROOT, click, screenshot, wait
 
 
 def test_a_short_drill_at_high_speed(launcher):

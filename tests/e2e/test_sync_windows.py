@@ -7,12 +7,11 @@ import json
 import os
 import subprocess
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import AppLauncher, built, free_port_pair, screenshot
+from conftest import AppLauncher, built, click, free_port_pair, screenshot, wait
 
 
 def server_bin() -> str:
@@ -28,10 +27,6 @@ def serve(db: str, listen: str) -> tuple[subprocess.Popen, str]:
 
 def admin(db: str, *args: str) -> str:
     return subprocess.run([server_bin(), "admin", *args, "--db", db], capture_output=True, text=True, check=True).stdout.strip()
-
-
-def wait(d, cond, timeout=20):
-    return WebDriverWait(d, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]).until(lambda drv: cond(drv))
 
 
 def open_row(d, text) -> bool:
@@ -63,7 +58,7 @@ def remote_of(l: AppLauncher) -> dict:
 def set_remote_in_window(d, url: str, team: str, token: str) -> None:
     """Opens the team server dialog from the sync badge (if not open) and saves it."""
     if not d.find_elements(By.ID, "remote-url"):
-        wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]')).click()
+        click(d, '[data-testid="sync-status"]')
     for field, value in (("remote-url", url), ("remote-team", team), ("remote-token", token)):
         box = wait(d, lambda drv: drv.find_element(By.ID, field))
         box.clear()
@@ -90,7 +85,7 @@ def test_two_windows_converge_through_the_server(launcher, tmp_path):
         set_remote_in_window(b, url, "sre", token_b)
         wait(b, lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".overlay"))
         # Reopened, the dialog says whose name signs the changes and where the token is.
-        b.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').click()
+        click(b, '[data-testid="sync-status"]')
         hint = wait(b, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="remote-identity"]'))
         assert "e2e-commander" in hint.text, hint.text
         assert b.find_element(By.ID, "remote-token").get_attribute("value") == "", "the token is never shown again"
@@ -106,7 +101,7 @@ def test_two_windows_converge_through_the_server(launcher, tmp_path):
                 assert token.encode() not in (l.data_dir / "firebreak.db").read_bytes()
         # B never saw the incident locally: it arrives through the server.
         wait(b, lambda drv: open_row(drv, human) and drv.find_element(By.CSS_SELECTOR, '[data-testid="detail-human-id"]').text == human)
-        assert "Online" in b.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text
+        wait(b, lambda drv: "Online" in drv.find_element(By.CSS_SELECTOR, '[data-testid="sync-status"]').text)
         wait(a, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="detail-human-id"]').text == human)
         note(a, "A while online")
         wait(b, lambda drv: "A while online" in timeline(drv))

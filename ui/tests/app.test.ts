@@ -15,11 +15,23 @@ const NEXT: Record<string, string[]> = {
 function fakeBackend() {
   const incidents: IncidentDetail[] = [];
   const calls: string[] = [];
+  const actions = [1, 2, 3].map((n) => ({
+    incident: "id-1",
+    human_id: "INC-ABCDE-1",
+    key: `k${n}`,
+    item: { id: `AI-00${n}`, action: `fix ${n}`, owner: n === 3 ? "Bo" : "Ana", due: "2026-01-0" + n, priority: "high", status: "open", link: "", deleted: false },
+    overdue: n === 1,
+  }));
   const sync = { url: null as string | null, pulled: 0 };
   const backup = { fail: false };
   const outbound = { waiting: 0, failed: [] as { id: number; kind: string; about: string; reason: string; attempts: number }[] };
   const syncView = () => ({ url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
+  // Answers cross the IPC boundary as JSON: the window never gets the backend's own objects.
   mockIPC((cmd, args) => {
+    const answer = backend(cmd, args);
+    return answer === undefined ? answer : JSON.parse(JSON.stringify(answer));
+  }, { shouldMockEvents: true });
+  function backend(cmd: string, args: unknown): unknown {
     calls.push(cmd);
     const a = args as Record<string, unknown>;
     const find = (id: string) => {
@@ -112,6 +124,19 @@ function fakeBackend() {
         setTimeout(() => void emit(CHANGED_EVENT, { incidents: ["id-remote"], sync: true, clocks: false }), 0);
         return syncView();
       }
+      case "list_actions": {
+        const f = a.input as { open: boolean; overdue: boolean; owner: string | null };
+        return actions.filter((r) => !r.item.deleted && (!f.open || r.item.status !== "done") && (!f.overdue || r.overdue) && (!f.owner || r.item.owner === f.owner));
+      }
+      case "action_edit":
+      case "action_remove": {
+        const input = a.input as { incident: string; item: string; change: Record<string, string | null> };
+        const row = actions.find((r) => r.incident === input.incident && r.key === input.item);
+        if (!row) throw { code: "not_found", message: `no action item ${input.item}` };
+        if (cmd === "action_remove") row.item.deleted = true;
+        for (const [k, v] of Object.entries(input.change)) if (v !== null) (row.item as unknown as Record<string, string>)[k] = v;
+        return row;
+      }
       case "app_version":
         return "0.1.0";
       case "backup_database":
@@ -120,8 +145,8 @@ function fakeBackend() {
       default:
         throw { code: "internal", message: `unexpected command ${cmd}` };
     }
-  }, { shouldMockEvents: true });
-  return { incidents, calls, sync, outbound, backup };
+  }
+  return { incidents, calls, sync, outbound, backup, actions };
 }
 
 function clock(label: string, inMs: number): IncidentDetail["deadlines"][number] {
@@ -368,5 +393,64 @@ describe("App", () => {
       "Backed up to /home/ana/Documents/Firebreak/firebreak-backup-20261123-150000.db. The team server token is not in the backup; set it again after a restore.",
     );
     expect(document.querySelector('[data-testid="error"]')!.hasAttribute("hidden")).toBe(true);
+  });
+
+  it("draws a 10,000-entry timeline as the visible rows only, and finds the oldest by search", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "long one";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    const inc = backend.incidents[0];
+    const at = new Date().toISOString();
+    for (let i = 0; i < 10_000; i++) {
+      inc.timeline.push({ id: `e${i}`, kind: "note", event_time: at, recorded_time: at, author: "Ana", text: `entry number ${i}`, change: null, revisions: 0, history: [], pinned: false });
+    }
+    await emit(CHANGED_EVENT, { incidents: [inc.id], sync: false, clocks: false });
+    for (let i = 0; i < 4; i++) await flush();
+    const rows = () => [...root.querySelectorAll<HTMLElement>('[data-testid="timeline-entry"]')];
+    expect(root.querySelector('[data-tab="timeline"]')!.textContent).toBe("Timeline (10000)");
+    // The newest first, and only a screenful and a margin of rows in the document.
+    expect(rows()[0].textContent).toContain("entry number 9999");
+    expect(rows().length).toBeGreaterThan(10);
+    expect(rows().length).toBeLessThan(100);
+    const search = document.getElementById("timeline-search") as HTMLInputElement;
+    search.value = "entry number 0";
+    search.dispatchEvent(new Event("input"));
+    expect(rows().map((r) => r.querySelector(".text")!.textContent)).toEqual(["entry number 0"]);
+  });
+
+  it("lists action items across incidents, edits one in place and removes another", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    (root.querySelector('[data-view="actions"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    const rows = () => [...root.querySelectorAll<HTMLElement>('[data-testid="action-row"]')];
+    expect(rows().map((r) => r.dataset.item)).toEqual(["AI-001", "AI-002", "AI-003"]);
+    expect(rows()[0].textContent).toContain("(overdue)");
+    (root.querySelector('[data-testid="actions-overdue"]') as HTMLInputElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(rows().map((r) => r.dataset.item)).toEqual(["AI-001"]);
+    (root.querySelector('[data-testid="actions-overdue"]') as HTMLInputElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    // Edit AI-002's owner and due date.
+    (rows()[1].querySelector('[data-testid="action-edit"]') as HTMLElement).click();
+    (rows()[1].querySelector('[data-field="owner"]') as HTMLInputElement).value = "Cy";
+    (rows()[1].querySelector('[data-field="due"]') as HTMLInputElement).value = "2027-02-01";
+    (rows()[1].querySelector("form") as HTMLFormElement).requestSubmit();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.actions[1].item.owner).toBe("Cy");
+    expect(backend.actions[1].item.due).toBe("2027-02-01");
+    expect(rows()[1].textContent).toContain("Cy");
+    // Remove AI-003: gone from the list, kept (as a tombstone) in the backend.
+    (rows()[2].querySelector('[data-testid="action-remove"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(rows().map((r) => r.dataset.item)).toEqual(["AI-001", "AI-002"]);
+    expect(backend.actions[2].item.deleted).toBe(true);
+    expect(backend.calls.filter((c) => c === "action_remove").length).toBe(1);
   });
 });

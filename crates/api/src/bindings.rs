@@ -63,7 +63,17 @@ pub const COMMANDS: &[Command] = &[
     cmd("action_edit", Some("ActionInput"), "ActionRow"),
     cmd("action_remove", Some("ActionInput"), "ActionRow"),
     cmd("list_actions", Some("ActionFilter"), "ActionRow[]"),
-    cmd("export_pir", Some("PirExportInput"), "string"),
+    cmd("export_pir", Some("PirExportInput"), "string | null"),
+    cmd("export_metrics_csv", Some("MetricsInput"), "string | null"),
+    cmd("export_drill_report", Some("string"), "string | null"),
+    cmd("import_pir", None, "string | null"),
+    cmd("settings", None, "SettingsView"),
+    cmd("policy_details", None, "Policy"),
+    cmd("use_policy", Some("string"), "PolicyView"),
+    cmd("set_lead_minutes", Some("number"), "PolicyView"),
+    cmd("set_webhook", Some("string"), "SettingsView"),
+    cmd("set_github_token", Some("string"), "SettingsView"),
+    cmd("pir_github", Some("GithubInput"), "number"),
     cmd("get_metrics", Some("MetricsInput"), "MetricsReport"),
     cmd("list_drills", None, "DrillsView"),
     cmd("start_drill", Some("DrillStartInput"), "IncidentDetail"),
@@ -78,7 +88,7 @@ pub const COMMANDS: &[Command] = &[
 ];
 
 fn decls() -> Vec<String> {
-    vec![
+    let mut out = vec![
         firebreak_core::ids::OpId::decl(),
         Status::decl(),
         EntryKind::decl(),
@@ -164,6 +174,26 @@ fn decls() -> Vec<String> {
         EntryView::decl(),
         IncidentDetail::decl(),
         crate::pir::PirView::decl(),
+    ];
+    out.extend(settings_decls());
+    out
+}
+
+/// The types of the window's Policy and Settings views.
+fn settings_decls() -> Vec<String> {
+    vec![
+        crate::files::PresetView::decl(),
+        crate::files::SettingsView::decl(),
+        crate::files::GithubInput::decl(),
+        firebreak_policy::Weekday::decl(),
+        firebreak_policy::ClockTime::decl(),
+        firebreak_policy::BusinessCalendar::decl(),
+        firebreak_policy::MetricTargets::decl(),
+        firebreak_policy::Tier::decl(),
+        firebreak_policy::Service::decl(),
+        firebreak_policy::RunbookParam::decl(),
+        firebreak_policy::RunbookAction::decl(),
+        firebreak_policy::Policy::decl(),
     ]
 }
 

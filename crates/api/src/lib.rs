@@ -17,6 +17,7 @@ pub mod dto;
 pub mod edit;
 pub mod error;
 pub mod export_path;
+pub mod files;
 pub mod github;
 pub mod metrics;
 pub mod notify;

@@ -151,12 +151,11 @@ fn key_line(text: &str, key: &str) -> usize {
 }
 
 /// The 1-based line of the first line at or after `from` that contains `needle`.
-fn line_of(text: &str, needle: &str, from: usize) -> usize {
-    text.lines()
-        .enumerate()
-        .skip(from.saturating_sub(1))
-        .find(|(_, l)| l.contains(needle))
-        .map_or(from.max(1), |(i, _)| i + 1)
+/// The 1-based line at or after `from` that contains `needle` (else `from`). Indexes
+/// `lines` directly, so finding each of n entries in turn costs O(n) overall.
+fn line_of(lines: &[&str], needle: &str, from: usize) -> usize {
+    let start = from.saturating_sub(1).min(lines.len());
+    lines[start..].iter().position(|l| l.contains(needle)).map_or(from.max(1), |i| start + i + 1)
 }
 
 fn refuse(line: usize, what: String) -> ApiError {
@@ -214,6 +213,7 @@ impl Firebreak {
         let y: PirYaml = firebreak_yaml::from_str(text, "a review file", firebreak_yaml::Limits::FILE)
             .map_err(|e| ApiError::invalid(e.to_string()))?;
         let line = |key: &str| key_line(text, key);
+        let lines: Vec<&str> = text.lines().collect();
         let counts = [
             ("timeline", y.timeline.len(), MAX_TIMELINE_ROWS),
             ("action_items", y.action_items.len(), MAX_ACTION_ITEMS),
@@ -263,7 +263,7 @@ impl Firebreak {
         let mut last: Option<NaiveTime> = None;
         let mut from = 1;
         for (i, e) in y.timeline.iter().enumerate() {
-            from = line_of(text, &e.time, from);
+            from = line_of(&lines, &e.time, from);
             let t = NaiveTime::parse_from_str(e.time.trim(), "%H:%M")
                 .map_err(|_| refuse(from, format!("timeline[{i}].time {:?} is not a time (write HH:MM)", e.time)))?;
             if last.is_some_and(|l| t < l) {
@@ -280,7 +280,7 @@ impl Firebreak {
         let mut items = Vec::new();
         let mut from = 1;
         for (i, a) in y.action_items.iter().enumerate() {
-            from = line_of(text, &a.id, from);
+            from = line_of(&lines, &a.id, from);
             if a.id.trim().is_empty() || a.action.trim().is_empty() {
                 return Err(refuse(from, format!("action_items[{i}] needs an id and an action")));
             }
@@ -539,17 +539,9 @@ impl Firebreak {
     /// `<incident>-review.<ext>` (the id reduced to a safe file name, the path checked
     /// to stay in `dir`; see [`crate::export_path`]), atomically; returns the path.
     pub fn export_pir_to(&self, key: &str, format: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
-        let inc = self.pir(key)?.incident;
-        let (bytes, ext) = match format {
-            "pdf" => (self.pir_pdf(key)?, "pdf"),
-            "md" => (self.pir_markdown(key)?.into_bytes(), "md"),
-            "yaml" => (self.pir_export_yaml(key)?.into_bytes(), "yaml"),
-            "ics" => (self.pir_ics(key, None)?.into_bytes(), "ics"),
-            other => {
-                return Err(ApiError::invalid(format!("unknown export format {other:?}; use pdf, md, yaml or ics")))
-            }
-        };
-        crate::export_path::write_export(dir, &inc.human_id, "-review", ext, &bytes)
+        let human = self.pir(key)?.incident.human_id;
+        let file = self.pir_export_file(key, format)?;
+        crate::export_path::write_export(dir, &human, "-review", file.kind.1, &file.bytes)
     }
 }
 

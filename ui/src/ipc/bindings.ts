@@ -607,6 +607,151 @@ deadlines: Array<Deadline>,
  */
 computed_at: string, };
 export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, };
+export type PresetView = { name: string, title: string, };
+export type SettingsView = { 
+/**
+ * Where the webhook address is kept ("keyring" / "file"), or null when none is set.
+ */
+webhook_kept_in: string | null, github_token_kept_in: string | null, 
+/**
+ * The built-in policies one can switch to.
+ */
+presets: Array<PresetView>, 
+/**
+ * The folder exports are offered in first (the last one used), if any.
+ */
+export_folder: string | null, };
+export type GithubInput = { incident: string, 
+/**
+ * owner/name
+ */
+repo: string, };
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+export type ClockTime = string;
+export type BusinessCalendar = { 
+/**
+ * IANA time zone name, e.g. `Europe/Berlin`; working hours and holidays are local to it.
+ */
+time_zone: string, 
+/**
+ * The working weekdays.
+ */
+working_days: Array<Weekday>, 
+/**
+ * Start of the working day, local time (`09:00`).
+ */
+work_start: ClockTime, 
+/**
+ * End of the working day, local time (`17:00`).
+ */
+work_end: ClockTime, 
+/**
+ * Local dates that are not working days (`2025-12-25`; TOML dates are accepted too).
+ */
+holidays: Array<string>, };
+export type MetricTargets = { 
+/**
+ * Mean time to acknowledge.
+ */
+mtta: Target, 
+/**
+ * Mean time to detect.
+ */
+mttd: Target, 
+/**
+ * Mean time to resolve.
+ */
+mttr: Target, 
+/**
+ * Share of incidents needing a PIR that got one, in percent (0–100).
+ */
+pir_completion_rate: number, 
+/**
+ * Names of the figures above that are team defaults (see [`METRIC_FIGURES`]).
+ */
+team_defaults: Array<string>, };
+export type Tier = { 
+/**
+ * Short id used by services, e.g. "core-api".
+ */
+id: string, 
+/**
+ * Display name, e.g. "Core API Services".
+ */
+name: string, 
+/**
+ * RTO per level id; a level without an entry has no RTO for this tier.
+ */
+rto: { [key in string]?: Target }, 
+/**
+ * Level ids whose RTO here is a team default rather than a reference figure.
+ */
+team_defaults: Array<string>, };
+export type Service = { 
+/**
+ * Name as used on incidents, e.g. "api".
+ */
+name: string, 
+/**
+ * The tier id.
+ */
+tier: string, };
+export type RunbookParam = { name: string, default: string, description: string, };
+export type RunbookAction = { 
+/**
+ * Short id, e.g. "rollback".
+ */
+id: string, 
+/**
+ * Display name, e.g. "Rollback".
+ */
+name: string, 
+/**
+ * Services it applies to; empty means every service.
+ */
+services: Array<string>, 
+/**
+ * The command, with `{param}` placeholders.
+ */
+command: string, params: Array<RunbookParam>, };
+export type Policy = { 
+/**
+ * Display name, e.g. "Incident Management Protocol".
+ */
+name: string, 
+/**
+ * What this policy is and where its figures come from.
+ */
+description: string, 
+/**
+ * The document the reference figures were transcribed from, if any.
+ */
+source: string | null, 
+/**
+ * When business-day targets run.
+ */
+calendar: BusinessCalendar, 
+/**
+ * Targets for the incident metrics (MTTA, MTTD, MTTR, PIR completion).
+ */
+targets: MetricTargets, 
+/**
+ * Severity levels, most severe first.
+ */
+levels: Array<SeverityLevel>, 
+/**
+ * Service tiers and their RTO per level (the RTO table).
+ */
+tiers: Array<Tier>, 
+/**
+ * Known services and their tier. A service not listed has no RTO.
+ */
+services: Array<Service>, 
+/**
+ * Mitigation runbook: actions with command templates. Firebreak shows and copies
+ * the filled command and logs it when taken; it never runs it.
+ */
+runbook: Array<RunbookAction>, };
 
 /** Every IPC command, typed. Errors reject with an `ApiError`. */
 export const commands = {
@@ -644,7 +789,17 @@ export const commands = {
   actionEdit: (input: ActionInput) => invoke<ActionRow>("action_edit", { input }),
   actionRemove: (input: ActionInput) => invoke<ActionRow>("action_remove", { input }),
   listActions: (input: ActionFilter) => invoke<ActionRow[]>("list_actions", { input }),
-  exportPir: (input: PirExportInput) => invoke<string>("export_pir", { input }),
+  exportPir: (input: PirExportInput) => invoke<string | null>("export_pir", { input }),
+  exportMetricsCsv: (input: MetricsInput) => invoke<string | null>("export_metrics_csv", { input }),
+  exportDrillReport: (input: string) => invoke<string | null>("export_drill_report", { input }),
+  importPir: () => invoke<string | null>("import_pir"),
+  settings: () => invoke<SettingsView>("settings"),
+  policyDetails: () => invoke<Policy>("policy_details"),
+  usePolicy: (input: string) => invoke<PolicyView>("use_policy", { input }),
+  setLeadMinutes: (input: number) => invoke<PolicyView>("set_lead_minutes", { input }),
+  setWebhook: (input: string) => invoke<SettingsView>("set_webhook", { input }),
+  setGithubToken: (input: string) => invoke<SettingsView>("set_github_token", { input }),
+  pirGithub: (input: GithubInput) => invoke<number>("pir_github", { input }),
   getMetrics: (input: MetricsInput) => invoke<MetricsReport>("get_metrics", { input }),
   listDrills: () => invoke<DrillsView>("list_drills"),
   startDrill: (input: DrillStartInput) => invoke<IncidentDetail>("start_drill", { input }),

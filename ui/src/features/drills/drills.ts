@@ -27,11 +27,12 @@ export function drillsView(v: DrillsView, start: (scenario: string, speed: numbe
   );
 }
 
-export function evaluationPanel(e: Evaluation): HTMLElement {
+export function evaluationPanel(e: Evaluation, onReport?: () => void): HTMLElement {
   return h(
     "div",
     { class: "panel", "data-testid": "evaluation" },
     h("h3", {}, `${e.met_count} of ${e.total} criteria met`),
+    onReport ? h("button", { class: "secondary", "data-testid": "drill-report", onclick: onReport }, "Save the drill report (PDF)…") : null,
     h(
       "table",
       { class: "items" },

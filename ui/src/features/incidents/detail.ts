@@ -1,6 +1,7 @@
 // The incident page: header (severity, status, title), lifecycle controls, severity
 // change, the timeline and the entry box (type, press Enter).
-import type { EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
+import type { EditInput, EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
+import { editForm } from "./edit";
 import { renderClock } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
 import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/format";
@@ -37,10 +38,13 @@ export interface DetailHandlers {
   onTab: (tab: Tab) => void;
   /** The body of the current tab when it is not the timeline. */
   panel: HTMLElement | null;
+  /** The timeline's (virtual) list element, when the timeline tab is shown. */
+  timeline: HTMLElement | null;
   onPin: (entry: string, pinned: boolean) => void;
   /** For drill incidents: pause, resume, rotate the commander. */
   onDrill: (action: "pause" | "resume" | "rotate") => void;
   onRevise: (entry: string, text: string) => void;
+  onEdit: (input: EditInput) => void;
   onStatus: (to: Status) => void;
   onSeverity: (level: string) => void;
   onEntry: (kind: EntryKind, text: string, at: string | null) => void;
@@ -70,11 +74,11 @@ function timelineFilter(on: DetailHandlers): HTMLElement {
   kind.value = on.filter.kind;
   const query = h("input", { id: "timeline-search", type: "search", placeholder: "Find in the timeline", value: on.filter.query, "aria-label": "Find in the timeline" });
   kind.addEventListener("change", () => on.onFilter({ kind: kind.value, query: query.value }));
-  query.addEventListener("change", () => on.onFilter({ kind: kind.value, query: query.value }));
+  query.addEventListener("input", () => on.onFilter({ kind: kind.value, query: query.value }));
   return h("div", { class: "inline-form timeline-filter" }, kind, query);
 }
 
-function entryRow(e: EntryView, on: DetailHandlers): HTMLElement {
+export function entryRow(e: EntryView, on: DetailHandlers): HTMLElement {
   const text = h("span", { class: "text" }, e.text);
   if (e.change?.type === "decision") {
     text.append(h("span", { class: "decision-meta" }, ` — decided by ${e.change.decided_by}${e.change.objections ? `; objections: ${e.change.objections}` : ""}`));
@@ -156,6 +160,18 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
   sevSelect.value = inc.severity;
   sevSelect.addEventListener("change", () => on.onSeverity(sevSelect.value));
 
+  const shown = (): HTMLElement[] => [
+    h("h1", { "data-testid": "detail-title" }, inc.title),
+    h(
+      "p",
+      { class: "meta", "data-testid": "detail-meta" },
+      `Detected ${localTime(inc.detected_at)} (${age(now - Date.parse(inc.detected_at))} ago) · declared by ${inc.declared_by}`,
+      inc.impact_started_at ? ` · impact from ${localTime(inc.impact_started_at)}` : "",
+      inc.services.length ? ` · services: ${inc.services.join(", ")}` : "",
+    ),
+    ...(inc.summary ? [h("p", { class: "summary" }, inc.summary)] : []),
+  ];
+  const about = h("div", { class: "about" }, ...shown());
   return h(
     "section",
     { class: `detail${inc.drill ? " drill" : ""}`, "aria-label": `Incident ${inc.human_id}` },
@@ -182,15 +198,9 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
         severityBadge(inc.severity, rank(inc.severity), true),
         h("span", { class: `status-big status-${inc.status}`, "data-testid": "detail-status" }, inc.status),
         h("span", { class: "hid-big", "data-testid": "detail-human-id" }, inc.human_id),
+        h("button", { class: "link edit-btn", title: "Edit title, summary, services and times", "data-testid": "edit-incident", onclick: () => about.replaceChildren(editForm(inc, on.onEdit, () => about.replaceChildren(...shown()))) }, "✎ Edit"),
       ),
-      h("h1", { "data-testid": "detail-title" }, inc.title),
-      h(
-        "p",
-        { class: "meta" },
-        `Detected ${localTime(inc.detected_at)} (${age(now - Date.parse(inc.detected_at))} ago) · declared by ${inc.declared_by}`,
-        inc.services.length ? ` · services: ${inc.services.join(", ")}` : "",
-      ),
-      inc.summary ? h("p", { class: "summary" }, inc.summary) : null,
+      about,
       h(
         "div",
         { class: "controls" },
@@ -220,7 +230,7 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
           {},
           form,
           timelineFilter(on),
-          h("ol", { class: "timeline", "data-testid": "timeline" }, filterEntries([...inc.timeline].reverse(), on.filter).map((e) => entryRow(e, on))),
+          on.timeline,
         )
       : on.panel,
   );

@@ -1,4 +1,4 @@
-// The incident list: newest first, each row with severity badge, status, age and title.
+// The incident list's rows: severity badge, status, age, title and the next clock.
 import type { IncidentSummary } from "../../ipc";
 import { h } from "../../lib/dom";
 import { age } from "../../lib/format";
@@ -8,48 +8,41 @@ export function severityBadge(level: string, rank: number, big = false): HTMLEle
   return h("span", { class: `sev sev-${rank}${big ? " sev-big" : ""}`, title: `Severity ${level}` }, level);
 }
 
-export function renderList(
-  items: IncidentSummary[],
-  opts: { selected: string | null; filter: string; now: number; leadMs: number; rank: (l: string) => number; onSelect: (id: string) => void },
-): HTMLElement {
-  const q = opts.filter.trim().toLowerCase();
-  const shown = q
-    ? items.filter((i) => `${i.human_id} ${i.title} ${i.severity} ${i.status}`.toLowerCase().includes(q))
-    : items;
-  if (shown.length === 0) {
-    return h("p", { class: "empty" }, items.length === 0 ? "No incidents yet. Press N to declare one." : "Nothing matches.");
-  }
+export interface RowOptions {
+  selected: string | null;
+  now: number;
+  leadMs: number;
+  rank: (l: string) => number;
+  onSelect: (id: string) => void;
+}
+
+/** One incident of the list (the shell's virtual list draws the visible ones). */
+export function incidentRow(i: IncidentSummary, opts: RowOptions): HTMLElement {
   return h(
-    "ul",
-    { class: "incident-list", role: "listbox", "aria-label": "Incidents" },
-    shown.map((i) =>
-      h(
-        "li",
-        {
-          class: `incident-row${i.id === opts.selected ? " selected" : ""}${i.drill ? " drill" : ""}`,
-          role: "option",
-          "aria-selected": i.id === opts.selected ? "true" : "false",
-          "data-id": i.id,
-          "data-testid": "incident-row",
-          tabindex: 0,
-          onclick: () => opts.onSelect(i.id),
-          onkeydown: (e: Event) => {
-            if ((e as KeyboardEvent).key === "Enter") opts.onSelect(i.id);
-          },
-        },
-        h(
-          "div",
-          { class: "row-top" },
-          severityBadge(i.severity, opts.rank(i.severity)),
-          h("span", { class: "hid" }, i.human_id),
-          i.drill ? h("span", { class: "drill-tag" }, "DRILL") : null,
-          h("span", { class: `status status-${i.status}` }, i.status),
-          h("span", { class: "age", title: `Detected ${new Date(i.detected_at).toLocaleString()}` }, age(opts.now - Date.parse(i.detected_at))),
-        ),
-        h("div", { class: "row-title" }, i.title),
-        i.next_deadline && !i.drill ? renderClock(i.next_deadline, opts.now, opts.leadMs) : null,
-        i.drill && i.next_deadline ? h("span", { class: "meta drill-clock" }, `${i.next_deadline.label} (drill clock)`) : null,
-      ),
+    "li",
+    {
+      class: `incident-row${i.id === opts.selected ? " selected" : ""}${i.drill ? " drill" : ""}`,
+      role: "option",
+      "aria-selected": i.id === opts.selected ? "true" : "false",
+      "data-id": i.id,
+      "data-testid": "incident-row",
+      tabindex: 0,
+      onclick: () => opts.onSelect(i.id),
+      onkeydown: (e: Event) => {
+        if ((e as KeyboardEvent).key === "Enter") opts.onSelect(i.id);
+      },
+    },
+    h(
+      "div",
+      { class: "row-top" },
+      severityBadge(i.severity, opts.rank(i.severity)),
+      h("span", { class: "hid" }, i.human_id),
+      i.drill ? h("span", { class: "drill-tag" }, "DRILL") : null,
+      h("span", { class: `status status-${i.status}` }, i.status),
+      h("span", { class: "age", title: `Detected ${new Date(i.detected_at).toLocaleString()}` }, age(opts.now - Date.parse(i.detected_at))),
     ),
+    h("div", { class: "row-title" }, i.title),
+    i.next_deadline && !i.drill ? renderClock(i.next_deadline, opts.now, opts.leadMs) : null,
+    i.drill && i.next_deadline ? h("span", { class: "meta drill-clock" }, `${i.next_deadline.label} (drill clock)`) : null,
   );
 }

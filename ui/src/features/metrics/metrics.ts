@@ -23,7 +23,7 @@ function row(name: string, f: Figures): HTMLElement {
   );
 }
 
-export function metricsView(r: MetricsReport, onPeriod: (from: string, to: string) => void): HTMLElement {
+export function metricsView(r: MetricsReport, onPeriod: (from: string, to: string) => void, onCsv?: () => void): HTMLElement {
   const from = h("input", { type: "date", "aria-label": "From", value: r.period.from?.slice(0, 10) ?? "" });
   const to = h("input", { type: "date", "aria-label": "To", value: r.period.to?.slice(0, 10) ?? "" });
   const canvas = h("canvas", { id: "metrics-chart", height: 120, "aria-label": "Weekly MTTA and MTTR in minutes, with targets" });
@@ -37,6 +37,7 @@ export function metricsView(r: MetricsReport, onPeriod: (from: string, to: strin
       h("label", { class: "inline" }, "From ", from),
       h("label", { class: "inline" }, "to ", to),
       h("button", { type: "submit", class: "primary" }, "Show"),
+      onCsv ? h("button", { type: "button", class: "secondary", "data-testid": "metrics-csv", onclick: onCsv }, "Save as CSV…") : null,
       h("span", { class: "meta" }, `${r.excluded_drills} drill incident(s) never count`),
     ),
     h(

@@ -4,6 +4,8 @@
 import type { ActionItem, PirView, ReviewState } from "../../ipc";
 import { h, replace } from "../../lib/dom";
 import { age, localTime } from "../../lib/format";
+import { itemRow } from "../actions/actions";
+import type { ItemActs } from "../actions/actions";
 
 export interface ReviewActs {
   edit: (field: string, text: string, parents: string[]) => void;
@@ -11,12 +13,27 @@ export interface ReviewActs {
   state: (state: ReviewState) => void;
   pin: (entry: string, pinned: boolean) => void;
   export: (format: string) => void;
+  /** Edit or remove an existing action item. */
+  items: ItemActs;
+  /** Queue a GitHub issue (owner/name) for each item without one. */
+  github: (repo: string) => void;
 }
 
 const STATES: ReviewState[] = ["draft", "in_review", "reviewed", "closed"];
 
 function figure(label: string, seconds: number | null): HTMLElement {
   return h("div", { class: "figure" }, h("span", { class: "meta" }, label), h("strong", {}, seconds === null ? "—" : age(seconds * 1000)));
+}
+
+function githubForm(acts: ReviewActs): HTMLElement {
+  const repo = h("input", { id: "github-repo", placeholder: "owner/repository", "aria-label": "GitHub repository" });
+  return h(
+    "form",
+    { class: "inline-form", onsubmit: (e: Event) => (e.preventDefault(), acts.github(repo.value.trim())) },
+    repo,
+    h("button", { type: "submit", class: "secondary", "data-testid": "github-issues" }, "Create GitHub issues"),
+    h("span", { class: "meta" }, "The token is set in Settings."),
+  );
 }
 
 /** The report as it will read, rebuilt from the form's current values. */
@@ -85,19 +102,13 @@ export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
   const owner = h("input", { placeholder: "owner", "aria-label": "Owner", id: "item-owner" });
   const due = h("input", { type: "date", "aria-label": "Due", id: "item-due" });
   const priority = h("select", { "aria-label": "Priority" }, ["high", "medium", "low"].map((x) => h("option", { value: x, selected: x === "medium" }, x)));
+  const today = new Date().toISOString().slice(0, 10);
   const items = h(
-    "table",
-    { class: "items" },
-    h("thead", {}, h("tr", {}, ["Id", "Action", "Owner", "Due", "Priority", "Status", "Tracker"].map((t) => h("th", {}, t)))),
-    h(
-      "tbody",
-      {},
-      p.action_items.map((a) => {
-        const status = h("select", { "aria-label": `${a.item.id} status` }, ["open", "in-progress", "done"].map((x) => h("option", { value: x, selected: x === a.item.status }, x)));
-        status.addEventListener("change", () => acts.item(a.key, { ...a.item, status: status.value }));
-        return h("tr", {}, h("td", {}, a.item.id), h("td", {}, a.item.action), h("td", {}, a.item.owner), h("td", {}, a.item.due ?? ""), h("td", {}, a.item.priority), h("td", {}, status), h("td", {}, a.item.link));
-      }),
-    ),
+    "ul",
+    { class: "action-list", "aria-label": "Action items" },
+    p.action_items
+      .filter((a) => !a.item.deleted)
+      .map((a) => itemRow({ incident: p.incident.id, human_id: p.incident.human_id, key: a.key, item: a.item, overdue: !!a.item.due && a.item.due < today && a.item.status !== "done" }, acts.items)),
   );
   const form = h(
     "div",
@@ -123,6 +134,7 @@ export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
       priority,
       h("button", { type: "submit", class: "primary" }, "Add action item"),
     ),
+    githubForm(acts),
   );
   return h("div", { class: "panel review" }, stateBar, h("div", { class: "review-grid" }, form, previewBox));
 }

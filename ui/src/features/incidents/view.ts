@@ -1,0 +1,262 @@
+// The incidents view: the selected incident with its tabs (timeline, roles, checklists,
+// runbook, updates, handoff, review, drill evaluation). The timeline is a virtual list
+// kept across redraws of the same incident, so 10,000 entries cost what 40 do.
+import { api } from "../../ipc";
+import type { ActionChange, ActionItem, ActionRow, ApiError, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
+import { h } from "../../lib/dom";
+import { virtualList } from "../../lib/virtual";
+import type { VirtualList } from "../../lib/virtual";
+import { evaluationPanel } from "../drills/drills";
+import { checklistsPanel, commsPanel, handoffPanel, rolesPanel, runbookPanel } from "../response/panels";
+import type { ResponseActs } from "../response/panels";
+import { reviewPanel } from "../review/review";
+import type { ViewContext, ViewDef } from "../shell/view";
+import { entryRow, filterEntries, renderDetail } from "./detail";
+import type { DetailHandlers, Tab, TimelineFilter } from "./detail";
+
+export const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
+const COMMS_KEY = (id: string) => `firebreak.comms.${id}`;
+
+/** An entry's row is drawn again only when the entry itself changed. */
+const sameEntry = (a: EntryView, b: EntryView) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+export function incidentsView(): ViewDef & { resetTab(): void } {
+  let tab: Tab = "timeline";
+  let filter: TimelineFilter = { kind: "", query: "" };
+  let checklists: ChecklistView[] = [];
+  let runbook: RunbookView[] = [];
+  let handoffDraft = "";
+  let pir: PirView | null = null;
+  let evaluation: Evaluation | null = null;
+  let timeline: { incident: string; list: VirtualList<EntryView>; handlers: { current: DetailHandlers | null } } | null = null;
+
+  const selected = (ctx: ViewContext) => ctx.store.get().selected!;
+
+  /** Runs a command that answers with the incident, then shows it and the list. */
+  const update = (ctx: ViewContext, f: () => Promise<IncidentDetail>): Promise<boolean> =>
+    ctx.guard(async () => {
+      const inc = await f();
+      const items = await api.listIncidents();
+      ctx.store.set({ selected: inc, items });
+    });
+
+  const acts = (ctx: ViewContext): ResponseActs => {
+    const id = () => selected(ctx).id;
+    return {
+      assign: (role, person) => void update(ctx, () => api.assignRole({ incident: id(), role, person, at: null })),
+      addTask: (owner, text, minutes) => void update(ctx, () => api.addTask({ incident: id(), owner, text, check_back_minutes: minutes })),
+      completeTask: (task) => void update(ctx, () => api.completeTask({ incident: id(), task })),
+      check: (list, item, checked) =>
+        void update(ctx, async () => {
+          const inc = await api.checkItem({ incident: id(), list, item, checked });
+          checklists = await api.checklists(id());
+          return inc;
+        }),
+      takeAction: (action, params) =>
+        void update(ctx, () => api.takeRunbookAction({ incident: id(), action, params, at: null })).then((ok) => {
+          if (ok) ctx.toast("Logged on the timeline. Firebreak did not run it.");
+        }),
+      copy: (text) =>
+        void ctx.guard(async () => {
+          await api.copyText(text);
+          ctx.toast("Copied to the clipboard");
+        }),
+      draft: (template) => api.commsDraft({ incident: id(), template }).catch((e: ApiError) => (ctx.showError(e), "")),
+      sent: (text, post) =>
+        void update(ctx, () => api.commsSent({ incident: id(), text, at: null, post })).then((ok) => {
+          if (ok) {
+            localStorage.removeItem(COMMS_KEY(id()));
+            ctx.toast("Status update logged; the update clock restarts");
+          }
+        }),
+      handoff: (to, note) => void update(ctx, () => api.handoff({ incident: id(), to, note })),
+    };
+  };
+
+  const reviewActs = (ctx: ViewContext) => {
+    const id = () => selected(ctx).id;
+    const after = async (p: PirView) => {
+      pir = p;
+      const items = await api.listIncidents();
+      ctx.store.set({ selected: p.incident, items });
+      ctx.redraw();
+    };
+    return {
+      edit: (field: string, text: string, parents: string[]) => void ctx.guard(async () => after(await api.pirEdit({ incident: id(), field, text, parents }))),
+      item: (key: string, item: ActionItem) => void ctx.guard(async () => after(await api.pirSetItem({ incident: id(), key, item }))),
+      state: (state: ReviewState) => void ctx.guard(async () => after(await api.pirStatus({ incident: id(), state }))),
+      pin: (entry: string, pinned: boolean) =>
+        void ctx.guard(async () => {
+          await api.pinEntry({ incident: id(), entry, pinned });
+          await after(await api.getPir(id()));
+        }),
+      export: (format: string) =>
+        void ctx.guard(async () => {
+          const path = await api.exportPir({ incident: id(), format });
+          if (path !== null) ctx.toast(`Saved ${path}`);
+        }),
+      github: (repo: string) =>
+        void ctx.guard(async () => {
+          const n = await api.pirGithub({ incident: id(), repo });
+          ctx.toast(n === 0 ? "Every action item already has an issue" : `${n} issue${n === 1 ? "" : "s"} queued for ${repo}`);
+        }),
+      items: {
+        edit: (row: ActionRow, change: ActionChange) =>
+          void ctx.guard(async () => {
+            await api.actionEdit({ incident: id(), item: row.key, change });
+            await after(await api.getPir(id()));
+          }),
+        remove: (row: ActionRow) =>
+          void ctx.guard(async () => {
+            await api.actionRemove({ incident: id(), item: row.key, change: { action: null, owner: null, due: null, priority: null, status: null } });
+            await after(await api.getPir(id()));
+            ctx.toast(`${row.item.id} removed; the review keeps it in its history`);
+          }),
+      },
+    };
+  };
+
+  const openTab = async (ctx: ViewContext, next: Tab): Promise<void> => {
+    const inc = ctx.store.get().selected;
+    if (!inc) return;
+    await ctx.guard(async () => {
+      if (next === "checklists") checklists = await api.checklists(inc.id);
+      if (next === "runbook") runbook = await api.runbook(inc.id);
+      if (next === "handoff") handoffDraft = await api.handoffDraft(inc.id);
+      if (next === "review") pir = await api.getPir(inc.id);
+      if (next === "evaluation") evaluation = await api.drillEvaluation(inc.id);
+      tab = next;
+      ctx.redraw();
+    });
+  };
+
+  const panel = (ctx: ViewContext, inc: IncidentDetail): HTMLElement | null => {
+    const a = acts(ctx);
+    switch (tab) {
+      case "roles":
+        return rolesPanel(inc, a);
+      case "checklists":
+        return checklistsPanel(checklists, a);
+      case "runbook":
+        return runbookPanel(runbook, a);
+      case "comms":
+        return commsPanel(inc, a, localStorage.getItem(COMMS_KEY(inc.id)) ?? "", (t) => localStorage.setItem(COMMS_KEY(inc.id), t));
+      case "handoff":
+        return handoffPanel(inc, handoffDraft, a);
+      case "review":
+        return pir && pir.incident.id === inc.id ? reviewPanel(pir, reviewActs(ctx)) : null;
+      case "evaluation":
+        return evaluation
+          ? evaluationPanel(evaluation, () =>
+              void ctx.guard(async () => {
+                const path = await api.exportDrillReport(inc.id);
+                if (path !== null) ctx.toast(`Saved ${path}`);
+              }),
+            )
+          : null;
+      default:
+        return null;
+    }
+  };
+
+  /** The incident's timeline list, made once per incident and fed the filtered entries. */
+  const timelineFor = (inc: IncidentDetail, handlers: DetailHandlers): VirtualList<EntryView> => {
+    if (!timeline || timeline.incident !== inc.id) {
+      timeline?.list.destroy();
+      const current: { current: DetailHandlers | null } = { current: handlers };
+      const list = virtualList<EntryView>({
+        tag: "ol",
+        attrs: { class: "timeline", "data-testid": "timeline", "aria-label": "Timeline, newest first" },
+        scroller: () => document.getElementById("main"),
+        key: (e) => e.id,
+        same: sameEntry,
+        estimate: 34,
+        render: (e) => entryRow(e, current.current!),
+      });
+      timeline = { incident: inc.id, list, handlers: current };
+    }
+    timeline.handlers.current = handlers;
+    timeline.list.update(filterEntries([...inc.timeline].reverse(), filter));
+    return timeline.list;
+  };
+
+  const followDrill = async (ctx: ViewContext): Promise<void> => {
+    const inc = selected(ctx);
+    const active = document.activeElement as HTMLElement | null;
+    if (active && ["INPUT", "TEXTAREA", "SELECT"].includes(active.tagName)) return;
+    try {
+      const fresh = await api.showIncident(inc.id);
+      if (tab === "evaluation") evaluation = await api.drillEvaluation(inc.id);
+      const items = await api.listIncidents();
+      ctx.store.set({ selected: fresh, items });
+      if (tab === "evaluation") ctx.redraw();
+    } catch {
+      /* shown on the next explicit action */
+    }
+  };
+
+  const addEntry = async (ctx: ViewContext, kind: EntryKind, text: string, at: string | null): Promise<void> => {
+    const inc = selected(ctx);
+    if (await update(ctx, () => api.addEntry({ incident: inc.id, kind, text, at }))) {
+      localStorage.removeItem(DRAFT_KEY(inc.id));
+      ctx.redraw();
+      document.getElementById("entry-text")?.focus();
+    }
+  };
+
+  return {
+    id: "incidents",
+    label: "Incidents",
+    resetTab() {
+      tab = "timeline";
+    },
+    async load() {},
+    render(ctx) {
+      const inc = ctx.store.get().selected;
+      if (!inc) {
+        timeline = null;
+        return h("div", { class: "welcome" }, h("h1", {}, "No incident selected"), h("p", {}, "Press N to declare an incident, or pick one from the list."));
+      }
+      const policy = ctx.store.get().policy;
+      const handlers: DetailHandlers = {
+        tab,
+        filter,
+        // Filtering redraws the timeline's rows only, so the search box keeps its focus.
+        onFilter: (f) => {
+          filter = f;
+          if (timeline?.incident === inc.id) timeline.list.update(filterEntries([...inc.timeline].reverse(), filter));
+          else ctx.redraw();
+        },
+        onTab: (t) => void openTab(ctx, t),
+        panel: panel(ctx, inc),
+        timeline: null,
+        onPin: (entry, pinned) => void update(ctx, () => api.pinEntry({ incident: inc.id, entry, pinned })),
+        onDrill: (action) =>
+          void ctx.guard(async () => {
+            const v = await api.drillControl({ incident: inc.id, action });
+            ctx.toast(action === "rotate" ? "Command rotated" : v.paused ? "Drill clock paused" : "Drill clock running");
+            await followDrill(ctx);
+          }),
+        onRevise: (entry, text) => void update(ctx, () => api.reviseEntry({ incident: inc.id, entry, text })),
+        onEdit: (input) => void update(ctx, () => api.editIncident(input)),
+        onStatus: (to: Status) => void update(ctx, () => api.setStatus({ incident: inc.id, status: to, at: null })),
+        onSeverity: (level) => void update(ctx, () => api.setSeverity({ incident: inc.id, level, at: null })),
+        onEntry: (kind, text, at) => void addEntry(ctx, kind, text, at),
+        draft: localStorage.getItem(DRAFT_KEY(inc.id)) ?? "",
+        onDraft: (text) => localStorage.setItem(DRAFT_KEY(inc.id), text),
+      };
+      if (tab === "timeline") handlers.timeline = timelineFor(inc, handlers).el;
+      // A drill's clocks run on drill time: show them as the core computed them.
+      return renderDetail(inc, policy, ctx.rank, inc.drill ? Date.parse(inc.computed_at) : ctx.now(), handlers);
+    },
+    mounted() {
+      if (tab === "timeline") timeline?.list.mount();
+    },
+    async changed(ctx, c) {
+      const inc = ctx.store.get().selected;
+      if (!inc?.drill || !c.incidents.includes(inc.id)) return false;
+      await followDrill(ctx);
+      return true;
+    },
+  };
+}

@@ -60,10 +60,15 @@ def cli_binary() -> str:
 class AppLauncher:
     """Starts tauri-driver once per data directory; each `open()` is a fresh app process."""
 
-    def __init__(self, data_dir: Path, port: int):
+    def __init__(self, data_dir: Path, port: int, ask_where_to_save: bool = False):
         self.data_dir = data_dir
         self.export_dir = data_dir.parent / "exports"
         env = dict(os.environ, FIREBREAK_DATA_DIR=str(data_dir), FIREBREAK_EXPORT_DIR=str(self.export_dir), USER="e2e-commander")
+        if ask_where_to_save:
+            # Exports then open the desktop's save dialog (answered with xdotool).
+            del env["FIREBREAK_EXPORT_DIR"]
+            env["HOME"] = str(data_dir.parent / "home")
+            Path(env["HOME"]).mkdir(parents=True, exist_ok=True)
         self.env = env
         self.port = port
         self.driver_proc = subprocess.Popen(

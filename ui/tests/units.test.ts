@@ -170,3 +170,17 @@ describe("sync badge and team server dialog", () => {
     expect(remoteDialog({ ...base, url: null }, () => {}, () => {}).querySelector('[data-testid="remote-identity"]')).toBeNull();
   });
 });
+
+describe("editChanges", () => {
+  it("sends only what changed, and a time shown to the second is unchanged", async () => {
+    const { editChanges, toLocalInput } = await import("../src/features/incidents/edit");
+    const inc = { id: "i1", title: "Checkout slow", summary: "", services: ["api"], detected_at: "2026-12-02T02:49:07.123Z", impact_started_at: null } as unknown as import("../src/ipc").IncidentDetail;
+    const same = { title: "Checkout slow", summary: "", services: "api", detected: toLocalInput(inc.detected_at), impact: "" };
+    expect(editChanges(inc, same)).toEqual({ incident: "i1", title: null, summary: null, services: null, detected_at: null, impact_started_at: null });
+    const changed = editChanges(inc, { ...same, services: "api, payments", impact: toLocalInput("2026-12-02T02:30:00Z") });
+    expect(changed.services).toEqual(["api", "payments"]);
+    expect(changed.impact_started_at).toBe("2026-12-02T02:30:00.000Z");
+    expect(changed.title).toBeNull();
+    expect(changed.detected_at).toBeNull();
+  });
+});

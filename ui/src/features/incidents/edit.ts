@@ -18,7 +18,9 @@ export function editChanges(inc: IncidentDetail, v: { title: string; summary: st
   const services = v.services.split(",").map((s) => s.trim()).filter(Boolean);
   const detected = localInputToRfc3339(v.detected);
   const impact = localInputToRfc3339(v.impact);
-  const sameInstant = (a: string | null, b: string | null) => (a && b ? Date.parse(a) === Date.parse(b) : a === b);
+  // The form shows whole seconds: an instant is unchanged when its second is.
+  const second = (t: string) => Math.floor(Date.parse(t) / 1000);
+  const sameInstant = (a: string | null, b: string | null) => (a && b ? second(a) === second(b) : a === b);
   return {
     incident: inc.id,
     title: v.title.trim() !== inc.title ? v.title.trim() : null,

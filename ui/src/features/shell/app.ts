@@ -186,10 +186,12 @@ export class App {
     await this.guard(async () => {
       const items = await api.listIncidents();
       const selected = current.selected ? await api.showIncident(current.selected.id) : null;
-      // A change this window made itself is already shown: redraw only what differs.
+      // A change this window made itself is already shown: redraw only what differs. The
+      // person may have opened another incident meanwhile: that choice stands.
+      const now = this.store.get();
       const patch: Partial<AppState> = {};
-      if (JSON.stringify(items) !== JSON.stringify(current.items)) patch.items = items;
-      if (JSON.stringify(selected) !== JSON.stringify(current.selected)) patch.selected = selected;
+      if (JSON.stringify(items) !== JSON.stringify(now.items)) patch.items = items;
+      if (now.selected?.id === current.selected?.id && JSON.stringify(selected) !== JSON.stringify(now.selected)) patch.selected = selected;
       this.store.set(patch);
     });
     if (focus) {

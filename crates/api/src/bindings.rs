@@ -162,6 +162,7 @@ fn decls() -> Vec<String> {
         firebreak_metrics::MetricsReport::decl(),
         IncidentSummary::decl(),
         EntryView::decl(),
+        crate::requirements::MissingRequirements::decl(),
         IncidentDetail::decl(),
         crate::pir::PirView::decl(),
     ]

@@ -27,6 +27,7 @@ pub mod pir_pdf;
 mod policy_in_force;
 mod quarantine;
 mod remote;
+pub mod requirements;
 pub use remote::{
     check_server_url, check_team_ca, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES, MISSING_TOKEN,
 };

@@ -22,6 +22,8 @@ pub const SUMMARY_THRESHOLD: usize = 3;
 pub enum Stage {
     DueSoon,
     Breached,
+    /// A role the level requires is still empty some minutes after declaration.
+    RoleMissing,
 }
 
 impl Stage {
@@ -29,6 +31,7 @@ impl Stage {
         match self {
             Stage::DueSoon => "due_soon",
             Stage::Breached => "breached",
+            Stage::RoleMissing => "role_missing",
         }
     }
 }
@@ -123,7 +126,8 @@ pub fn message(p: &Pending<'_>, now: DateTime<Utc>) -> Notification {
                 format!("{} — due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
             )
         }
-        Stage::Breached => (
+        // Deadlines only reach DueSoon or Breached; a role alert is made by requirements.rs.
+        Stage::Breached | Stage::RoleMissing => (
             format!("{drill}{} {}: {} BREACHED", inc.human_id, inc.severity, d.label.to_lowercase()),
             format!("{} — was due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
         ),

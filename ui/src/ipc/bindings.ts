@@ -44,7 +44,17 @@ pir_due: Target | null,
 /**
  * The level's requirements in the reference's own words, as checklist items.
  */
-checklist: Array<string>, };
+checklist: Array<string>, 
+/**
+ * Roles someone must hold (e.g. "communications"), besides the incident commander
+ * that `incident_commander_required` asks for.
+ */
+required_roles: Array<string>, 
+/**
+ * Minutes after declaration after which a required role still empty raises a
+ * notification; none: shown on the incident, never notified.
+ */
+role_alert_minutes: number | null, };
 export type SeverityLevel = { 
 /**
  * Short id shown everywhere, e.g. "SEV1" or "P1". Unique within the policy.
@@ -54,6 +64,13 @@ id: string,
  * One-word name, e.g. "Critical".
  */
 name: string, 
+/**
+ * How severe the level is across policies: 1 is the most severe. Levels of two
+ * policies with the same rank mean the same (SEV1 and P1 are both rank 1), which is how
+ * a level named by another built-in preset is read under this one. Default: the
+ * level's position in the list (1 for the first).
+ */
+rank: number | null, 
 /**
  * Headline, e.g. "Complete System Outage" (may be empty).
  */
@@ -495,7 +512,15 @@ export type Evaluation = {
 /**
  * The scenario's title.
  */
-scenario: string, severity: string, started_at: string, 
+scenario: string, 
+/**
+ * The level the drill started at.
+ */
+severity: string, 
+/**
+ * The level the team was expected to reach.
+ */
+expected_severity: string, started_at: string, 
 /**
  * How long the drill ran, in seconds.
  */
@@ -581,6 +606,33 @@ history: Array<string>,
  * A key event (pinned).
  */
 pinned: boolean, };
+export type MissingRequirements = { 
+/**
+ * The policy's level the incident is read as ("" when the policy has none).
+ */
+level: string, 
+/**
+ * Required roles nobody holds, e.g. "incident-commander".
+ */
+roles: Array<string>, 
+/**
+ * When an empty required role raises a notification (declaration + the policy's
+ * minutes); none when the policy sets no minutes or nothing is missing.
+ */
+roles_alert_at: string | null, 
+/**
+ * The level's checklist items nobody has checked.
+ */
+checklist: Array<string>, 
+/**
+ * The name of that checklist (as `check_item` takes it).
+ */
+checklist_name: string, 
+/**
+ * True when the level requires a review and it is not closed (closing is refused
+ * without `--force`).
+ */
+review_open: boolean, };
 export type IncidentDetail = { id: string, human_id: string, title: string, summary: string, severity: string, status: Status, drill: boolean, services: Array<string>, detected_at: string, declared_by: string, milestones: Milestones, 
 /**
  * Statuses the lifecycle allows next, in order.
@@ -605,7 +657,11 @@ deadlines: Array<Deadline>,
 /**
  * When the deadlines were computed.
  */
-computed_at: string, };
+computed_at: string, 
+/**
+ * What the policy's level requires that the incident does not have yet.
+ */
+missing: MissingRequirements, };
 export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, };
 
 /** Every IPC command, typed. Errors reject with an `ApiError`. */

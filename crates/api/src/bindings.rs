@@ -75,6 +75,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("retry_outbound", Some("number"), "OutboundView"),
     cmd("app_version", None, "string"),
     cmd("backup_database", None, "string"),
+    cmd("pir_schedule", Some("PirScheduleInput"), "PirView"),
+    cmd("pir_meeting_proposal", Some("string"), "MeetingProposal"),
 ];
 
 fn decls() -> Vec<String> {
@@ -165,6 +167,8 @@ fn decls() -> Vec<String> {
         crate::requirements::MissingRequirements::decl(),
         IncidentDetail::decl(),
         crate::pir::PirView::decl(),
+        crate::meeting::PirScheduleInput::decl(),
+        crate::meeting::MeetingProposal::decl(),
     ]
 }
 

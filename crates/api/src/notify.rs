@@ -24,6 +24,8 @@ pub enum Stage {
     Breached,
     /// A role the level requires is still empty some minutes after declaration.
     RoleMissing,
+    /// The review meeting starts soon (the notification lead ahead).
+    MeetingSoon,
 }
 
 impl Stage {
@@ -32,6 +34,7 @@ impl Stage {
             Stage::DueSoon => "due_soon",
             Stage::Breached => "breached",
             Stage::RoleMissing => "role_missing",
+            Stage::MeetingSoon => "meeting_soon",
         }
     }
 }
@@ -127,7 +130,7 @@ pub fn message(p: &Pending<'_>, now: DateTime<Utc>) -> Notification {
             )
         }
         // Deadlines only reach DueSoon or Breached; a role alert is made by requirements.rs.
-        Stage::Breached | Stage::RoleMissing => (
+        Stage::Breached | Stage::RoleMissing | Stage::MeetingSoon => (
             format!("{drill}{} {}: {} BREACHED", inc.human_id, inc.severity, d.label.to_lowercase()),
             format!("{} — was due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
         ),

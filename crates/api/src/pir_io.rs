@@ -428,7 +428,7 @@ impl Firebreak {
 }
 
 fn hm(seconds: Option<i64>) -> String {
-    seconds.map_or_else(|| "—".to_string(), format_duration)
+    seconds.map_or_else(|| "unknown".to_string(), format_duration)
 }
 
 /// Markdown for wikis and repositories.
@@ -480,6 +480,14 @@ pub fn markdown(p: &PirView) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&format!(
+        "## Review meeting\n\n{}\n\n| Time (UTC) | Agenda | Timebox |\n|---|---|---|\n",
+        crate::meeting::meeting_line(p)
+    ));
+    for (time, topic, mins) in crate::meeting::agenda_rows(p.meeting_at) {
+        out.push_str(&format!("| {time} | {topic} | {mins} min |\n"));
+    }
+    out.push('\n');
     out.push_str("## Action items\n\n| Id | Action | Owner | Due | Priority | Status | Tracker |\n|---|---|---|---|---|---|---|\n");
     for a in &p.action_items {
         let i = &a.item;
@@ -519,18 +527,30 @@ pub fn ics(p: &PirView, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
     for (t, topic, mins) in &rows {
         description.push_str(&format!("{} UTC  {topic} ({mins} min)\n", t.format("%H:%M")));
     }
+    if !p.meeting_attendees.is_empty() {
+        description.push_str(&format!("\nAttendees: {}\n", p.meeting_attendees.join(", ")));
+    }
     if let Some(due) = p.due {
         description.push_str(&format!("\nReview due by {} UTC.", due.format("%Y-%m-%d %H:%M")));
     }
     let drill = if inc.drill { "[DRILL] " } else { "" };
-    let event = Event::new()
+    let mut event = Event::new();
+    event
         .uid(&format!("{}-pir@firebreak", inc.id))
         .summary(&format!("{drill}PIR: {} [{}] {}", inc.human_id, inc.severity, inc.title))
         .description(&description)
         .starts(start)
         .ends(end)
-        .timestamp(now)
-        .done();
+        .timestamp(now);
+    // An attendee with an address is invited by it; a plain name as "invalid:nomail", the
+    // form calendar programs use for people without an address.
+    for name in &p.meeting_attendees {
+        let address = if name.contains('@') { format!("mailto:{name}") } else { "invalid:nomail".to_string() };
+        let mut attendee = icalendar::Property::new("ATTENDEE", address);
+        attendee.add_parameter("CN", name).add_parameter("ROLE", "REQ-PARTICIPANT");
+        event.append_multi_property(attendee);
+    }
+    let event = event.done();
     let mut cal = Calendar::new();
     cal.name("Firebreak post-incident review");
     cal.push(event);

@@ -46,7 +46,7 @@ impl MissingRequirements {
         for role in &self.roles {
             let alert =
                 self.roles_alert_at.map(|t| format!(" (notified at {})", t.format("%H:%M UTC"))).unwrap_or_default();
-            out.push(format!("{} requires a {role}: nobody holds it{alert}", self.level));
+            out.push(format!("{} requires the {} role: nobody holds it{alert}", self.level, role.replace('-', " ")));
         }
         for item in &self.checklist {
             out.push(format!("{} checklist: {item}", self.level));

@@ -238,6 +238,7 @@ impl Firebreak {
         let (now, lead) = (self.now(), self.lead_minutes()?);
         let mut running = Vec::new();
         let mut requirements = Vec::new();
+        let mut meetings = Vec::new();
         for row in self.list()? {
             if !row.status.is_open() && row.next_deadline.is_none() {
                 continue;
@@ -249,16 +250,15 @@ impl Firebreak {
             };
             let deadlines = clocks::deadlines(&policy, &inc, now, lead);
             requirements.push((row.clone(), crate::requirements::missing(&policy, &inc)));
+            meetings.push((row.clone(), inc.review.meeting_at.value));
             running.push((row, deadlines));
         }
         let store = &self.store;
         let sent = |key: &str| store.setting(key).ok().flatten().is_some();
         let (pending, next_wake) = plan(&running, now, instant::minutes(lead), &sent);
         let (roles, roles_wake) = crate::requirements::role_alerts(&requirements, now, &sent);
-        let next_wake = match (next_wake, roles_wake) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let (reminders, meeting_wake) = self.meeting_reminders(&meetings, now, instant::minutes(lead), &sent);
+        let next_wake = [next_wake, roles_wake, meeting_wake].into_iter().flatten().min();
         // After a gap, many stages at once (missing roles included) become one summary.
         let notifications = if pending.len() + roles.len() <= SUMMARY_THRESHOLD {
             pending.iter().map(|p| message(p, now)).chain(roles.iter().map(|(n, _)| n.clone())).collect()
@@ -271,8 +271,11 @@ impl Firebreak {
             }
             vec![one]
         };
+        let mut notifications = notifications;
+        notifications.extend(reminders.iter().map(|(n, _)| n.clone()));
         let stamp = now.to_rfc3339();
-        for key in pending.iter().flat_map(|p| p.keys.iter()).chain(roles.iter().flat_map(|(_, k)| k.iter())) {
+        let keys = pending.iter().flat_map(|p| p.keys.iter()).chain(roles.iter().flat_map(|(_, k)| k.iter()));
+        for key in keys.chain(reminders.iter().map(|(_, k)| k)) {
             self.store.set_setting(key, &stamp)?;
         }
         Ok(NotificationBatch { notifications, next_wake })

@@ -233,3 +233,21 @@ fn a_synced_level_of_the_other_preset_is_read_by_rank_with_a_note() {
     // SEV2's respond-by (1 h) runs, not an unknown level's nothing.
     assert!(shown.deadlines.iter().any(|d| d.label.to_lowercase().contains("respond")), "{:?}", shown.deadlines);
 }
+
+/// An imported review records no acknowledge or mitigate time (it goes from detected to
+/// resolved in one change): they are unknown, not the whole duration; the resolution
+/// figure is the file's 45 minutes. The Markdown says "unknown".
+#[test]
+fn an_imported_review_shows_unknown_times_as_unknown() {
+    let mut fb = firebreak();
+    fb.pir_import_yaml(REFERENCE).unwrap();
+    let p = fb.pir("INC-001").unwrap();
+    assert_eq!(p.figures.time_to_acknowledge, None);
+    assert_eq!(p.figures.time_to_mitigate, None);
+    assert_eq!(p.figures.time_to_resolve, Some(45 * 60));
+    let md = fb.pir_markdown("INC-001").unwrap();
+    assert!(md.contains("unknown"), "{md}");
+    let records = fb.metric_records().unwrap();
+    assert_eq!((records[0].acknowledged_at, records[0].mitigated_at), (None, None), "MTTA leaves it out");
+    assert!(records[0].resolved_at.is_some());
+}

@@ -20,6 +20,7 @@ pub const LEVEL_FIGURES: &[&str] = &[
     "acknowledge",
     "respond",
     "update_cadence",
+    "customer_update_cadence",
     "resolve",
     "all_hands",
     "executive_notification",
@@ -162,6 +163,10 @@ pub struct SeverityLevel {
     pub respond: Target,
     /// Time between status updates (from declaration until the first one).
     pub update_cadence: Target,
+    /// Time between customer notices and status-page posts, when the team sets one
+    /// (neither reference document gives a figure).
+    #[serde(default)]
+    pub customer_update_cadence: Option<Target>,
     /// Time from declaration until the incident must be resolved; none when the level has no
     /// resolution target.
     #[serde(default)]

@@ -100,6 +100,11 @@ respond: Target,
  */
 update_cadence: Target, 
 /**
+ * Time between customer notices and status-page posts, when the team sets one
+ * (neither reference document gives a figure).
+ */
+customer_update_cadence: Target | null, 
+/**
  * Time from declaration until the incident must be resolved; none when the level has no
  * resolution target.
  */
@@ -277,7 +282,7 @@ impact_started_at: string | null,
  * A correction of when the incident was detected.
  */
 detected_at: string | null, };
-export type Template = "initial" | "update" | "resolution";
+export type Template = "initial" | "update" | "resolution" | "customer_initial" | "customer_update" | "customer_resolution";
 export type RoleInput = { incident: string, role: string, 
 /**
  * Empty: nobody holds the role any more.
@@ -662,7 +667,33 @@ computed_at: string,
  * What the policy's level requires that the incident does not have yet.
  */
 missing: MissingRequirements, };
-export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, };
+export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, 
+/**
+ * Who is invited to the meeting.
+ */
+meeting_attendees: Array<string>, };
+export type PirScheduleInput = { incident: string, 
+/**
+ * The meeting start, RFC 3339.
+ */
+at: string, attendees: Array<string>, };
+export type MeetingProposal = { 
+/**
+ * The first free slot in business hours (none within the search horizon).
+ */
+proposed: string | null, 
+/**
+ * The end of the reference's 48 hours (resolution, or now if unresolved, + 48 h).
+ */
+within: string, 
+/**
+ * Minutes the agenda takes (its timeboxes summed).
+ */
+length_minutes: number, 
+/**
+ * Set when the proposal (or nothing) lies after `within`.
+ */
+warning: string | null, };
 
 /** Every IPC command, typed. Errors reject with an `ApiError`. */
 export const commands = {
@@ -712,4 +743,6 @@ export const commands = {
   retryOutbound: (input: number) => invoke<OutboundView>("retry_outbound", { input }),
   appVersion: () => invoke<string>("app_version"),
   backupDatabase: () => invoke<string>("backup_database"),
+  pirSchedule: (input: PirScheduleInput) => invoke<PirView>("pir_schedule", { input }),
+  pirMeetingProposal: (input: string) => invoke<MeetingProposal>("pir_meeting_proposal", { input }),
 };

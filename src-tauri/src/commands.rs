@@ -292,6 +292,25 @@ pub fn backup_database(state: State<'_, AppState>) -> Result<String> {
     })
 }
 
+/// Schedules the review meeting (one op and a timeline note); the view carries the slot
+/// and attendees.
+#[tauri::command]
+pub fn pir_schedule(
+    state: State<'_, AppState>,
+    input: firebreak_api::meeting::PirScheduleInput,
+) -> Result<firebreak_api::pir::PirView> {
+    state.change(|fb| fb.pir_schedule(&input))
+}
+
+/// The first free business-hours slot for the review meeting and the 48-hour window.
+#[tauri::command]
+pub fn pir_meeting_proposal(
+    state: State<'_, AppState>,
+    input: String,
+) -> Result<firebreak_api::meeting::MeetingProposal> {
+    state.with(|fb| fb.pir_meeting_proposal(&input))
+}
+
 /// The version of this build, for the About line.
 #[tauri::command]
 pub fn app_version() -> String {

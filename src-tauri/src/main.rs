@@ -90,6 +90,8 @@ fn main() {
             commands::retry_outbound,
             commands::app_version,
             commands::backup_database,
+            commands::pir_schedule,
+            commands::pir_meeting_proposal,
         ])
         .run(tauri::generate_context!("../tauri.conf.json"))
         .expect("error while running Firebreak");

@@ -85,6 +85,7 @@ function fakeBackend() {
           impact_started_at: null,
           deadlines: input.severity === "SEV1" ? [clock("Respond by", 10 * 60_000)] : [],
           computed_at: new Date().toISOString(),
+          missing: { level: input.severity, roles: [], roles_alert_at: null, checklist: [], checklist_name: "", review_open: false },
         };
         incidents.unshift(inc);
         return inc;

@@ -85,6 +85,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("retry_outbound", Some("number"), "OutboundView"),
     cmd("app_version", None, "string"),
     cmd("backup_database", None, "string"),
+    cmd("pir_schedule", Some("PirScheduleInput"), "PirView"),
+    cmd("pir_meeting_proposal", Some("string"), "MeetingProposal"),
 ];
 
 fn decls() -> Vec<String> {
@@ -172,8 +174,11 @@ fn decls() -> Vec<String> {
         firebreak_metrics::MetricsReport::decl(),
         IncidentSummary::decl(),
         EntryView::decl(),
+        crate::requirements::MissingRequirements::decl(),
         IncidentDetail::decl(),
         crate::pir::PirView::decl(),
+        crate::meeting::PirScheduleInput::decl(),
+        crate::meeting::MeetingProposal::decl(),
     ];
     out.extend(settings_decls());
     out

@@ -15,6 +15,10 @@ pub enum Template {
     Initial,
     Update,
     Resolution,
+    /// For customers and the status page: what is affected, nothing internal.
+    CustomerInitial,
+    CustomerUpdate,
+    CustomerResolution,
 }
 
 impl FromStr for Template {
@@ -24,8 +28,11 @@ impl FromStr for Template {
             "initial" => Ok(Template::Initial),
             "update" => Ok(Template::Update),
             "resolution" => Ok(Template::Resolution),
+            "customer-initial" | "customer_initial" => Ok(Template::CustomerInitial),
+            "customer-update" | "customer_update" => Ok(Template::CustomerUpdate),
+            "customer-resolution" | "customer_resolution" => Ok(Template::CustomerResolution),
             other => Err(crate::ApiError::invalid(format!(
-                "unknown template {other:?}; expected initial, update or resolution"
+                "unknown template {other:?}; expected initial, update, resolution, customer-initial, customer-update or customer-resolution"
             ))),
         }
     }
@@ -93,7 +100,21 @@ fn since_last_update(inc: &IncidentDetail) -> Vec<String> {
         .collect()
 }
 
-pub fn draft(template: Template, inc: &IncidentDetail, policy: &Policy, now: DateTime<Utc>) -> String {
+/// What the review adds to the resolution update: the meeting slot once scheduled and the
+/// root cause once written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewFacts {
+    pub meeting_at: Option<DateTime<Utc>>,
+    pub root_cause: String,
+}
+
+pub fn draft(
+    template: Template,
+    inc: &IncidentDetail,
+    policy: &Policy,
+    review: &ReviewFacts,
+    now: DateTime<Utc>,
+) -> String {
     let drill = if inc.drill { "[DRILL] " } else { "" };
     let head = format!("{drill}[Incident: {}] [{}]", inc.human_id, inc.severity);
     match template {
@@ -129,17 +150,26 @@ pub fn draft(template: Template, inc: &IncidentDetail, policy: &Policy, now: Dat
                 .rev()
                 .find(|e| e.kind == EntryKind::Action)
                 .map_or_else(|| "(describe the fix)".to_string(), |e| e.text.clone());
+            let root_cause = match review.root_cause.split_whitespace().collect::<Vec<_>>().join(" ") {
+                cause if cause.is_empty() => "(to be confirmed in the post-incident review)".to_string(),
+                cause => cause,
+            };
             let mut out = format!(
-                "{head} RESOLVED - {}\n\nStatus: Resolved\nDuration: {}\nImpact: {}\nRoot Cause: (to be confirmed in the post-incident review)\nResolution: {resolution}\n",
+                "{head} RESOLVED - {}\n\nStatus: Resolved\nDuration: {}\nImpact: {}\nRoot Cause: {root_cause}\nResolution: {resolution}\n",
                 inc.title,
                 duration_words(end - start),
                 impact(inc),
             );
             let pir = inc.deadlines.iter().find(|d| d.kind == DeadlineKind::PirDue);
-            if let Some(d) = pir {
+            if let Some(at) = review.meeting_at {
+                out.push_str(&format!("\nPIR scheduled for {}.\n", utc(at)));
+            } else if let Some(d) = pir {
                 out.push_str(&format!("\nPIR due by {}.\n", utc(d.due)));
             }
             out
+        }
+        Template::CustomerInitial | Template::CustomerUpdate | Template::CustomerResolution => {
+            crate::customer::draft(template, inc, policy, now)
         }
     }
 }

@@ -127,6 +127,19 @@ pub fn builtin_names() -> Vec<(String, Scenario)> {
 }
 
 impl Firebreak {
+    /// A scenario with its levels read under the policy in force: the built-ins name the
+    /// protocol's SEV levels, and under the matrix preset they run as P levels of the same
+    /// rank.
+    pub fn scenario_in_force(&self, name_or_yaml: &str) -> Result<(Scenario, String)> {
+        let (sc, yaml) = scenario(name_or_yaml)?;
+        let policy = self.policy()?;
+        let listed: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
+        let mapped = sc
+            .map_levels(&|level| policy.map_level(level).map(|m| m.id), &listed.join(", "))
+            .map_err(|e| ApiError::invalid(e.to_string()))?;
+        Ok((mapped, yaml))
+    }
+
     fn run_of(&self, inc: &Incident) -> Result<DrillRun> {
         let text = self
             .store
@@ -151,9 +164,7 @@ impl Firebreak {
         script: &Script,
         clock: Option<std::sync::Arc<dyn firebreak_core::clock::Clock>>,
     ) -> Result<DrillRun> {
-        let (sc, yaml) = scenario(scenario_yaml)?;
-        let levels: Vec<String> = self.policy()?.levels.iter().map(|l| l.id.clone()).collect();
-        sc.check_levels(&levels).map_err(|e| ApiError::invalid(e.to_string()))?;
+        let (sc, yaml) = self.scenario_in_force(scenario_yaml)?;
         let start = clock.as_ref().map_or_else(|| self.now(), |c| c.now());
         let inc = self.declare(DeclareInput {
             title: format!("Drill: {}", sc.title),
@@ -200,7 +211,7 @@ impl Firebreak {
     ) -> Result<bool> {
         let inc = self.find(incident)?;
         let mut run = self.run_of(&inc)?;
-        let (sc, _) = scenario(&run.scenario_yaml)?;
+        let (sc, _) = self.scenario_in_force(&run.scenario_yaml)?;
         let now = self.now_for(inc.id);
         let elapsed = (now - run.started_at).min(sc.duration);
         // Drill time `offset` after the start; the run's start is stored data, so a start
@@ -287,7 +298,10 @@ impl Firebreak {
                 self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text, post: false })?;
             }
             "severity" => {
-                self.set_severity(SeverityInput { incident, level: r.level.clone().unwrap_or_default(), at: at_text })?;
+                // A script written for either preset runs under both (levels by rank).
+                let named = r.level.clone().unwrap_or_default();
+                let level = self.policy()?.map_level(&named).map_or(named, |m| m.id);
+                self.set_severity(SeverityInput { incident, level, at: at_text })?;
             }
             "mitigate" => {
                 self.add_entry(EntryInput { incident, kind: EntryKind::Action, text: r.text.clone(), at: at_text })?;
@@ -318,7 +332,7 @@ impl Firebreak {
     pub fn drill_evaluation(&self, key: &str) -> Result<Evaluation> {
         let inc = self.find(key)?;
         let run = self.run_of(&inc)?;
-        let (sc, _) = scenario(&run.scenario_yaml)?;
+        let (sc, _) = self.scenario_in_force(&run.scenario_yaml)?;
         let planned_end = instant::saturating_add(run.started_at, sc.duration);
         let ended_at = run.ended_at.unwrap_or_else(|| self.now_for(inc.id).min(planned_end));
         let m = inc.milestones();

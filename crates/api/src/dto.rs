@@ -110,6 +110,8 @@ pub struct IncidentDetail {
     pub deadlines: Vec<Deadline>,
     /// When the deadlines were computed.
     pub computed_at: DateTime<Utc>,
+    /// What the policy's level requires that the incident does not have yet.
+    pub missing: crate::requirements::MissingRequirements,
 }
 
 /// The policy in force, as the window shows it.
@@ -221,6 +223,7 @@ impl IncidentDetail {
             impact_started_at: inc.response.impact_started_at.value,
             deadlines,
             computed_at,
+            missing: Default::default(),
         }
     }
 }

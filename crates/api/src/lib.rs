@@ -12,6 +12,7 @@ pub mod bindings;
 mod changes;
 pub mod clocks;
 pub mod comms;
+pub mod customer;
 pub mod drill;
 pub mod dto;
 pub mod edit;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod export_path;
 pub mod files;
 pub mod github;
+pub mod meeting;
 pub mod metrics;
 pub mod notify;
 pub mod outbound;
@@ -28,6 +30,7 @@ pub mod pir_pdf;
 mod policy_in_force;
 mod quarantine;
 mod remote;
+pub mod requirements;
 pub use remote::{
     check_server_url, check_team_ca, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES, MISSING_TOKEN,
 };

@@ -29,7 +29,7 @@ impl Firebreak {
         for row in self.store.list()? {
             let Some(inc) = self.store.incident(row.id)? else { continue };
             let Some(decl) = &inc.declaration else { continue };
-            let m = inc.milestones();
+            let m = crate::pir::known_milestones(&inc);
             let level = policy.level(&inc.severity.value);
             let pir_due = clocks::deadlines(&policy, &inc, now, lead)
                 .into_iter()
@@ -38,7 +38,7 @@ impl Firebreak {
             out.push(IncidentRecord {
                 id: inc.id.to_string(),
                 human_id: decl.human_id.clone(),
-                severity: inc.severity.value.clone(),
+                severity: level.map_or_else(|| inc.severity.value.clone(), |l| l.id.clone()),
                 drill: decl.drill,
                 impact_started_at: inc.response.impact_started_at.value,
                 detected_at: inc.detected_at().unwrap_or(decl.detected_at),

@@ -22,6 +22,10 @@ pub const SUMMARY_THRESHOLD: usize = 3;
 pub enum Stage {
     DueSoon,
     Breached,
+    /// A role the level requires is still empty some minutes after declaration.
+    RoleMissing,
+    /// The review meeting starts soon (the notification lead ahead).
+    MeetingSoon,
 }
 
 impl Stage {
@@ -29,6 +33,8 @@ impl Stage {
         match self {
             Stage::DueSoon => "due_soon",
             Stage::Breached => "breached",
+            Stage::RoleMissing => "role_missing",
+            Stage::MeetingSoon => "meeting_soon",
         }
     }
 }
@@ -123,7 +129,8 @@ pub fn message(p: &Pending<'_>, now: DateTime<Utc>) -> Notification {
                 format!("{} — due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
             )
         }
-        Stage::Breached => (
+        // Deadlines only reach DueSoon or Breached; a role alert is made by requirements.rs.
+        Stage::Breached | Stage::RoleMissing | Stage::MeetingSoon => (
             format!("{drill}{} {}: {} BREACHED", inc.human_id, inc.severity, d.label.to_lowercase()),
             format!("{} — was due {} UTC. {}", inc.title, d.due.format("%H:%M"), d.meaning),
         ),

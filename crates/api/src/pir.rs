@@ -5,10 +5,11 @@ use crate::dto::IncidentDetail;
 use crate::{ApiError, ErrorCode, Firebreak, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use firebreak_core::ids::OpId;
-use firebreak_core::incident::{Incident, Status};
+use firebreak_core::incident::{Incident, Milestones, Status};
 use firebreak_core::instant;
 use firebreak_core::op::OpPayload;
 use firebreak_core::review::{is_section, ActionItem, ReviewState, LIST_SECTIONS, SECTIONS};
+use firebreak_core::timeline::Change;
 use firebreak_policy::DeadlineKind;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -71,6 +72,8 @@ pub struct PirView {
     pub key_events: Vec<KeyEvent>,
     pub figures: Figures,
     pub meeting_at: Option<DateTime<Utc>>,
+    /// Who is invited to the meeting.
+    pub meeting_attendees: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -102,9 +105,28 @@ fn secs(d: Duration) -> i64 {
     d.num_seconds()
 }
 
+/// The milestones whose time is known: one reached only by a jump to resolved or closed
+/// (an imported review goes from detected to resolved in one change) was never recorded,
+/// so its time is unknown, not the resolution time.
+pub fn known_milestones(inc: &Incident) -> Milestones {
+    let mut m = inc.milestones();
+    let jumped = |status: Status, at: Option<DateTime<Utc>>| {
+        at.filter(|at| {
+            inc.timeline.values().any(|e| {
+                e.event_time == *at
+                    && matches!(e.change, Some(Change::Status { to, .. }) if to >= status && (to == status || to < Status::Resolved))
+            })
+        })
+    };
+    m.acknowledged_at = jumped(Status::Acknowledged, m.acknowledged_at);
+    m.investigating_at = jumped(Status::Investigating, m.investigating_at);
+    m.mitigated_at = jumped(Status::Mitigated, m.mitigated_at);
+    m
+}
+
 pub fn figures(inc: &Incident) -> Figures {
     let Some(decl) = &inc.declaration else { return Figures::default() };
-    let m = inc.milestones();
+    let m = known_milestones(inc);
     let detected = inc.detected_at().unwrap_or(decl.detected_at);
     let start = inc.response.impact_started_at.value;
     let from = start.unwrap_or(detected);
@@ -177,6 +199,7 @@ impl Firebreak {
             key_events,
             figures: figures(&inc),
             meeting_at: meeting_slot(r.meeting_at.value),
+            meeting_attendees: r.meeting_attendees.value.clone(),
             incident: detail,
         })
     }
@@ -259,17 +282,6 @@ impl Firebreak {
         }
         let author = self.author()?;
         self.store.commit_all(now, &author, ops)?;
-        self.pir(&inc.id.to_string())
-    }
-
-    /// Schedules the review meeting at `start` (RFC 3339).
-    pub fn pir_schedule(&mut self, key: &str, start: &str) -> Result<PirView> {
-        let inc = self.find(key)?;
-        let at = DateTime::parse_from_rfc3339(start.trim())
-            .map_err(|e| ApiError::invalid(format!("the meeting start {start:?} is not an RFC 3339 time ({e})")))?
-            .with_timezone(&Utc);
-        let author = self.author()?;
-        self.store.commit(self.now(), &author, inc.id, OpPayload::ScheduleReview { at: Some(at) })?;
         self.pir(&inc.id.to_string())
     }
 

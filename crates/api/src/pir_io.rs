@@ -227,23 +227,21 @@ impl Firebreak {
         }
         check_incident_id(y.incident_id.trim()).map_err(|why| refuse(line("incident_id"), why))?;
         let policy = self.policy()?;
-        let severity = policy
-            .levels
-            .iter()
-            .find(|l| l.id.eq_ignore_ascii_case(y.severity.trim()))
-            .map(|l| l.id.clone())
-            .ok_or_else(|| {
-                let ids: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
-                refuse(
-                    line("severity"),
-                    format!(
-                        "severity {:?} is not a level of the policy in force ({}: {}); `firebreak policy use` another",
-                        y.severity,
-                        policy.name,
-                        ids.join(", ")
-                    ),
-                )
-            })?;
+        // A level of the other built-in preset is read by rank (the reference's P1 template
+        // under SEV1–4), and the import says so on the timeline.
+        let level = policy.map_level(&y.severity).ok_or_else(|| {
+            let ids: Vec<&str> = policy.levels.iter().map(|l| l.id.as_str()).collect();
+            refuse(
+                line("severity"),
+                format!(
+                    "severity {:?} is not a level of the policy in force ({}: {}) nor of a built-in preset; `firebreak policy use` another",
+                    y.severity,
+                    policy.name,
+                    ids.join(", ")
+                ),
+            )
+        })?;
+
         let date = parse_date(&y.date).map_err(|e| refuse(line("date"), e.message))?;
         if !(MIN_YEAR..=MAX_YEAR).contains(&date.year()) {
             return Err(refuse(line("date"), format!("date {:?} is not between {MIN_YEAR} and {MAX_YEAR}", y.date)));
@@ -302,18 +300,20 @@ impl Firebreak {
         let resolved = start.checked_add_signed(duration).filter(|end| end.year() <= MAX_YEAR).ok_or_else(|| {
             refuse(line("duration"), format!("duration {:?} ends after the year {MAX_YEAR}", y.duration))
         })?;
-        self.write_import(&y, severity, start, resolved, events, items)
+        self.write_import(&y, level, start, resolved, events, items)
     }
 
     fn write_import(
         &mut self,
         y: &PirYaml,
-        severity: String,
+        level: firebreak_policy::LevelMatch,
         start: DateTime<Utc>,
         resolved: DateTime<Utc>,
         events: Vec<(DateTime<Utc>, String)>,
         items: Vec<ActionItem>,
     ) -> Result<String> {
+        let mapping_note = level.note();
+        let severity = level.id;
         let now = self.now();
         let existing = self.store.find(y.incident_id.trim()).ok();
         let mut ops: Vec<(Option<firebreak_core::ids::OpId>, uuid::Uuid, OpPayload)> = Vec::new();
@@ -348,6 +348,9 @@ impl Firebreak {
                 id
             }
         };
+        if let Some(text) = mapping_note {
+            ops.push((None, id, OpPayload::AddEntry { kind: EntryKind::Note, at: start, text, decision: None }));
+        }
         // Key events: reuse an entry with the same time and text, else add a note; pin all.
         for (at, text) in &events {
             let found = existing.as_ref().and_then(|inc| {
@@ -425,7 +428,7 @@ impl Firebreak {
 }
 
 fn hm(seconds: Option<i64>) -> String {
-    seconds.map_or_else(|| "—".to_string(), format_duration)
+    seconds.map_or_else(|| "unknown".to_string(), format_duration)
 }
 
 /// Markdown for wikis and repositories.
@@ -477,6 +480,14 @@ pub fn markdown(p: &PirView) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&format!(
+        "## Review meeting\n\n{}\n\n| Time (UTC) | Agenda | Timebox |\n|---|---|---|\n",
+        crate::meeting::meeting_line(p)
+    ));
+    for (time, topic, mins) in crate::meeting::agenda_rows(p.meeting_at) {
+        out.push_str(&format!("| {time} | {topic} | {mins} min |\n"));
+    }
+    out.push('\n');
     out.push_str("## Action items\n\n| Id | Action | Owner | Due | Priority | Status | Tracker |\n|---|---|---|---|---|---|---|\n");
     for a in &p.action_items {
         let i = &a.item;
@@ -516,18 +527,30 @@ pub fn ics(p: &PirView, start: DateTime<Utc>, now: DateTime<Utc>) -> String {
     for (t, topic, mins) in &rows {
         description.push_str(&format!("{} UTC  {topic} ({mins} min)\n", t.format("%H:%M")));
     }
+    if !p.meeting_attendees.is_empty() {
+        description.push_str(&format!("\nAttendees: {}\n", p.meeting_attendees.join(", ")));
+    }
     if let Some(due) = p.due {
         description.push_str(&format!("\nReview due by {} UTC.", due.format("%Y-%m-%d %H:%M")));
     }
     let drill = if inc.drill { "[DRILL] " } else { "" };
-    let event = Event::new()
+    let mut event = Event::new();
+    event
         .uid(&format!("{}-pir@firebreak", inc.id))
         .summary(&format!("{drill}PIR: {} [{}] {}", inc.human_id, inc.severity, inc.title))
         .description(&description)
         .starts(start)
         .ends(end)
-        .timestamp(now)
-        .done();
+        .timestamp(now);
+    // An attendee with an address is invited by it; a plain name as "invalid:nomail", the
+    // form calendar programs use for people without an address.
+    for name in &p.meeting_attendees {
+        let address = if name.contains('@') { format!("mailto:{name}") } else { "invalid:nomail".to_string() };
+        let mut attendee = icalendar::Property::new("ATTENDEE", address);
+        attendee.add_parameter("CN", name).add_parameter("ROLE", "REQ-PARTICIPANT");
+        event.append_multi_property(attendee);
+    }
+    let event = event.done();
     let mut cal = Calendar::new();
     cal.name("Firebreak post-incident review");
     cal.push(event);

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use firebreak_pdf::{Align, Banner, Block, Column, Document, Rgb, Table, Timeline, TimelineEvent, Tone};
 
 fn hm(s: Option<i64>) -> String {
-    s.map_or_else(|| "—".to_string(), format_duration)
+    s.map_or_else(|| "unknown".to_string(), format_duration)
 }
 
 fn utc(t: DateTime<Utc>) -> String {
@@ -104,6 +104,19 @@ pub fn document(p: &PirView, author: &str, now: DateTime<Utc>) -> Document {
             }
         }
     }
+    blocks.push(Block::heading(1, "Review meeting"));
+    blocks.push(Block::paragraph(crate::meeting::meeting_line(p)));
+    blocks.push(Block::Table(Table {
+        columns: vec![
+            Column::new("Time (UTC)", 1.0),
+            Column::new("Agenda", 3.0),
+            Column::new("Timebox", 1.0).align(Align::Right),
+        ],
+        rows: crate::meeting::agenda_rows(p.meeting_at)
+            .into_iter()
+            .map(|(time, topic, mins)| vec![time, topic.to_string(), format!("{mins} min")])
+            .collect(),
+    }));
     blocks.push(Block::heading(1, "Action items"));
     if p.action_items.is_empty() {
         blocks.push(Block::paragraph("No action items recorded."));

@@ -245,7 +245,9 @@ impl Firebreak {
     pub fn comms_draft(&self, key: &str, template: Template) -> Result<String> {
         let inc = self.find(key)?;
         let detail = self.view(&inc)?;
-        Ok(comms::draft(template, &detail, &self.policy()?, self.now()))
+        let review =
+            comms::ReviewFacts { meeting_at: inc.review.meeting_at.value, root_cause: inc.review.text("root_cause") };
+        Ok(comms::draft(template, &detail, &self.policy()?, &review, self.now()))
     }
 
     /// Marks a status update as sent: logs it as a comms-update entry, which restarts

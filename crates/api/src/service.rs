@@ -237,6 +237,8 @@ impl Firebreak {
         let policy = self.policy()?;
         let (now, lead) = (self.now(), self.lead_minutes()?);
         let mut running = Vec::new();
+        let mut requirements = Vec::new();
+        let mut meetings = Vec::new();
         for row in self.list()? {
             if !row.status.is_open() && row.next_deadline.is_none() {
                 continue;
@@ -247,18 +249,33 @@ impl Firebreak {
                 continue;
             };
             let deadlines = clocks::deadlines(&policy, &inc, now, lead);
+            requirements.push((row.clone(), crate::requirements::missing(&policy, &inc)));
+            meetings.push((row.clone(), inc.review.meeting_at.value));
             running.push((row, deadlines));
         }
         let store = &self.store;
         let sent = |key: &str| store.setting(key).ok().flatten().is_some();
         let (pending, next_wake) = plan(&running, now, instant::minutes(lead), &sent);
-        let notifications = if pending.len() > SUMMARY_THRESHOLD {
-            vec![summary(&pending)]
+        let (roles, roles_wake) = crate::requirements::role_alerts(&requirements, now, &sent);
+        let (reminders, meeting_wake) = self.meeting_reminders(&meetings, now, instant::minutes(lead), &sent);
+        let next_wake = [next_wake, roles_wake, meeting_wake].into_iter().flatten().min();
+        // After a gap, many stages at once (missing roles included) become one summary.
+        let notifications = if pending.len() + roles.len() <= SUMMARY_THRESHOLD {
+            pending.iter().map(|p| message(p, now)).chain(roles.iter().map(|(n, _)| n.clone())).collect()
+        } else if pending.is_empty() {
+            vec![crate::requirements::roles_summary(&roles)]
         } else {
-            pending.iter().map(|p| message(p, now)).collect()
+            let mut one = summary(&pending);
+            if !roles.is_empty() {
+                one.title.push_str(&format!(", {} required roles empty", roles.len()));
+            }
+            vec![one]
         };
+        let mut notifications = notifications;
+        notifications.extend(reminders.iter().map(|(n, _)| n.clone()));
         let stamp = now.to_rfc3339();
-        for key in pending.iter().flat_map(|p| p.keys.iter()) {
+        let keys = pending.iter().flat_map(|p| p.keys.iter()).chain(roles.iter().flat_map(|(_, k)| k.iter()));
+        for key in keys.chain(reminders.iter().map(|(_, k)| k)) {
             self.store.set_setting(key, &stamp)?;
         }
         Ok(NotificationBatch { notifications, next_wake })
@@ -266,8 +283,16 @@ impl Firebreak {
 
     pub(crate) fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
         let now = self.now_for(inc.id);
-        let deadlines = clocks::deadlines(&self.policy()?, inc, now, self.lead_minutes()?);
-        Ok(IncidentDetail::from_incident(inc, deadlines, now))
+        let policy = self.policy()?;
+        let deadlines = clocks::deadlines(&policy, inc, now, self.lead_minutes()?);
+        let mut detail = IncidentDetail::from_incident(inc, deadlines, now);
+        // A level named by the other built-in preset is shown as this policy's, with a note.
+        if let Some(level) = policy.map_level(&detail.severity) {
+            detail.severity = level.id;
+        }
+        detail.timeline = crate::requirements::with_level_notes(&policy, std::mem::take(&mut detail.timeline));
+        detail.missing = crate::requirements::missing(&policy, inc);
+        Ok(detail)
     }
 
     pub(crate) fn find(&self, key: &str) -> Result<Incident> {
@@ -347,7 +372,7 @@ impl Firebreak {
                     id: r.id.to_string(),
                     human_id: r.human_id,
                     title: r.title,
-                    severity: r.severity,
+                    severity: policy.map_level(&r.severity).map_or(r.severity, |l| l.id),
                     status,
                     drill: r.drill,
                     detected_at: detected_at.unwrap_or_default(),

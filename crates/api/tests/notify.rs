@@ -1,7 +1,7 @@
 //! Notification scheduling against a stepping clock: the right stage at the right time,
 //! once, also across a restart; no storm after a long gap.
 use chrono::{DateTime, Duration, Utc};
-use firebreak_api::dto::{DeclareInput, EntryInput, StatusInput};
+use firebreak_api::dto::{DeclareInput, EntryInput, RoleInput, StatusInput};
 use firebreak_api::notify::Stage;
 use firebreak_api::Firebreak;
 use firebreak_core::clock::SteppingClock;
@@ -28,8 +28,16 @@ fn each_stage_fires_once_at_its_time_and_not_again_after_a_restart() {
     let mut fb = open(dir.path(), &clock);
     let inc =
         fb.declare(DeclareInput { title: "api down".into(), severity: "SEV1".into(), ..Default::default() }).unwrap();
-    // Acknowledge at once so only "respond by" (15 min, reference) and the update cadence run.
+    // Acknowledge at once so only "respond by" (15 min, reference) and the update cadence run;
+    // a commander at once, so SEV1's required role raises nothing (tested below).
     fb.set_status(StatusInput { incident: inc.id.clone(), status: Status::Acknowledged, at: None }).unwrap();
+    fb.assign_role(RoleInput {
+        incident: inc.id.clone(),
+        role: "incident-commander".into(),
+        person: "Ann".into(),
+        at: None,
+    })
+    .unwrap();
     let batch = fb.due_notifications().unwrap();
     assert!(batch.notifications.is_empty(), "nothing is due at declaration");
     // Respond-by is due at 14:45, so its "due soon" stage is at 14:40 (5 minute lead).
@@ -103,4 +111,51 @@ fn a_resolved_incident_stops_notifying_except_for_its_review() {
     let n = titles(&mut fb);
     assert_eq!(n.len(), 1, "{n:?}");
     assert!(n[0].1.to_lowercase().contains("review") || n[0].1.to_lowercase().contains("pir"), "{n:?}");
+}
+
+/// A SEV1 with no incident commander: shown as missing at once, notified once when the
+/// policy's minutes (15, a team default) have passed, and no longer missing once assigned.
+#[test]
+fn a_required_role_still_empty_after_the_policys_minutes_notifies_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(SteppingClock::new(t0()));
+    let mut fb = open(dir.path(), &clock);
+    let inc =
+        fb.declare(DeclareInput { title: "api down".into(), severity: "SEV1".into(), ..Default::default() }).unwrap();
+    assert_eq!(inc.missing.roles, vec!["incident-commander".to_string()]);
+    assert_eq!(inc.missing.roles_alert_at, Some(t0() + Duration::minutes(15)));
+    assert!(inc.missing.review_open, "SEV1 requires a review");
+    assert_eq!(inc.missing.checklist.len(), 4, "the SEV1 checklist, nothing checked");
+    // A SEV3 requires no role and no review; only its checklist is open.
+    let minor =
+        fb.declare(DeclareInput { title: "slow".into(), severity: "SEV3".into(), ..Default::default() }).unwrap();
+    assert!(minor.missing.roles.is_empty() && !minor.missing.review_open, "{:?}", minor.missing);
+    assert_eq!(minor.missing.checklist_name, "SEV3 requirements");
+
+    let roles = |fb: &mut Firebreak| -> Vec<String> {
+        fb.due_notifications()
+            .unwrap()
+            .notifications
+            .into_iter()
+            .filter(|n| n.stage == Stage::RoleMissing)
+            .map(|n| n.title)
+            .collect()
+    };
+    clock.set(t0() + Duration::minutes(15) - Duration::seconds(1));
+    assert!(roles(&mut fb).is_empty(), "too early");
+    clock.set(t0() + Duration::minutes(15));
+    assert_eq!(roles(&mut fb), vec![format!("{} SEV1: no incident-commander yet", inc.human_id)]);
+    assert!(roles(&mut fb).is_empty(), "once");
+    drop(fb);
+    let mut fb = open(dir.path(), &clock);
+    assert!(roles(&mut fb).is_empty(), "not again after a restart");
+    let after = fb
+        .assign_role(RoleInput {
+            incident: inc.id.clone(),
+            role: "incident-commander".into(),
+            person: "Ann".into(),
+            at: None,
+        })
+        .unwrap();
+    assert!(after.missing.roles.is_empty() && after.missing.roles_alert_at.is_none());
 }

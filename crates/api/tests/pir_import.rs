@@ -187,3 +187,67 @@ fn arbitrary_text_is_imported_or_refused_on_one_line() {
 fn a_mutated_reference_is_imported_or_refused_on_one_line() {
     never_panics(120, mutated());
 }
+
+/// The reference's own P1 template under the default policy (SEV1–4): read as SEV1 by
+/// rank, with a note on the timeline; the clocks and the review requirement are SEV1's.
+#[test]
+fn the_reference_p1_template_imports_under_the_default_policy_as_sev1() {
+    let mut fb = Firebreak::in_memory(Box::new(FixedClock(now()))).unwrap();
+    fb.set_author("manager").unwrap();
+    assert_eq!(fb.policy_view().unwrap().source, "preset:protocol");
+    assert_eq!(fb.pir_import_yaml(REFERENCE).unwrap(), "INC-001");
+    let inc = fb.show("INC-001").unwrap();
+    assert_eq!(inc.severity, "SEV1");
+    let note = inc.timeline.iter().find(|e| e.text.contains("Severity P1")).expect("a note says how P1 was read");
+    assert!(note.text.contains("read as SEV1"), "{}", note.text);
+    assert_eq!(note.event_time.to_rfc3339(), "2025-10-05T14:30:00+00:00", "at the incident's start");
+    assert!(fb.pir("INC-001").unwrap().required, "SEV1 requires a review");
+    // A level neither policy knows is still refused, on one line, nothing written.
+    let why = refused(&mut fb, &REFERENCE.replace("severity: P1", "severity: P9"));
+    assert!(why.starts_with("line 3: severity \"P9\" is not a level"), "{why}");
+}
+
+/// A teammate on the matrix preset sets P2 on an incident this laptop reads under SEV1–4:
+/// shown as SEV2 with a note derived on the timeline (nothing is written for it).
+#[test]
+fn a_synced_level_of_the_other_preset_is_read_by_rank_with_a_note() {
+    let mut fb = Firebreak::in_memory(Box::new(FixedClock(now()))).unwrap();
+    let inc = fb
+        .declare(firebreak_api::dto::DeclareInput {
+            title: "api down".into(),
+            severity: "SEV1".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let target = inc.id.parse().unwrap();
+    let payload = OpPayload::SetSeverity { from: "SEV1".into(), to: "P2".into(), at: now() };
+    fb.store_mut().commit(now(), "teammate", target, payload).unwrap();
+    let ops = fb.store().all_ops().unwrap().len();
+    let shown = fb.show(&inc.id).unwrap();
+    assert_eq!(shown.severity, "SEV2");
+    let notes: Vec<_> = shown.timeline.iter().filter(|e| e.id.starts_with("policy-note:")).collect();
+    assert_eq!(notes.len(), 1, "one note, after the change that named P2");
+    assert!(notes[0].text.contains("Severity P2") && notes[0].text.contains("read as SEV2"), "{}", notes[0].text);
+    assert_eq!(fb.list().unwrap()[0].severity, "SEV2");
+    assert_eq!(fb.store().all_ops().unwrap().len(), ops, "reading wrote nothing");
+    // SEV2's respond-by (1 h) runs, not an unknown level's nothing.
+    assert!(shown.deadlines.iter().any(|d| d.label.to_lowercase().contains("respond")), "{:?}", shown.deadlines);
+}
+
+/// An imported review records no acknowledge or mitigate time (it goes from detected to
+/// resolved in one change): they are unknown, not the whole duration; the resolution
+/// figure is the file's 45 minutes. The Markdown says "unknown".
+#[test]
+fn an_imported_review_shows_unknown_times_as_unknown() {
+    let mut fb = firebreak();
+    fb.pir_import_yaml(REFERENCE).unwrap();
+    let p = fb.pir("INC-001").unwrap();
+    assert_eq!(p.figures.time_to_acknowledge, None);
+    assert_eq!(p.figures.time_to_mitigate, None);
+    assert_eq!(p.figures.time_to_resolve, Some(45 * 60));
+    let md = fb.pir_markdown("INC-001").unwrap();
+    assert!(md.contains("unknown"), "{md}");
+    let records = fb.metric_records().unwrap();
+    assert_eq!((records[0].acknowledged_at, records[0].mitigated_at), (None, None), "MTTA leaves it out");
+    assert!(records[0].resolved_at.is_some());
+}

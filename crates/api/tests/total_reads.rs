@@ -173,7 +173,7 @@ fn every_read_survives_extreme_stored_data() {
     w.status(at_max, Status::Detected, Status::Acknowledged, MAX);
     w.entry(at_max, EntryKind::CommsUpdate, MAX);
     w.entry(at_max, EntryKind::Action, MAX);
-    w.op(at_max, OpPayload::ScheduleReview { at: Some(MAX) });
+    w.op(at_max, OpPayload::ScheduleReview { at: Some(MAX), attendees: vec![] });
     w.op(at_max, OpPayload::SetReviewState { state: ReviewState::InReview, at: MAX });
     let item = ActionItem {
         id: "AI-4294967295".into(),

@@ -5,6 +5,7 @@
 mod actions;
 mod drill;
 mod edit;
+mod meeting;
 mod output;
 mod sync;
 
@@ -233,6 +234,10 @@ enum PirCmd {
     /// Action items: add, edit, remove.
     #[command(subcommand)]
     Action(actions::ActionCmd),
+    /// Schedule the review meeting (with attendees).
+    Schedule(meeting::ScheduleArgs),
+    /// The first free meeting slot in business hours, within 48 hours of resolution.
+    Slot { id: String },
     /// Add an action item (id AI-NNN is given automatically).
     Item {
         id: String,
@@ -797,6 +802,8 @@ fn pir_command(
             None => out(serde_json::json!({ "github_token": "cleared" }), "GitHub token forgotten".into()),
         },
         PirCmd::Action(cmd) => actions::pir_action(fb, cmd, out)?,
+        PirCmd::Schedule(a) => meeting::schedule(fb, a, out)?,
+        PirCmd::Slot { id } => meeting::slot(fb, &id, out)?,
         PirCmd::Item { id, action, owner, due, priority } => {
             let due = due.map(|d| firebreak_api::pir::parse_date(&d)).transpose()?;
             let item = firebreak_core::review::ActionItem {

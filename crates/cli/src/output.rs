@@ -78,6 +78,9 @@ pub fn incident_detail(i: &IncidentDetail) -> String {
     if let Some(h) = &i.last_handoff {
         out.push_str(&format!("handoff:  {} → {} at {}\n", h.from, h.to, local(h.at)));
     }
+    for line in i.missing.lines() {
+        out.push_str(&format!("missing:  {line}\n"));
+    }
     out.push_str(&format!("id:       {}\n\ntimeline:", i.id));
     if i.timeline.is_empty() {
         out.push_str(" (empty)");

@@ -331,8 +331,9 @@ impl Incident {
             OpPayload::SetActionItem { key, item } => {
                 self.review.action_items.entry(key.unwrap_or(op.op_id)).or_default().set(item.clone(), stamp);
             }
-            OpPayload::ScheduleReview { at } => {
+            OpPayload::ScheduleReview { at, attendees } => {
                 self.review.meeting_at.set(*at, stamp);
+                self.review.meeting_attendees.set(attendees.clone(), stamp);
             }
             OpPayload::Handoff { from, to, note, at } => {
                 // A handoff hands command over in the same act.

@@ -165,6 +165,9 @@ pub enum OpPayload {
     /// Schedules (or clears) the review meeting.
     ScheduleReview {
         at: Option<DateTime<Utc>>,
+        /// Who is invited. Added later: older ops lack it (no one named).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attendees: Vec<String>,
     },
 }
 

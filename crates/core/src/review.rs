@@ -146,6 +146,9 @@ pub struct Review {
     pub action_items: BTreeMap<OpId, Lww<ActionItem>>,
     /// The review meeting's start, when scheduled.
     pub meeting_at: Lww<Option<DateTime<Utc>>>,
+    /// Who is invited to the meeting (written with the start, by the same op).
+    #[serde(default)]
+    pub meeting_attendees: Lww<Vec<String>>,
 }
 
 impl Review {

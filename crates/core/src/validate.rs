@@ -314,12 +314,26 @@ fn check_payload(p: &OpPayload) -> Result<(), Invalid> {
             }
             Ok(())
         }
-        OpPayload::ScheduleReview { at } => match at {
-            Some(at) => check_instant("payload.at", *at),
-            None => Ok(()),
-        },
+        OpPayload::ScheduleReview { at, attendees } => {
+            if let Some(at) = at {
+                check_instant("payload.at", *at)?;
+            }
+            if attendees.len() > MAX_ATTENDEES {
+                return Err(Invalid::new(
+                    "payload.attendees",
+                    format!("{} attendees; at most {MAX_ATTENDEES}", attendees.len()),
+                ));
+            }
+            for name in attendees {
+                check_name("payload.attendees", name, false)?;
+            }
+            Ok(())
+        }
     }
 }
+
+/// Most people one review meeting invites.
+pub const MAX_ATTENDEES: usize = 100;
 
 /// An event time: between 1970 and 2200.
 pub fn check_instant(field: &str, at: DateTime<Utc>) -> Result<(), Invalid> {

@@ -78,7 +78,7 @@ fn payload(choice: u8, n: u64, entries: &[OpId]) -> OpPayload {
                 },
             }
         }
-        15 => return OpPayload::ScheduleReview { at: n.is_multiple_of(2).then_some(at0) },
+        15 => return OpPayload::ScheduleReview { at: n.is_multiple_of(2).then_some(at0), attendees: names(n) },
         _ => {}
     }
     let at = t0() + Duration::seconds(n as i64 % 10_000);
@@ -284,4 +284,9 @@ fn concurrent_review_edits_keep_both_sides_until_merged() {
     assert_eq!(inc.review.text("root_cause"), "Pool exhausted by a slow query; no pool metrics.");
     assert!(!inc.review.has_conflict("root_cause"));
     assert_eq!(inc.review.state.value, ReviewState::Draft);
+}
+
+/// A meeting's attendees, varying with `n` so concurrent schedules differ.
+fn names(n: u64) -> Vec<String> {
+    (0..n % 3).map(|i| format!("p{i}")).collect()
 }

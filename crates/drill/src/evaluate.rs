@@ -49,7 +49,10 @@ pub struct DrillEntry {
 pub struct Evaluation {
     /// The scenario's title.
     pub scenario: String,
+    /// The level the drill started at.
     pub severity: String,
+    /// The level the team was expected to reach.
+    pub expected_severity: String,
     pub started_at: DateTime<Utc>,
     /// How long the drill ran, in seconds.
     #[serde(with = "seconds")]
@@ -94,13 +97,14 @@ pub struct TimelineLine {
 /// Judges `events` against the scenario's criteria. Rules:
 /// - an event counts when it happened no later than `ended_at` and, for a criterion
 ///   with a limit, no later than the limit after `started_at`;
-/// - severity: the initial severity (at the start) or any change to the level, compared
+/// - severity: any change to the level, or the initial severity when the scenario expects
+///   its starting level (one that starts lower earns it by a change), compared
 ///   ignoring ASCII case;
 /// - status: the first status at or past the criterion's in the lifecycle (resolving
 ///   also reaches mitigated); unknown status names are ignored;
 /// - mitigation: the earlier of `mitigation_at` and the status reaching mitigated.
 pub fn evaluate(scenario: &Scenario, events: &DrillEvents) -> Evaluation {
-    let criteria: Vec<CriterionResult> = scenario.success_criteria.iter().map(|c| judge(c, events)).collect();
+    let criteria: Vec<CriterionResult> = scenario.success_criteria.iter().map(|c| judge(scenario, c, events)).collect();
     let mut improvement_areas: Vec<String> = scenario
         .success_criteria
         .iter()
@@ -115,6 +119,7 @@ pub fn evaluate(scenario: &Scenario, events: &DrillEvents) -> Evaluation {
     Evaluation {
         scenario: scenario.title.clone(),
         severity: scenario.severity.clone(),
+        expected_severity: scenario.expected_severity.clone(),
         started_at: events.started_at,
         ran_for: events.ended_at - events.started_at,
         met_count: criteria.iter().filter(|c| c.met).count(),
@@ -154,12 +159,15 @@ fn first_status_reaching(events: &DrillEvents, target: Status) -> Option<DateTim
 }
 
 /// The instant of the criterion's event and the past-tense phrase for it.
-fn event_of(check: &Check, events: &DrillEvents) -> (Option<DateTime<Utc>>, String) {
+fn event_of(scenario: &Scenario, check: &Check, events: &DrillEvents) -> (Option<DateTime<Utc>>, String) {
     match check {
         Check::AcknowledgedWithin { .. } => (events.acknowledged_at, "acknowledged".into()),
         Check::FirstUpdateWithin { .. } => (events.first_update_at, "first update sent".into()),
         Check::SeveritySet { level, .. } => {
-            let initial = events.initial_severity.eq_ignore_ascii_case(level).then_some(events.started_at);
+            // A drill that starts below its expected level earns classification by a
+            // change; only a scenario that expects its starting level counts the start.
+            let initial = (!scenario.expects_change() && events.initial_severity.eq_ignore_ascii_case(level))
+                .then_some(events.started_at);
             let changed = events
                 .severity_changes
                 .iter()
@@ -189,8 +197,8 @@ fn missing(check: &Check) -> String {
     }
 }
 
-fn judge(criterion: &Criterion, events: &DrillEvents) -> CriterionResult {
-    let (at, what) = event_of(&criterion.check, events);
+fn judge(scenario: &Scenario, criterion: &Criterion, events: &DrillEvents) -> CriterionResult {
+    let (at, what) = event_of(scenario, &criterion.check, events);
     let limit = criterion.check.limit();
     let end = events.ended_at - events.started_at;
     let (met, detail) = match at {

@@ -22,7 +22,11 @@
 //! title: Complete API outage             # required
 //! description: >                         # optional, free text
 //!   Every request to the public API fails at the gateway.
-//! severity: SEV1                         # required: the level the incident should get
+//! severity: SEV2                         # required: the level the drill incident is
+//!                                        #   declared at (where the situation starts)
+//! expected_severity: SEV1                # optional: the level the team should reach
+//!                                        #   (default: `severity`); when it differs, a
+//!                                        #   severity_set is met only by a change
 //! services: [api, api-gateway]           # optional: the services an inject may name
 //! participants: [Alex, Blake, Casey]     # optional: who takes part
 //! commander_rotation: [Alex, Blake]      # optional: incident commanders in turn,
@@ -76,14 +80,18 @@
 //! let events = DrillEvents {
 //!     started_at: start,
 //!     ended_at: start + Duration::minutes(60),
-//!     initial_severity: "SEV1".into(),
+//!     initial_severity: "SEV2".into(), // where the scenario starts
 //!     acknowledged_at: Some(start + Duration::seconds(192)),
+//!     severity_changes: vec![(start + Duration::minutes(6), "SEV1".into())], // classified
 //!     ..DrillEvents::default()
 //! };
 //! let evaluation = evaluate(scenario, &events);
 //! assert_eq!((evaluation.met_count, evaluation.total), (2, 6));
 //! assert_eq!(evaluation.criteria[0].detail, "acknowledged at T+3m12s");
 //! assert!(evaluation_markdown(&evaluation).contains("**2 of 6 criteria met**"));
+//! // Declared at SEV2 and never changed: SEV1 is not given at T+0.
+//! let idle = DrillEvents { severity_changes: vec![], ..events };
+//! assert_eq!(evaluate(scenario, &idle).met_count, 1);
 //! ```
 mod builtin;
 mod evaluate;

@@ -22,6 +22,8 @@ struct RawScenario {
     description: String,
     severity: String,
     #[serde(default)]
+    expected_severity: Option<String>,
+    #[serde(default)]
     services: Vec<String>,
     #[serde(default)]
     participants: Vec<String>,
@@ -208,10 +210,21 @@ fn check(raw: RawScenario) -> Result<Scenario> {
         injects.push(inject(&format!("injects[{i}]"), ri, drill_length, &raw.services)?);
     }
     injects.sort_by_key(|inject| inject.at);
+    let expected = match raw.expected_severity.as_deref().map(str::trim) {
+        Some("") => {
+            return Err(Error::invalid(
+                "expected_severity",
+                "must not be empty (leave it out to expect the starting severity)",
+            ))
+        }
+        Some(level) => level.to_owned(),
+        None => raw.severity.trim().to_owned(),
+    };
     Ok(Scenario {
         title: raw.title.trim().to_owned(),
         description: raw.description.trim().to_owned(),
         severity: raw.severity.trim().to_owned(),
+        expected_severity: expected,
         services: raw.services,
         participants: raw.participants,
         commander_rotation: raw.commander_rotation,

@@ -14,8 +14,12 @@ use ts_rs::TS;
 pub struct Scenario {
     pub title: String,
     pub description: String,
-    /// The severity level id the scenario's incident should be classified as.
+    /// The severity the drill incident is declared at: where the situation starts, before
+    /// the team has classified it.
     pub severity: String,
+    /// The severity the team is expected to reach (classify or escalate to); the starting
+    /// one when the file names none.
+    pub expected_severity: String,
     pub services: Vec<String>,
     pub participants: Vec<String>,
     /// Who holds the incident-commander role, in turn (each one of the participants).
@@ -41,27 +45,49 @@ impl Scenario {
     }
 
     /// Checks the scenario's severities against a policy's level ids (ignoring ASCII
-    /// case): the scenario's `severity` and every `severity_set` level must exist.
+    /// case): the scenario's `severity`, `expected_severity` and every `severity_set` level
+    /// must exist.
     pub fn check_levels(&self, levels: &[String]) -> Result<()> {
-        let known = |level: &str| levels.iter().any(|l| l.eq_ignore_ascii_case(level));
         let listed = levels.join(", ");
-        if !known(&self.severity) {
-            return Err(Error::invalid(
-                "severity",
-                format!("{:?} is not a level of the policy ({listed})", self.severity),
-            ));
-        }
-        for (i, criterion) in self.success_criteria.iter().enumerate() {
-            if let Check::SeveritySet { level, .. } = &criterion.check {
-                if !known(level) {
-                    return Err(Error::invalid(
-                        format!("success_criteria[{i}].severity_set"),
-                        format!("{level:?} is not a level of the policy ({listed})"),
-                    ));
+        self.map_levels(&|level: &str| levels.iter().find(|l| l.eq_ignore_ascii_case(level)).cloned(), &listed)
+            .map(|_| ())
+    }
+
+    /// The scenario with every level read through `map` (a policy reading another preset's
+    /// levels by rank): `severity`, `expected_severity` and each `severity_set`. An error
+    /// names the first level `map` does not know; `listed` names the levels it does.
+    pub fn map_levels(&self, map: &dyn Fn(&str) -> Option<String>, listed: &str) -> Result<Scenario> {
+        let read = |field: String, level: &str| {
+            map(level.trim())
+                .ok_or_else(|| Error::invalid(field, format!("{level:?} is not a level of the policy ({listed})")))
+        };
+        let mut out = self.clone();
+        out.severity = read("severity".into(), &self.severity)?;
+        out.expected_severity = read("expected_severity".into(), &self.expected_severity)?;
+        for (i, criterion) in out.success_criteria.iter_mut().enumerate() {
+            let generated = criterion.description == criterion.check.describe();
+            if let Check::SeveritySet { level, .. } = &mut criterion.check {
+                *level = read(format!("success_criteria[{i}].severity_set"), level)?;
+            }
+            // Sentences name the levels as read: a generated one is made again, and in the
+            // author's own each level the scenario names is replaced by its reading.
+            if generated {
+                criterion.description = criterion.check.describe();
+            } else {
+                for (from, to) in [(&self.severity, &out.severity), (&self.expected_severity, &out.expected_severity)] {
+                    if from != to {
+                        criterion.description = criterion.description.replace(from.as_str(), to);
+                    }
                 }
             }
         }
-        Ok(())
+        Ok(out)
+    }
+
+    /// True when the drill starts below the level it expects: classification must be
+    /// earned by a change, so the starting severity never meets a `severity_set`.
+    pub fn expects_change(&self) -> bool {
+        !self.severity.eq_ignore_ascii_case(&self.expected_severity)
     }
 }
 

@@ -315,3 +315,39 @@ fn typescript_declarations_use_numbers_not_bigints() {
     }
     assert!(firebreak_drill::Check::decl().contains("\"kind\": \"review_drafted\""));
 }
+
+/// A scenario that starts below what it expects: the starting level never meets a
+/// `severity_set`; only a change does.
+#[test]
+fn classification_is_earned_when_the_drill_starts_below_its_expected_level() {
+    let text = SCENARIO.replace("severity: SEV1\n", "severity: SEV2\nexpected_severity: SEV1\n");
+    let s = Scenario::from_yaml(&text).unwrap();
+    assert!(s.expects_change());
+    let idle = DrillEvents { severity_changes: vec![], ..good_events() };
+    let e = evaluate(&s, &idle);
+    let met = |e: &Evaluation, id: &str| e.criteria.iter().find(|c| c.id == id).unwrap().met;
+    assert!(!met(&e, "sev"), "SEV1 was never set");
+    assert!(!met(&e, "sev-any"), "declared SEV2 is given, not earned");
+    assert_eq!(e.expected_severity, "SEV1");
+    // Escalating at T+8m earns SEV1; a de-escalation back to SEV2 earns the other.
+    let acted =
+        DrillEvents { severity_changes: vec![(t(8, 0), "SEV1".into()), (t(40, 0), "SEV2".into())], ..good_events() };
+    let e = evaluate(&s, &acted);
+    assert!(met(&e, "sev") && met(&e, "sev-any"));
+    // A scenario expecting its starting level still counts the start (confirming it).
+    let same = Scenario::from_yaml(&SCENARIO.replace("severity: SEV1\n", "severity: SEV2\n")).unwrap();
+    assert!(!same.expects_change());
+    assert!(met(&evaluate(&same, &idle), "sev-any"));
+}
+
+#[test]
+fn levels_are_read_through_a_policy_map() {
+    let s = scenario();
+    let to_p = |l: &str| l.strip_prefix("SEV").map(|n| format!("P{n}"));
+    let mapped = s.map_levels(&to_p, "P1, P2, P3, P4").unwrap();
+    assert_eq!((mapped.severity.as_str(), mapped.expected_severity.as_str()), ("P1", "P1"));
+    let sev = mapped.success_criteria.iter().find(|c| c.id == "sev").unwrap();
+    assert_eq!(sev.description, "Severity set to P1 within 20 minutes");
+    let err = s.map_levels(&|_| None, "P1, P2").unwrap_err().to_string();
+    assert!(err.contains("severity") && err.contains("P1, P2"), "{err}");
+}

@@ -136,17 +136,25 @@ fn builtins_parse_validate_and_follow_the_brief() {
         assert!(s.injects.iter().any(|i| i.kind == InjectKind::Alert || i.kind == InjectKind::CustomerReport));
         assert!(s.success_criteria.iter().any(|c| matches!(c.check, Check::AcknowledgedWithin { .. })));
         assert!(s.success_criteria.iter().any(|c| matches!(c.check, Check::ReviewDrafted)));
+        // Each starts below what it expects, and some criterion asks for the expected level,
+        // so classification is earned by a change.
+        assert!(s.expects_change(), "{}: starts at {}", s.title, s.severity);
+        assert!(s
+            .success_criteria
+            .iter()
+            .any(|c| matches!(&c.check, Check::SeveritySet { level, .. } if *level == s.expected_severity)));
     }
     let find = |needle: &str| all.iter().find(|s| s.title.contains(needle)).unwrap();
     let outage = find("API outage");
-    assert_eq!(outage.severity, "SEV1");
+    assert_eq!((outage.severity.as_str(), outage.expected_severity.as_str()), ("SEV2", "SEV1"));
     assert!(outage.description.contains("API\ncompletely down") || outage.description.contains("API completely down"));
     let db = find("Database degradation");
     assert!(db.services.contains(&"database".to_string()));
     assert!(db.injects.iter().any(|i| i.text.contains("2× the normal")));
     assert!(db.injects.iter().any(|i| i.text.contains("pool exhausted")));
     let security = find("Security vulnerability");
-    assert_eq!(security.severity, "SEV2");
+    assert_eq!((security.severity.as_str(), security.expected_severity.as_str()), ("SEV3", "SEV2"));
+    assert_eq!((db.severity.as_str(), db.expected_severity.as_str()), ("SEV3", "SEV2"));
     assert!(security.title.contains("potential for exploitation"));
 }
 

@@ -3,7 +3,9 @@
 //! and up to two lines of text) on one of two rows above or below the axis, with no flag
 //! overlapping another or another's stem. Otherwise the events are numbered on the axis and
 //! listed in a two-column legend under it, so no label is ever cut short; past
-//! `LEGEND_MAX` events the rest keep unnumbered dots and a warning says so.
+//! `LEGEND_MAX` events the rest keep unnumbered dots and a warning says so. The numbers sit
+//! in pills on one row above the axis: events too close to number apart share a pill
+//! ("5–9") with a leader to each, so numbers never overlap however dense the events.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveTime, Timelike, Utc};
 
@@ -94,22 +96,15 @@ fn plan(flow: &mut Flow<'_>, timeline: &Timeline) -> Plan {
             marks.iter().filter_map(|m| m.place).filter(|(up, _)| !up).map(|(_, level)| level + 1).max().unwrap_or(0);
         return Plan { marks, flags: true, above, below: TICK_BAND + rows(below) };
     }
-    // Legend mode: lift markers that would overlap their left neighbour.
-    let mut last_x = [f32::NEG_INFINITY; 3];
-    let mut levels = 1;
+    // Legend mode: numbers in pills on one row (see `pills`), labels in the legend.
     let legend_width = legend_column_width() - LEGEND_GUTTER;
-    for (index, mark) in marks.iter_mut().enumerate() {
-        if index >= LEGEND_MAX {
-            break;
-        }
-        let level = (0..3).find(|&l| mark.x - last_x[l] >= 2.0 * MARKER_RADIUS + 1.0).unwrap_or(2);
-        last_x[level] = mark.x;
-        levels = levels.max(level + 1);
-        mark.place = Some((false, level));
+    for mark in marks.iter_mut().take(LEGEND_MAX) {
+        mark.place = Some((false, 1));
         let time_width = flow.measure(&mark.time, TIME) + 4.0;
         let label = &timeline.events[mark.event].label;
         mark.label = flow.wrap(label, LABEL, legend_width - time_width);
     }
+    let levels = 2;
     let entries: Vec<f32> =
         marks.iter().take(LEGEND_MAX).map(|m| m.label.lines.len() as f32 * CHART_LEADING + 2.0).collect();
     let half = entries.len().div_ceil(2);
@@ -241,18 +236,29 @@ fn draw_legend(flow: &mut Flow<'_>, plan: &Plan, axis: f32) {
     for mark in plan.marks.iter().filter(|m| m.place.is_none()) {
         flow.page.circle(mark.x, axis, 2.2, AXIS, WHITE, 0.6);
     }
-    for (index, mark) in plan.marks.iter().enumerate() {
-        let Some((_, level)) = mark.place else {
-            continue;
-        };
-        let y = axis - level as f32 * MARKER_RISE;
-        if level > 0 {
-            flow.page.line((mark.x, axis), (mark.x, y), 0.5, AXIS);
+    let numbered: Vec<f32> = plan.marks.iter().filter(|m| m.place.is_some()).map(|m| m.x).collect();
+    let y = axis - MARKER_RISE;
+    for pill in pills(&numbered, &mut |text| flow.measure(text, NUMBER)) {
+        for &x in &numbered[pill.first..=pill.last] {
+            flow.page.circle(x, axis, 1.8, ACCENT, WHITE, 0.4);
+            flow.page.line((x, axis), (x.clamp(pill.left + 2.0, pill.right - 2.0), y + MARKER_RADIUS), 0.5, AXIS);
         }
-        flow.page.circle(mark.x, y, MARKER_RADIUS, ACCENT, WHITE, 0.8);
-        let number = (index + 1).to_string();
-        let width = flow.measure(&number, NUMBER);
-        flow.draw_text(&number, NUMBER, mark.x - width / 2.0, y - CHART_LEADING / 2.0 + 0.1);
+        let width = pill.right - pill.left;
+        if width <= 2.0 * MARKER_RADIUS + 0.01 {
+            flow.page.circle(pill.left + MARKER_RADIUS, y, MARKER_RADIUS, ACCENT, WHITE, 0.8);
+        } else {
+            flow.page.fill_rect(
+                pill.left + MARKER_RADIUS,
+                y - MARKER_RADIUS,
+                width - 2.0 * MARKER_RADIUS,
+                2.0 * MARKER_RADIUS,
+                ACCENT,
+            );
+            flow.page.circle(pill.left + MARKER_RADIUS, y, MARKER_RADIUS, ACCENT, ACCENT, 0.0);
+            flow.page.circle(pill.right - MARKER_RADIUS, y, MARKER_RADIUS, ACCENT, ACCENT, 0.0);
+        }
+        let text_width = flow.measure(&pill.text, NUMBER);
+        flow.draw_text(&pill.text, NUMBER, (pill.left + pill.right - text_width) / 2.0, y - CHART_LEADING / 2.0 + 0.1);
     }
     let shown: Vec<(usize, &Mark)> = plan.marks.iter().enumerate().filter(|(_, m)| m.place.is_some()).collect();
     let half = shown.len().div_ceil(2);
@@ -274,6 +280,45 @@ fn draw_legend(flow: &mut Flow<'_>, plan: &Plan, axis: f32) {
             y += mark.label.lines.len() as f32 * CHART_LEADING + 2.0;
         }
     }
+}
+
+/// The numbers of events `first..=last` (0-based), drawn in one pill from `left` to `right`.
+#[derive(Debug, Clone, PartialEq)]
+struct Pill {
+    first: usize,
+    last: usize,
+    text: String,
+    left: f32,
+    right: f32,
+}
+
+/// Lays the numbers of events at `xs` (sorted) out on one row, left to right: each in a
+/// circle centred on its event, or, when that would touch the pill before, in that pill
+/// ("3–7"). A pill never starts before the end of the previous one, so none overlap.
+fn pills(xs: &[f32], measure: &mut dyn FnMut(&str) -> f32) -> Vec<Pill> {
+    const GAP: f32 = 1.5;
+    let mut out: Vec<Pill> = Vec::new();
+    let mut size = |first: usize, last: usize| {
+        let text = if first == last { format!("{}", first + 1) } else { format!("{}–{}", first + 1, last + 1) };
+        let width = (measure(&text) + 2.0 * MARKER_RADIUS - 2.0).max(2.0 * MARKER_RADIUS);
+        (text, width)
+    };
+    for (i, &x) in xs.iter().enumerate() {
+        let (text, width) = size(i, i);
+        let left = x - width / 2.0;
+        let floor = out.len().checked_sub(2).and_then(|j| out.get(j)).map_or(f32::NEG_INFINITY, |p| p.right + GAP);
+        if let Some(prev) = out.last_mut().filter(|prev| left < prev.right + GAP) {
+            let (text, width) = size(prev.first, i);
+            let centre = (xs[prev.first] + x) / 2.0;
+            prev.last = i;
+            prev.text = text;
+            prev.left = (centre - width / 2.0).max(floor);
+            prev.right = prev.left + width;
+            continue;
+        }
+        out.push(Pill { first: i, last: i, text, left, right: left + width });
+    }
+    out
 }
 
 fn caption(timeline: &Timeline, labelled: usize) -> String {
@@ -337,4 +382,50 @@ fn round_up(at: DateTime<Utc>, step: Duration, offset: FixedOffset) -> Option<Da
     let since = (at - midnight).num_seconds();
     let step_s = step.num_seconds().max(1);
     midnight.checked_add_signed(Duration::try_seconds((since + step_s - 1).div_euclid(step_s) * step_s)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two pills overlap when neither ends before the other starts.
+    fn overlapping(pills: &[Pill]) -> Option<(usize, usize)> {
+        for (i, a) in pills.iter().enumerate() {
+            for (j, b) in pills.iter().enumerate().skip(i + 1) {
+                if a.left < b.right && b.left < a.right {
+                    return Some((i, j));
+                }
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn dense_events_share_pills_and_no_number_overlaps() {
+        // 24 labelled events inside ten minutes on a two-hour axis (as an incident's key
+        // events bunch up), and a few far apart; each number measures 4 pt per character.
+        let (x0, x1) = axis_span();
+        let per_minute = (x1 - x0) / 120.0;
+        let mut xs: Vec<f32> = (0..24).map(|i| x0 + 30.0 * per_minute + i as f32 * 10.0 / 24.0 * per_minute).collect();
+        xs.extend([x0, x0 + 100.0 * per_minute, x1]);
+        xs.sort_by(f32::total_cmp);
+        let pills = pills(&xs, &mut |t: &str| 4.0 * t.chars().count() as f32);
+        assert_eq!(overlapping(&pills), None, "{pills:#?}");
+        // Every event is numbered exactly once, in order.
+        let covered: Vec<usize> = pills.iter().flat_map(|p| p.first..=p.last).collect();
+        assert_eq!(covered, (0..xs.len()).collect::<Vec<_>>());
+        assert!(pills.iter().any(|p| p.last > p.first && p.text.contains('–')), "close events share a pill");
+        // Events far apart keep their own circle, centred on them.
+        let last = pills.last().unwrap();
+        assert_eq!((last.first, last.last, last.text.as_str()), (26, 26, "27"));
+        assert!((last.left + last.right) / 2.0 - x1 < 0.01);
+    }
+
+    #[test]
+    fn events_exactly_apart_keep_one_number_each() {
+        let xs: Vec<f32> = (0..10).map(|i| 100.0 + i as f32 * 20.0).collect();
+        let pills = pills(&xs, &mut |t: &str| 4.0 * t.chars().count() as f32);
+        assert_eq!(pills.len(), 10);
+        assert_eq!(overlapping(&pills), None);
+    }
 }

@@ -88,7 +88,7 @@ pub fn suggest_level(policy: &Policy, answers: &[Answer]) -> Option<Suggestion> 
         answers
             .iter()
             .filter(|a| a.reply == reply)
-            .filter_map(|a| policy.level_rank(&a.level).map(|rank| (rank, a)))
+            .filter_map(|a| policy.levels.iter().position(|l| l.id == a.level).map(|rank| (rank, a)))
             .min_by_key(|(rank, _)| *rank)
     };
     let yes = best(Reply::Yes);

@@ -93,8 +93,8 @@ pub use deadlines::{
 };
 pub use helper::{questionnaire, suggest_level, Answer, Question, Reply, Suggestion, TIE_RULE};
 pub use policy::{
-    MetricTargets, Policy, Requirements, RunbookAction, RunbookParam, Service, SeverityLevel, Tier, LEVEL_FIGURES,
-    METRIC_FIGURES,
+    builtin_levels, LevelMatch, MetricTargets, Policy, Requirements, RunbookAction, RunbookParam, Service,
+    SeverityLevel, Tier, LEVEL_FIGURES, METRIC_FIGURES,
 };
 pub use target::{Target, TargetParseError, TargetUnit};
 pub use toml_io::PolicyError;

@@ -20,6 +20,7 @@ pub const LEVEL_FIGURES: &[&str] = &[
     "acknowledge",
     "respond",
     "update_cadence",
+    "customer_update_cadence",
     "resolve",
     "all_hands",
     "executive_notification",
@@ -28,6 +29,8 @@ pub const LEVEL_FIGURES: &[&str] = &[
     "continuous_work",
     "pir_required",
     "pir_due",
+    "required_roles",
+    "role_alert_minutes",
 ];
 
 /// Fields of [`MetricTargets`] that its `team_defaults` may name.
@@ -135,6 +138,13 @@ pub struct SeverityLevel {
     pub id: String,
     /// One-word name, e.g. "Critical".
     pub name: String,
+    /// How severe the level is across policies: 1 is the most severe. Levels of two
+    /// policies with the same rank mean the same (SEV1 and P1 are both rank 1), which is how
+    /// a level named by another built-in preset is read under this one. Default: the
+    /// level's position in the list (1 for the first).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub rank: Option<u32>,
     /// Headline, e.g. "Complete System Outage" (may be empty).
     #[serde(default)]
     pub title: String,
@@ -153,6 +163,10 @@ pub struct SeverityLevel {
     pub respond: Target,
     /// Time between status updates (from declaration until the first one).
     pub update_cadence: Target,
+    /// Time between customer notices and status-page posts, when the team sets one
+    /// (neither reference document gives a figure).
+    #[serde(default)]
+    pub customer_update_cadence: Option<Target>,
     /// Time from declaration until the incident must be resolved; none when the level has no
     /// resolution target.
     #[serde(default)]
@@ -211,6 +225,32 @@ pub struct Requirements {
     /// The level's requirements in the reference's own words, as checklist items.
     #[serde(default)]
     pub checklist: Vec<String>,
+    /// Roles someone must hold (e.g. "communications"), besides the incident commander
+    /// that `incident_commander_required` asks for.
+    #[serde(default)]
+    pub required_roles: Vec<String>,
+    /// Minutes after declaration after which a required role still empty raises a
+    /// notification; none: shown on the incident, never notified.
+    #[serde(default)]
+    pub role_alert_minutes: Option<u32>,
+}
+
+impl Requirements {
+    /// Every role the level requires: the incident commander when required, then
+    /// `required_roles`, without repeats.
+    pub fn roles(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if self.incident_commander_required {
+            out.push("incident-commander".into());
+        }
+        for role in &self.required_roles {
+            let role = role.trim();
+            if !role.is_empty() && !out.iter().any(|r| r == role) {
+                out.push(role.to_string());
+            }
+        }
+        out
+    }
 }
 
 /// A service tier and its recovery time objective per severity level.
@@ -278,14 +318,55 @@ impl Default for MetricTargets {
 }
 
 impl Policy {
-    /// The level with this id.
-    pub fn level(&self, id: &str) -> Option<&SeverityLevel> {
+    /// The level with this id, exactly as this policy spells it.
+    pub fn level_exact(&self, id: &str) -> Option<&SeverityLevel> {
         self.levels.iter().find(|l| l.id == id)
     }
 
-    /// Position of a level, 0 being the most severe.
+    /// The level an id stands for under this policy: this policy's own level (exact, then
+    /// ignoring ASCII case), else a level of another built-in preset read by rank (P1 under
+    /// a SEV1–4 policy is SEV1). `None` for an id neither knows.
+    pub fn level(&self, id: &str) -> Option<&SeverityLevel> {
+        self.level_exact(id)
+            .or_else(|| self.levels.iter().find(|l| l.id.eq_ignore_ascii_case(id)))
+            .or_else(|| self.level_by_rank(builtin_rank(id)?))
+    }
+
+    /// The rank of one of this policy's levels (its `rank`, else its position from 1).
+    pub fn rank_of(&self, level: &SeverityLevel) -> u32 {
+        level.rank.unwrap_or_else(|| {
+            let pos = self.levels.iter().position(|l| l.id == level.id).unwrap_or(self.levels.len());
+            u32::try_from(pos).unwrap_or(u32::MAX - 1).saturating_add(1)
+        })
+    }
+
+    /// This policy's level of a rank; a rank past the least severe level gives that level,
+    /// a rank between two levels the more severe of them (never reads an incident as
+    /// milder than it was declared).
+    pub fn level_by_rank(&self, rank: u32) -> Option<&SeverityLevel> {
+        self.levels
+            .iter()
+            .find(|l| self.rank_of(l) == rank)
+            .or_else(|| self.levels.iter().filter(|l| self.rank_of(l) < rank).max_by_key(|l| self.rank_of(l)))
+    }
+
+    /// How an id from elsewhere (an import, a teammate's op, a scenario) is read under this
+    /// policy: `None` when neither this policy nor a built-in preset knows it.
+    pub fn map_level(&self, id: &str) -> Option<LevelMatch> {
+        let id = id.trim();
+        if let Some(own) = self.level_exact(id).or_else(|| self.levels.iter().find(|l| l.id.eq_ignore_ascii_case(id))) {
+            return Some(LevelMatch { id: own.id.clone(), mapped_from: None });
+        }
+        let rank = builtin_rank(id)?;
+        let level = self.level_by_rank(rank)?;
+        Some(LevelMatch { id: level.id.clone(), mapped_from: Some((builtin_id(id)?.to_string(), rank)) })
+    }
+
+    /// Position of a level, 0 being the most severe (levels of another built-in preset are
+    /// read by rank).
     pub fn level_rank(&self, id: &str) -> Option<usize> {
-        self.levels.iter().position(|l| l.id == id)
+        let level = self.level(id)?;
+        self.levels.iter().position(|l| l.id == level.id)
     }
 
     /// True when level `a` is more severe than level `b` (unknown levels are never more
@@ -303,9 +384,10 @@ impl Policy {
         self.tiers.iter().find(|t| t.id == id)
     }
 
-    /// The RTO of a tier at a level, if the table has one.
+    /// The RTO of a tier at a level (read as [`Policy::level`] does), if the table has one.
     pub fn rto_for(&self, tier: &str, level: &str) -> Option<Target> {
-        self.tier(tier)?.rto.get(level).copied()
+        let level = self.level(level)?;
+        self.tier(tier)?.rto.get(&level.id).copied()
     }
 
     /// The tier of a named service; `None` for services the policy does not list.
@@ -313,4 +395,45 @@ impl Policy {
         let service = self.services.iter().find(|s| s.name == name)?;
         self.tier(&service.tier)
     }
+}
+
+/// How a level id is read under a policy: the policy's own id, and, when the id came from
+/// another built-in preset, that id and its rank.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LevelMatch {
+    /// The id of this policy's level.
+    pub id: String,
+    /// The other preset's id and the rank both share, when the id was mapped.
+    pub mapped_from: Option<(String, u32)>,
+}
+
+impl LevelMatch {
+    /// The note for the timeline when the level was mapped, e.g. "Severity P1 (rank 1 in the
+    /// other built-in policy) is read as SEV1, the level of the same rank in this policy".
+    pub fn note(&self) -> Option<String> {
+        self.mapped_from.as_ref().map(|(from, rank)| {
+            format!(
+                "Severity {from} is not a level of the policy in force; read as {}, its level of rank {rank} (same rank as {from})",
+                self.id
+            )
+        })
+    }
+}
+
+/// The level ids of both built-in presets with their rank (checked against the preset files
+/// by a test). Kept as a table so reading a level never parses a preset.
+const BUILTIN_LEVELS: &[(&str, u32)] =
+    &[("SEV1", 1), ("SEV2", 2), ("SEV3", 3), ("SEV4", 4), ("P1", 1), ("P2", 2), ("P3", 3), ("P4", 4)];
+
+fn builtin_id(id: &str) -> Option<&'static str> {
+    BUILTIN_LEVELS.iter().find(|(l, _)| l.eq_ignore_ascii_case(id.trim())).map(|(l, _)| *l)
+}
+
+fn builtin_rank(id: &str) -> Option<u32> {
+    BUILTIN_LEVELS.iter().find(|(l, _)| l.eq_ignore_ascii_case(id.trim())).map(|(_, r)| *r)
+}
+
+/// Every built-in preset level id with its rank.
+pub fn builtin_levels() -> &'static [(&'static str, u32)] {
+    BUILTIN_LEVELS
 }

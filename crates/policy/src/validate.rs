@@ -92,8 +92,19 @@ impl Policy {
             push("levels".into(), "the policy needs at least one severity level".into());
         }
         let mut level_ids: Vec<&str> = Vec::new();
+        let mut last_rank = 0u32;
         for (i, level) in self.levels.iter().enumerate() {
             let at = |field: &str| format!("levels[{i}].{field}");
+            let rank = self.rank_of(level);
+            if rank == 0 || rank <= last_rank {
+                push(
+                    at("rank"),
+                    format!(
+                        "rank {rank} must be at least 1 and above the rank of the level before ({last_rank}): levels are listed most severe first"
+                    ),
+                );
+            }
+            last_rank = last_rank.max(rank);
             if level.id.trim().is_empty() {
                 push(at("id"), "a level needs an id (e.g. SEV1)".into());
             } else if let Some(first) = level_ids.iter().position(|id| *id == level.id) {

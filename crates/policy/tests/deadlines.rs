@@ -298,7 +298,12 @@ fn same_facts_same_deadlines_after_a_restart() {
 #[test]
 fn unknown_level_gives_no_deadlines() {
     let p = protocol();
-    assert!(compute_deadlines(&p, &IncidentFacts::new(at("02T10:00"), "P1"), at("02T10:00"), lead()).is_empty());
+    assert!(compute_deadlines(&p, &IncidentFacts::new(at("02T10:00"), "X1"), at("02T10:00"), lead()).is_empty());
+    // A level of the other built-in preset is read by rank: P1 runs SEV1's clocks.
+    assert_eq!(
+        compute_deadlines(&p, &IncidentFacts::new(at("02T10:00"), "P1"), at("02T10:00"), lead()),
+        compute_deadlines(&p, &IncidentFacts::new(at("02T10:00"), "SEV1"), at("02T10:00"), lead())
+    );
     // An unknown level in a later change is ignored.
     let mut facts = IncidentFacts::new(at("02T10:00"), "SEV2");
     facts.severity_changes.push((at("02T10:10"), "SEV9".into()));

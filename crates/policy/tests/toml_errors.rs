@@ -135,7 +135,7 @@ fn toml_dates_and_strings_both_work_as_holidays() {
 
 #[test]
 fn unknown_team_default_name_and_business_metric() {
-    let (text, line) = edit(&protocol_text(), "\"resolve\", \"incident_commander_required\"]", "\"resolution\"]", 0);
+    let (text, line) = edit(&protocol_text(), "\"resolve\", \"incident_commander_required\",", "\"resolution\",", 0);
     let e = error(&text);
     assert_eq!(e.line, Some(line), "{e}");
     assert_eq!(e.field, "levels[0].team_defaults[2]", "{e}");

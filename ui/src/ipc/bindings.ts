@@ -44,7 +44,17 @@ pir_due: Target | null,
 /**
  * The level's requirements in the reference's own words, as checklist items.
  */
-checklist: Array<string>, };
+checklist: Array<string>, 
+/**
+ * Roles someone must hold (e.g. "communications"), besides the incident commander
+ * that `incident_commander_required` asks for.
+ */
+required_roles: Array<string>, 
+/**
+ * Minutes after declaration after which a required role still empty raises a
+ * notification; none: shown on the incident, never notified.
+ */
+role_alert_minutes: number | null, };
 export type SeverityLevel = { 
 /**
  * Short id shown everywhere, e.g. "SEV1" or "P1". Unique within the policy.
@@ -54,6 +64,13 @@ id: string,
  * One-word name, e.g. "Critical".
  */
 name: string, 
+/**
+ * How severe the level is across policies: 1 is the most severe. Levels of two
+ * policies with the same rank mean the same (SEV1 and P1 are both rank 1), which is how
+ * a level named by another built-in preset is read under this one. Default: the
+ * level's position in the list (1 for the first).
+ */
+rank: number | null, 
 /**
  * Headline, e.g. "Complete System Outage" (may be empty).
  */
@@ -82,6 +99,11 @@ respond: Target,
  * Time between status updates (from declaration until the first one).
  */
 update_cadence: Target, 
+/**
+ * Time between customer notices and status-page posts, when the team sets one
+ * (neither reference document gives a figure).
+ */
+customer_update_cadence: Target | null, 
 /**
  * Time from declaration until the incident must be resolved; none when the level has no
  * resolution target.
@@ -260,7 +282,7 @@ impact_started_at: string | null,
  * A correction of when the incident was detected.
  */
 detected_at: string | null, };
-export type Template = "initial" | "update" | "resolution";
+export type Template = "initial" | "update" | "resolution" | "customer_initial" | "customer_update" | "customer_resolution";
 export type RoleInput = { incident: string, role: string, 
 /**
  * Empty: nobody holds the role any more.
@@ -495,7 +517,15 @@ export type Evaluation = {
 /**
  * The scenario's title.
  */
-scenario: string, severity: string, started_at: string, 
+scenario: string, 
+/**
+ * The level the drill started at.
+ */
+severity: string, 
+/**
+ * The level the team was expected to reach.
+ */
+expected_severity: string, started_at: string, 
 /**
  * How long the drill ran, in seconds.
  */
@@ -581,6 +611,33 @@ history: Array<string>,
  * A key event (pinned).
  */
 pinned: boolean, };
+export type MissingRequirements = { 
+/**
+ * The policy's level the incident is read as ("" when the policy has none).
+ */
+level: string, 
+/**
+ * Required roles nobody holds, e.g. "incident-commander".
+ */
+roles: Array<string>, 
+/**
+ * When an empty required role raises a notification (declaration + the policy's
+ * minutes); none when the policy sets no minutes or nothing is missing.
+ */
+roles_alert_at: string | null, 
+/**
+ * The level's checklist items nobody has checked.
+ */
+checklist: Array<string>, 
+/**
+ * The name of that checklist (as `check_item` takes it).
+ */
+checklist_name: string, 
+/**
+ * True when the level requires a review and it is not closed (closing is refused
+ * without `--force`).
+ */
+review_open: boolean, };
 export type IncidentDetail = { id: string, human_id: string, title: string, summary: string, severity: string, status: Status, drill: boolean, services: Array<string>, detected_at: string, declared_by: string, milestones: Milestones, 
 /**
  * Statuses the lifecycle allows next, in order.
@@ -605,8 +662,38 @@ deadlines: Array<Deadline>,
 /**
  * When the deadlines were computed.
  */
-computed_at: string, };
-export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, };
+computed_at: string, 
+/**
+ * What the policy's level requires that the incident does not have yet.
+ */
+missing: MissingRequirements, };
+export type PirView = { incident: IncidentDetail, state: ReviewState, required: boolean, due: string | null, sections: Array<SectionView>, action_items: Array<ActionItemView>, key_events: Array<KeyEvent>, figures: IncidentFigures, meeting_at: string | null, 
+/**
+ * Who is invited to the meeting.
+ */
+meeting_attendees: Array<string>, };
+export type PirScheduleInput = { incident: string, 
+/**
+ * The meeting start, RFC 3339.
+ */
+at: string, attendees: Array<string>, };
+export type MeetingProposal = { 
+/**
+ * The first free slot in business hours (none within the search horizon).
+ */
+proposed: string | null, 
+/**
+ * The end of the reference's 48 hours (resolution, or now if unresolved, + 48 h).
+ */
+within: string, 
+/**
+ * Minutes the agenda takes (its timeboxes summed).
+ */
+length_minutes: number, 
+/**
+ * Set when the proposal (or nothing) lies after `within`.
+ */
+warning: string | null, };
 export type PresetView = { name: string, title: string, };
 export type SettingsView = { 
 /**
@@ -811,4 +898,6 @@ export const commands = {
   retryOutbound: (input: number) => invoke<OutboundView>("retry_outbound", { input }),
   appVersion: () => invoke<string>("app_version"),
   backupDatabase: () => invoke<string>("backup_database"),
+  pirSchedule: (input: PirScheduleInput) => invoke<PirView>("pir_schedule", { input }),
+  pirMeetingProposal: (input: string) => invoke<MeetingProposal>("pir_meeting_proposal", { input }),
 };

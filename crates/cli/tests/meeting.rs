@@ -1,0 +1,115 @@
+//! Through the real binary: `pir schedule` and `pir slot` (the review meeting), `comms
+//! draft --template customer-…`, and what `incident show` says is missing; refusals are
+//! one line and write nothing.
+use std::path::Path;
+
+mod common;
+/// Monday 2026-11-23, 15:00 UTC (the protocol preset's calendar: Mon–Fri 09:00–17:00).
+const CLI: common::Cli = common::Cli { now: "2026-11-23T15:00:00Z", user: "ana" };
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    CLI.ok(dir, args)
+}
+
+fn op_count(dir: &Path) -> i64 {
+    let db = rusqlite::Connection::open(dir.join("firebreak.db")).unwrap();
+    db.query_row("SELECT count(*) FROM ops", [], |r| r.get(0)).unwrap()
+}
+
+fn refused(dir: &Path, args: &[&str], why: &str) {
+    let before = op_count(dir);
+    let o = CLI.run(dir, args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success(), "{args:?} should fail");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.starts_with("error: ") && err.contains(why), "{args:?}: {err}");
+    assert_eq!(op_count(dir), before, "{args:?} wrote nothing");
+}
+
+fn resolved_sev1(dir: &Path) -> String {
+    let id = ok(
+        dir,
+        &[
+            "incident",
+            "declare",
+            "--title",
+            "API down",
+            "--severity",
+            "SEV1",
+            "--service",
+            "api",
+            "--at",
+            "2026-11-23T14:00:00Z",
+        ],
+    )
+    .trim()
+    .to_string();
+    ok(dir, &["incident", "status", &id, "acknowledged", "--at", "2026-11-23T14:05:00Z"]);
+    ok(dir, &["incident", "status", &id, "resolved", "--at", "2026-11-23T14:45:00Z"]);
+    id
+}
+
+#[test]
+fn the_meeting_is_proposed_scheduled_and_carried_by_the_exports() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let id = resolved_sev1(dir);
+    // 15:00 + 50 min fits before 17:00.
+    let slot = ok(dir, &["pir", "slot", &id]);
+    assert!(slot.starts_with("first free slot: 2026-11-23T15:00:00+00:00 (50 min"), "{slot}");
+    let out =
+        ok(dir, &["pir", "schedule", &id, "--at", "2026-11-24T10:00:00Z", "--attendee", "Ann", "--attendee", "Bo"]);
+    assert_eq!(out.trim(), format!("review meeting of {id}: 2026-11-24 10:00 UTC with Ann, Bo"));
+    let ics = tmp.path().join("pir.ics");
+    ok(dir, &["pir", "export", &id, "--format", "ics", "-o", ics.to_str().unwrap()]);
+    let ics = std::fs::read_to_string(ics).unwrap().replace("\r\n ", "");
+    assert!(ics.contains("DTSTART:20261124T100000Z") && ics.contains("ATTENDEE;CN=Bo"), "{ics}");
+    let md = tmp.path().join("pir.md");
+    ok(dir, &["pir", "export", &id, "--format", "md", "-o", md.to_str().unwrap()]);
+    assert!(std::fs::read_to_string(md).unwrap().contains("| 10:05 | Root cause analysis | 15 min |"));
+    let draft = ok(dir, &["comms", "draft", &id, "--template", "resolution"]);
+    assert!(draft.contains("PIR scheduled for 2026-11-24 10:00 UTC."), "{draft}");
+    // Later than 48 hours after resolution: scheduled, with a warning.
+    let late = ok(dir, &["pir", "schedule", &id, "--at", "2026-11-27T10:00:00Z"]);
+    assert!(late.contains("\nwarning: the meeting at 2026-11-27 10:00 UTC is after 2026-11-25 14:45 UTC"), "{late}");
+}
+
+#[test]
+fn bad_schedules_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let id = resolved_sev1(dir);
+    refused(dir, &["pir", "schedule", &id, "--at", "tomorrow"], "is not an RFC 3339 time");
+    refused(dir, &["pir", "schedule", &id, "--at", "2026-11-20T10:00:00Z"], "is in the past");
+    refused(
+        dir,
+        &["pir", "schedule", &id, "--at", "2026-11-24T10:00:00Z", "--attendee", "Ann", "--attendee", "Ann"],
+        "listed twice",
+    );
+    refused(dir, &["pir", "schedule", "INC-NOPE-9", "--at", "2026-11-24T10:00:00Z"], "INC-NOPE-9");
+    refused(dir, &["comms", "draft", &id, "--template", "customer-apology"], "customer-initial");
+}
+
+#[test]
+fn customer_drafts_and_what_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let id = ok(dir, &["incident", "declare", "--title", "API down", "--severity", "SEV1", "--service", "api"])
+        .trim()
+        .to_string();
+    let show = ok(dir, &["incident", "show", &id]);
+    assert!(
+        show.contains("missing:  SEV1 requires the incident commander role: nobody holds it (notified at 15:15 UTC)"),
+        "{show}"
+    );
+    assert!(show.contains("missing:  SEV1 checklist: Executive notification required"), "{show}");
+    assert!(show.contains("missing:  SEV1 requires a post-incident review before closing"), "{show}");
+    for (template, words) in [
+        ("customer-initial", "Investigating: api"),
+        ("customer-update", "Update: api"),
+        ("customer-resolution", "Resolved: api"),
+    ] {
+        let text = ok(dir, &["comms", "draft", &id, "--template", template]);
+        assert!(text.contains(words) && text.contains("Status page post"), "{template}: {text}");
+    }
+}

@@ -2,13 +2,36 @@
 //! directory a second time on a drill clock (scaled, ending at the real end of the run)
 //! and ticks until the scenario's duration has passed.
 use crate::erased::Ser;
-use crate::{read_text, write_atomically, DrillCmd};
+use crate::{read_text, write_atomically, Out};
+use clap::Subcommand;
 use firebreak_api::drill::{builtin_names, evaluation_pdf, Script};
 use firebreak_api::{ApiError, Firebreak};
 use serde_json::{json, Value};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-type Out<'a> = &'a dyn Fn(Value, String) -> Value;
+#[derive(Subcommand)]
+pub enum DrillCmd {
+    /// The built-in scenarios, and when the next quarterly drill is due.
+    List,
+    /// Run SCENARIO (a built-in name or a scenario file) on a drill clock.
+    Run {
+        scenario: String,
+        /// Drill clock speed: 1, 10 or 60 (times real time).
+        #[arg(long, default_value_t = 1)]
+        speed: u32,
+        /// Scripted responses (YAML), for rehearsals and automation.
+        #[arg(long, value_name = "FILE")]
+        responses: Option<PathBuf>,
+    },
+    /// The evaluation of a run (RUN: the drill incident's id).
+    Report {
+        run: String,
+        #[arg(long, value_parser = ["pdf", "md"])]
+        format: String,
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: PathBuf,
+    },
+}
 
 pub fn command(fb: &mut Firebreak, dir: &Path, cmd: DrillCmd, out: Out<'_>) -> Result<Value, ApiError> {
     match cmd {

@@ -1,6 +1,7 @@
 //! `firebreak remote …` and `firebreak sync [--watch]`: the sync client of crates/sync
 //! driven from the command line, on this data directory's store.
-use crate::RemoteCmd;
+use crate::Out;
+use clap::{Args, Subcommand};
 use firebreak_api::system::SystemClock;
 use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport, SyncRemote};
 use firebreak_core::clock::Clock;
@@ -10,9 +11,53 @@ use firebreak_sync::{
     SyncOptions,
 };
 use serde_json::{json, Value};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-type Out<'a> = &'a dyn Fn(Value, String) -> Value;
+#[derive(Args)]
+pub struct SyncArgs {
+    #[arg(long)]
+    watch: bool,
+    #[command(subcommand)]
+    what: Option<SyncCmd>,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// List teammates' changes this laptop holds instead of applying: invalid ones
+    /// (quarantined) and ones from a newer Firebreak (applied after an upgrade).
+    Quarantine {
+        /// Write every held change, as received, to FILE (JSON) for an admin.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RemoteCmd {
+    /// Set the server address, team and this member's token (kept in the OS keyring, or
+    /// an owner-only file where there is none; never printed). Checks the token with the
+    /// server when it is reachable and adopts the member's name for this laptop's changes.
+    Set {
+        url: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long, env = "FIREBREAK_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Trust this PEM file's CA for the server's certificate (a team's own CA),
+        /// besides the system's roots. Kept (as PEM) in this laptop's settings.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Allow plain http:// to a host other than this machine (the token and the
+        /// record then cross the network unencrypted; shown as a warning).
+        #[arg(long)]
+        allow_http: bool,
+    },
+    /// Show the server, team, waiting changes and last sync.
+    Show,
+    /// Stop syncing.
+    Clear,
+}
 
 /// A sync failure with the code that says what happened: the server out of reach (or
 /// answering nonsense, as a captive portal does) is `unavailable`, its HTTP refusals map by
@@ -157,7 +202,15 @@ pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value,
     Ok(out(v, text))
 }
 
-pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiError> {
+/// `firebreak sync [--watch]` and `firebreak sync quarantine`.
+pub fn command(fb: &mut Firebreak, a: SyncArgs, out: Out<'_>) -> Result<Value, ApiError> {
+    match a.what {
+        Some(SyncCmd::Quarantine { export }) => quarantine(fb, export.as_deref(), out),
+        None => run(fb, a.watch, out),
+    }
+}
+
+fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiError> {
     let remote = fb.remote()?.ok_or_else(|| {
         ApiError::invalid("no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`")
     })?;
@@ -219,7 +272,7 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
 }
 
 /// `firebreak sync quarantine [--export FILE]`: what is held, and why.
-pub fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>) -> Result<Value, ApiError> {
+fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>) -> Result<Value, ApiError> {
     let held = fb.held_ops()?;
     let mut text = if held.is_empty() {
         "nothing held: every change received from the team was applied".to_string()

@@ -34,6 +34,7 @@ mod response;
 pub mod secrets;
 pub use response::{PROCESS_LIST, RESPONSE_PROCESS};
 mod service;
+pub mod sync_session;
 pub mod system;
 
 pub use error::{ApiError, ErrorCode, Result};

@@ -538,17 +538,21 @@ impl Firebreak {
     /// Writes the review in `format` (pdf, md, yaml, ics) into `dir` as
     /// `<incident>-review.<ext>` (the id reduced to a safe file name, the path checked
     /// to stay in `dir`; see [`crate::export_path`]), atomically; returns the path.
-    pub fn export_pir_to(&self, key: &str, format: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    pub fn export_pir_to(
+        &self,
+        key: &str,
+        format: crate::dto::ExportFormat,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
+        use crate::dto::ExportFormat;
         let inc = self.pir(key)?.incident;
-        let (bytes, ext) = match format {
-            "pdf" => (self.pir_pdf(key)?, "pdf"),
-            "md" => (self.pir_markdown(key)?.into_bytes(), "md"),
-            "yaml" => (self.pir_export_yaml(key)?.into_bytes(), "yaml"),
-            "ics" => (self.pir_ics(key, None)?.into_bytes(), "ics"),
-            other => {
-                return Err(ApiError::invalid(format!("unknown export format {other:?}; use pdf, md, yaml or ics")))
-            }
+        let bytes = match format {
+            ExportFormat::Pdf => self.pir_pdf(key)?,
+            ExportFormat::Md => self.pir_markdown(key)?.into_bytes(),
+            ExportFormat::Yaml => self.pir_export_yaml(key)?.into_bytes(),
+            ExportFormat::Ics => self.pir_ics(key, None)?.into_bytes(),
         };
+        let ext = format.ext();
         crate::export_path::write_export(dir, &inc.human_id, "-review", ext, &bytes)
     }
 }

@@ -4,6 +4,7 @@
 use crate::erased::Ser;
 use crate::{actions, read_text, write_atomically, Out};
 use clap::Subcommand;
+use firebreak_api::dto::ExportFormat;
 use firebreak_api::{ApiError, Firebreak};
 use serde_json::Value;
 use std::path::PathBuf;
@@ -87,10 +88,10 @@ pub fn command(fb: &mut Firebreak, cmd: PirCmd, out: Out<'_>) -> Result<Value, A
             out(p.to_json(), format!("imported {human}"))
         }
         PirCmd::Export { id, format, output, start } => {
-            let bytes: Vec<u8> = match format.as_str() {
-                "yaml" => fb.pir_export_yaml(&id)?.into_bytes(),
-                "md" => fb.pir_markdown(&id)?.into_bytes(),
-                "ics" => {
+            let bytes: Vec<u8> = match format.parse()? {
+                ExportFormat::Yaml => fb.pir_export_yaml(&id)?.into_bytes(),
+                ExportFormat::Md => fb.pir_markdown(&id)?.into_bytes(),
+                ExportFormat::Ics => {
                     let start = start
                         .map(|s| {
                             chrono::DateTime::parse_from_rfc3339(&s)
@@ -100,7 +101,7 @@ pub fn command(fb: &mut Firebreak, cmd: PirCmd, out: Out<'_>) -> Result<Value, A
                         .transpose()?;
                     fb.pir_ics(&id, start)?.into_bytes()
                 }
-                _ => fb.pir_pdf(&id)?,
+                ExportFormat::Pdf => fb.pir_pdf(&id)?,
             };
             write_atomically(&output, &bytes)?;
             out(

@@ -1,6 +1,6 @@
 // The incident page: header (severity, status, title), lifecycle controls, severity
 // change, the timeline and the entry box (type, press Enter).
-import type { EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
+import type { DrillAction, EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
 import { renderClock } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
 import { age, localInputToRfc3339, localTime, STATUS_ACTIONS } from "../../lib/format";
@@ -39,7 +39,7 @@ export interface DetailHandlers {
   panel: HTMLElement | null;
   onPin: (entry: string, pinned: boolean) => void;
   /** For drill incidents: pause, resume, rotate the commander. */
-  onDrill: (action: "pause" | "resume" | "rotate") => void;
+  onDrill: (action: DrillAction) => void;
   onRevise: (entry: string, text: string) => void;
   onStatus: (to: Status) => void;
   onSeverity: (level: string) => void;

@@ -308,7 +308,7 @@ export class App {
           await api.pinEntry({ incident: id(), entry, pinned });
           await after(await api.getPir(id()));
         }),
-      export: (format: string) =>
+      export: (format: import("../../ipc").ExportFormat) =>
         void this.guard(async () => {
           const path = await api.exportPir({ incident: id(), format });
           this.toast(`Saved ${path}`);

@@ -347,7 +347,7 @@ impl Firebreak {
         for e in &entries {
             match &e.change {
                 Some(Change::Severity { to, .. }) => severity_changes.push((e.event_time, to.clone())),
-                Some(Change::Status { to, .. }) => statuses.push((e.event_time, to.as_str().to_string())),
+                Some(Change::Status { to, .. }) => statuses.push((e.event_time, *to)),
                 Some(Change::Declared { severity, .. }) => initial = severity.clone(),
                 _ => {}
             }

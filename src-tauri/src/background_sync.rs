@@ -1,4 +1,5 @@
-//! Background sync: while a team server is set, the sync client's live loop runs —
+//! Background sync: while a team server is set, the live loop of the api's sync session
+//! (crates/api/src/sync_session.rs) runs —
 //! push at once after every local change, and a long-poll pull held open so other
 //! laptops' changes arrive within moments. How each round ended (online or not, what
 //! arrived) is kept for the window. A change of the remote restarts the loop with the
@@ -9,13 +10,11 @@
 //! logged and the loop goes on (see `commands::survive`).
 use crate::commands::AppState;
 use firebreak_api::dto::{ChangeEvent, SyncView};
-use firebreak_api::system::SystemClock;
-use firebreak_api::{Result, SyncRemote};
-use firebreak_store::Store;
-use firebreak_sync::{
-    deliver_outbound, DeliveryOptions, HttpTransport, OutboundSecrets, Round, StoreHandle, SyncClient, SyncError,
-    SyncOptions,
+use firebreak_api::sync_session::{
+    self, DeliveryOptions, FirebreakHandle, OutboundSecrets, Round, SyncError, SyncSession,
 };
+use firebreak_api::system::SystemClock;
+use firebreak_api::{Firebreak, Result, SyncRemote};
 use futures_util::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -30,51 +29,26 @@ const AFTER_REFUSAL: Duration = Duration::from_secs(30);
 /// After the live loop panicked (logged): start it again this much later.
 const AFTER_PANIC: Duration = Duration::from_secs(5);
 
-/// The window's sync options: a commander wants to see "online" again within seconds
-/// of the network returning, so backoff stays short.
-fn window_options() -> SyncOptions {
-    SyncOptions { backoff_max: Duration::from_secs(5), ..SyncOptions::default() }
-}
+/// The app's [`Firebreak`], reached through the shared state for one step at a time.
+struct AppFb(AppHandle);
 
-/// The app's store, reached through the shared state for one step at a time.
-struct AppStore(AppHandle);
-
-impl StoreHandle for AppStore {
-    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(self.0.state::<AppState>().lock().store_mut())
+impl FirebreakHandle for AppFb {
+    fn with_fb<R>(&self, f: impl FnOnce(&mut Firebreak) -> R) -> R {
+        f(&mut self.0.state::<AppState>().lock())
     }
 }
 
+/// What the window shows of sync: what the data directory knows (the api's view) and
+/// how this window's session is going (kept by the loop below).
 pub fn view(state: &AppState) -> Result<SyncView> {
-    let (st, addr, kept, reason, drift, held, warning) = state.with(|fb| {
-        let st = fb.store().sync_status()?;
-        let reason = if st.rejected > 0 { fb.rejected_changes()?.first().map(|r| r.reason.clone()) } else { None };
-        Ok((
-            st,
-            fb.store().remote()?,
-            fb.remote_token_location()?,
-            reason,
-            fb.recent_clock_drift()?,
-            fb.held_summary()?,
-            fb.remote_warning()?,
-        ))
-    })?;
+    let stored = state.with(|fb| fb.sync_view())?;
     let seen = state.sync_view().clone();
     Ok(SyncView {
-        url: addr.as_ref().map(|a| a.url.clone()),
-        team: addr.as_ref().map(|a| a.team.clone()),
-        member: addr.and_then(|a| a.member),
-        token_kept_in: kept.map(|k| k.as_str().to_string()),
-        pending: st.pending,
-        rejected: st.rejected,
-        rejected_reason: reason,
-        clock_drift: drift,
-        last_synced_at: st.last_synced_at,
-        newer: held.newer,
-        quarantined: held.quarantined,
-        quarantine_reason: held.latest_reason,
-        insecure_warning: warning,
-        ..seen
+        online: seen.online,
+        syncing: seen.syncing,
+        last_error: seen.last_error,
+        pulled: seen.pulled,
+        ..stored
     })
 }
 
@@ -158,22 +132,13 @@ async fn live(
     wake: &tokio::sync::Notify,
     remote_changed: &tokio::sync::Notify,
 ) -> std::result::Result<(), SyncError> {
-    let transport = HttpTransport::new(&remote.config())?;
-    if remote.member.is_none() {
-        // Set while offline: learn whose token it is before pushing, so this laptop's
-        // changes carry the name the server accepts.
-        match transport.team_info().await {
-            Ok(info) => {
-                let _ = app.state::<AppState>().with(|fb| fb.adopt_member(&info.member));
-            }
-            Err(e) if !e.is_transient() => return Err(e),
-            Err(_) => {}
-        }
-    }
-    let client = SyncClient::new(transport, Arc::new(SystemClock), window_options());
+    let session = SyncSession::new(remote.clone(), Arc::new(SystemClock), SyncSession::window_options())?;
+    // Set while offline: learn whose token it is before pushing (the api's member
+    // adoption); a failure to record the name here does not stop sync.
+    let _ = session.adopt_member(&AppFb(app.clone())).await?;
     record(app, |s| s.syncing = true);
-    client
-        .run_observed(&AppStore(app.clone()), wake, remote_changed.notified(), |round| match round {
+    session
+        .live(&AppFb(app.clone()), wake, remote_changed.notified(), |round| match round {
             Round::Synced(report) => record(app, |s| {
                 s.syncing = false;
                 s.online = Some(true);
@@ -210,8 +175,8 @@ async fn deliver_loop(app: AppHandle) {
     let (secrets, options) = (AppSecrets(app.clone()), DeliveryOptions::default());
     let mut link = true;
     loop {
-        let store = AppStore(app.clone());
-        let round = deliver_outbound(&store, &SystemClock, &secrets, &options);
+        let fb = AppFb(app.clone());
+        let round = sync_session::deliver(&fb, &SystemClock, &secrets, &options);
         match AssertUnwindSafe(round).catch_unwind().await {
             Ok(Ok(report)) => {
                 link |= report.sent > 0;

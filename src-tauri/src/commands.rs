@@ -370,15 +370,9 @@ pub fn retry_outbound(state: State<'_, AppState>, input: i64) -> Result<firebrea
 #[tauri::command]
 pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
     let candidate = state.with(|fb| fb.remote_candidate(&input.url, &input.team, &input.token))?;
-    let info = firebreak_sync::check_remote(&candidate.config()).await.map_err(|e| {
-        // An unreachable server is not an error here (checked at the first sync); a
-        // refusal says why by its status: a bad token is `unauthorized`.
-        let code = match &e {
-            firebreak_sync::SyncError::Server { status, .. } => ErrorCode::for_http_status(*status),
-            _ => ErrorCode::InvalidInput,
-        };
-        ApiError::new(code, format!("not saved: {e}"))
-    })?;
+    // An unreachable server is not an error here (checked at the first sync); a refusal
+    // says why by its status: a bad token is `unauthorized`.
+    let info = firebreak_api::sync_session::check_token(&candidate).await?;
     state.change(|fb| fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str())))?;
     state.remote_changed.notify_one();
     crate::background_sync::view(&state)
@@ -387,19 +381,18 @@ pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Resul
 #[tauri::command]
 pub fn drill_control(state: State<'_, AppState>, input: DrillControlInput) -> Result<DrillControlView> {
     let clock = state.drill_clocks().get(&input.incident).cloned();
-    match input.action.as_str() {
-        "rotate" => {
+    match input.action {
+        DrillAction::Rotate => {
             state.change(|fb| fb.drill_rotate(&input.incident))?;
         }
-        "pause" | "resume" => {
+        DrillAction::Pause | DrillAction::Resume => {
             let c = clock.as_ref().ok_or_else(|| ApiError::invalid("this drill does not run in this window"))?;
-            if input.action == "pause" {
+            if input.action == DrillAction::Pause {
                 c.pause()
             } else {
                 c.resume()
             }
         }
-        other => return Err(ApiError::invalid(format!("unknown drill action {other:?}; use pause, resume or rotate"))),
     }
     Ok(match clock {
         Some(c) => DrillControlView { running_here: true, paused: c.is_paused(), speed: c.speed() },

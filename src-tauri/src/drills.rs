@@ -17,7 +17,7 @@ pub type DrillClock = Arc<ScaledClock<SystemClock>>;
 pub fn start(fb: &mut Firebreak, yaml: &str, speed: u32) -> Result<(String, DrillClock)> {
     let (sc, _) = firebreak_api::drill::scenario(yaml)?;
     let speed = speed.clamp(1, 3600);
-    let clock: DrillClock = Arc::new(firebreak_api::drill::drill_clock(sc.duration, speed));
+    let clock: DrillClock = Arc::new(firebreak_api::drill::drill_clock(SystemClock, sc.duration, speed));
     let run = fb.drill_start(yaml, speed, &Script::default(), Some(clock.clone() as Arc<dyn Clock>))?;
     Ok((run.incident, clock))
 }

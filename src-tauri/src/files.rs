@@ -53,7 +53,7 @@ async fn save(app: &AppHandle, state: &AppState, file: ExportFile) -> Result<Opt
 
 #[tauri::command]
 pub async fn export_pir(app: AppHandle, state: State<'_, AppState>, input: PirExportInput) -> Result<Option<String>> {
-    let file = state.with(|fb| fb.pir_export_file(&input.incident, &input.format))?;
+    let file = state.with(|fb| fb.pir_export_file(&input.incident, input.format))?;
     save(&app, &state, file).await
 }
 

@@ -48,15 +48,32 @@ pub struct DrillRun {
 pub struct Response {
     /// Offset from the start, e.g. "3m".
     pub at: String,
-    /// acknowledge | status | update | severity | mitigate | note | review
     #[serde(rename = "do")]
-    pub act: String,
+    pub act: Act,
     #[serde(default)]
     pub text: String,
     #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub level: Option<String>,
+}
+
+/// What a scripted response does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Act {
+    Acknowledge,
+    /// Moves the status to the response's `status`.
+    Status,
+    /// A status update sent.
+    Update,
+    /// Changes the severity to the response's `level`.
+    Severity,
+    /// A mitigation action logged.
+    Mitigate,
+    Note,
+    /// The review's summary drafted.
+    Review,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -112,14 +129,19 @@ pub fn scenario(name_or_yaml: &str) -> Result<(Scenario, String)> {
     Ok((s, name_or_yaml.to_string()))
 }
 
-/// A drill clock running at `speed` that ends at the real end of the run: it starts
-/// `duration × (1 − 1/speed)` before the real clock, so no drill time lies in the future.
-pub fn drill_clock(duration: Duration, speed: u32) -> firebreak_core::clock::ScaledClock<crate::system::SystemClock> {
-    use firebreak_core::clock::Clock;
+/// A drill clock over `real` (the clock the edge supplies: the system clock in the CLI
+/// and the window, a fixed one in tests) running at `speed` that ends at the real end of
+/// the run: it starts `duration × (1 − 1/speed)` before `real`, so no drill time lies in
+/// the future.
+pub fn drill_clock<C: firebreak_core::clock::Clock>(
+    real: C,
+    duration: Duration,
+    speed: u32,
+) -> firebreak_core::clock::ScaledClock<C> {
     let speed = speed.clamp(1, 3600);
     let lead = duration - duration / speed as i32;
-    let start = instant::saturating_sub(crate::system::SystemClock.now(), lead);
-    firebreak_core::clock::ScaledClock::new(crate::system::SystemClock, start, speed)
+    let start = instant::saturating_sub(real.now(), lead);
+    firebreak_core::clock::ScaledClock::new(real, start, speed)
 }
 
 pub fn builtin_names() -> Vec<(String, Scenario)> {
@@ -286,30 +308,30 @@ impl Firebreak {
         let incident = id.to_string();
         let at_text = Some(at.to_rfc3339());
         let status = |s: &str| s.parse::<Status>().map_err(ApiError::from);
-        match r.act.as_str() {
-            "acknowledge" => {
+        match r.act {
+            Act::Acknowledge => {
                 self.set_status(StatusInput { incident, status: Status::Acknowledged, at: at_text })?;
             }
-            "status" => {
+            Act::Status => {
                 let s = status(r.status.as_deref().unwrap_or(""))?;
                 self.set_status(StatusInput { incident, status: s, at: at_text })?;
             }
-            "update" => {
+            Act::Update => {
                 self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text, post: false })?;
             }
-            "severity" => {
+            Act::Severity => {
                 // A script written for either preset runs under both (levels by rank).
                 let named = r.level.clone().unwrap_or_default();
                 let level = self.policy()?.map_level(&named).map_or(named, |m| m.id);
                 self.set_severity(SeverityInput { incident, level, at: at_text })?;
             }
-            "mitigate" => {
+            Act::Mitigate => {
                 self.add_entry(EntryInput { incident, kind: EntryKind::Action, text: r.text.clone(), at: at_text })?;
             }
-            "note" => {
+            Act::Note => {
                 self.add_entry(EntryInput { incident, kind: EntryKind::Note, text: r.text.clone(), at: at_text })?;
             }
-            "review" => {
+            Act::Review => {
                 self.pir_edit(PirTextInput {
                     incident: incident.clone(),
                     field: "summary".into(),
@@ -318,11 +340,6 @@ impl Firebreak {
                 })?;
                 let text = format!("{REVIEW_DRAFTED}{}", r.text);
                 self.add_entry(EntryInput { incident, kind: EntryKind::Note, text, at: at_text })?;
-            }
-            other => {
-                return Err(ApiError::invalid(format!(
-                    "unknown scripted response {other:?}; use acknowledge, status, update, severity, mitigate, note or review"
-                )))
             }
         }
         Ok(())
@@ -344,7 +361,7 @@ impl Firebreak {
         for e in &entries {
             match &e.change {
                 Some(Change::Severity { to, .. }) => severity_changes.push((e.event_time, to.clone())),
-                Some(Change::Status { to, .. }) => statuses.push((e.event_time, to.as_str().to_string())),
+                Some(Change::Status { to, .. }) => statuses.push((e.event_time, *to)),
                 Some(Change::Declared { severity, .. }) => initial = severity.clone(),
                 _ => {}
             }

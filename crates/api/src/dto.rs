@@ -390,8 +390,39 @@ pub struct MetricsInput {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PirExportInput {
     pub incident: String,
-    /// pdf, md, yaml or ics
-    pub format: String,
+    pub format: ExportFormat,
+}
+
+/// A review export's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    Pdf,
+    Md,
+    Yaml,
+    Ics,
+}
+
+impl ExportFormat {
+    /// The file extension, which is also the name the CLI and IPC use.
+    pub fn ext(self) -> &'static str {
+        match self {
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Md => "md",
+            ExportFormat::Yaml => "yaml",
+            ExportFormat::Ics => "ics",
+        }
+    }
+}
+
+impl std::str::FromStr for ExportFormat {
+    type Err = crate::ApiError;
+    fn from_str(s: &str) -> crate::Result<Self> {
+        [ExportFormat::Pdf, ExportFormat::Md, ExportFormat::Yaml, ExportFormat::Ics]
+            .into_iter()
+            .find(|f| f.ext() == s)
+            .ok_or_else(|| crate::ApiError::invalid(format!("unknown export format {s:?}; use pdf, md, yaml or ics")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -477,8 +508,17 @@ pub struct HeldOpView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DrillControlInput {
     pub incident: String,
-    /// pause | resume | rotate
-    pub action: String,
+    pub action: DrillAction,
+}
+
+/// What the facilitator does to a running drill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum DrillAction {
+    Pause,
+    Resume,
+    /// Hand command to the next person of the scenario's rotation now.
+    Rotate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -48,31 +48,12 @@ pub fn export_path(dir: &Path, stem: &str, suffix: &str, ext: &str) -> Result<Pa
     Ok(path)
 }
 
-/// Writes `bytes` to a new hidden temporary file beside `path` (never through an
-/// existing file or link), syncs it, then renames it over `path`: the result is the old
-/// file or the complete new one, never half written.
+/// Writes `bytes` to `path` whole or not at all: a new temporary file beside it (never
+/// opened through an existing file or link), fsynced, renamed over `path`, the folder
+/// fsynced (`firebreak_store::atomic`, the one implementation).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
-    let fail = |e: std::io::Error| ApiError::invalid(format!("cannot write {}: {e}", path.display()));
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{}.tmp", safe_stem(&name)));
-    // A temporary file left by a crash (or planted as a link) is removed, not followed.
-    match std::fs::remove_file(&tmp) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(fail(e)),
-        _ => {}
-    }
-    let written = (|| {
-        let mut f = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
+    firebreak_store::atomic::write_atomically(path, bytes, 0o644)
+        .map_err(|e| ApiError::invalid(format!("cannot write {}: {e}", path.display())))
 }
 
 /// Creates `dir` if needed and writes `bytes` as `dir/<safe_stem(stem)><suffix>.<ext>`
@@ -128,7 +109,13 @@ mod tests {
         assert_eq!(path, dir.join("INC-1-review.md"));
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "# review");
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "untouched");
-        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
-        assert_eq!(left, vec![std::ffi::OsString::from("INC-1-review.md")], "no temporary file left");
+        // The planted link is not ours to follow or remove; no temporary file of ours is left.
+        let mut left: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.file_name()).collect();
+        left.sort();
+        #[cfg(unix)]
+        let expected = vec![std::ffi::OsString::from(".INC-1-review.md.tmp"), "INC-1-review.md".into()];
+        #[cfg(not(unix))]
+        let expected = vec![std::ffi::OsString::from("INC-1-review.md")];
+        assert_eq!(left, expected, "no temporary file left");
     }
 }

@@ -3,6 +3,7 @@
 //! next dialog opens there), and the integration settings the window shows beside them.
 //! The dialogs themselves are the shell's (src-tauri/src/files.rs); this module never
 //! asks anything, so the CLI and tests use it as well.
+use crate::dto::ExportFormat;
 use crate::error::{ApiError, Result};
 use crate::export_path::{safe_stem, write_atomically};
 use crate::Firebreak;
@@ -50,18 +51,15 @@ pub struct GithubInput {
 
 impl Firebreak {
     /// A review export: pdf, md, yaml or ics.
-    pub fn pir_export_file(&self, key: &str, format: &str) -> Result<ExportFile> {
+    pub fn pir_export_file(&self, key: &str, format: ExportFormat) -> Result<ExportFile> {
         let human = self.pir(key)?.incident.human_id;
         let (bytes, kind) = match format {
-            "pdf" => (self.pir_pdf(key)?, ("PDF", "pdf")),
-            "md" => (self.pir_markdown(key)?.into_bytes(), ("Markdown", "md")),
-            "yaml" => (self.pir_export_yaml(key)?.into_bytes(), ("YAML", "yaml")),
-            "ics" => (self.pir_ics(key, None)?.into_bytes(), ("Calendar invitation", "ics")),
-            other => {
-                return Err(ApiError::invalid(format!("unknown export format {other:?}; use pdf, md, yaml or ics")))
-            }
+            ExportFormat::Pdf => (self.pir_pdf(key)?, ("PDF", "pdf")),
+            ExportFormat::Md => (self.pir_markdown(key)?.into_bytes(), ("Markdown", "md")),
+            ExportFormat::Yaml => (self.pir_export_yaml(key)?.into_bytes(), ("YAML", "yaml")),
+            ExportFormat::Ics => (self.pir_ics(key, None)?.into_bytes(), ("Calendar invitation", "ics")),
         };
-        Ok(ExportFile { name: format!("{}-review.{}", safe_stem(&human), kind.1), bytes, kind })
+        Ok(ExportFile { name: format!("{}-review.{}", safe_stem(&human), format.ext()), bytes, kind })
     }
 
     /// The metrics over a period as CSV (one row per severity and week).
@@ -167,11 +165,11 @@ mod tests {
     }
 
     #[test]
-    fn unknown_formats_and_folders_are_refused_with_the_reason() {
+    fn unknown_incidents_and_folders_are_refused_with_the_reason() {
         let mut fb =
             Firebreak::in_memory(Box::new(firebreak_core::clock::FixedClock("2026-11-30T12:00:00Z".parse().unwrap())))
                 .unwrap();
-        let err = fb.pir_export_file("INC-NOPE", "pdf").unwrap_err();
+        let err = fb.pir_export_file("INC-NOPE", ExportFormat::Pdf).unwrap_err();
         assert_eq!(err.code, crate::ErrorCode::NotFound, "{err:?}");
         let file = ExportFile { name: "x".into(), bytes: vec![1], kind: ("CSV", "csv") };
         let err = fb.save_export(Path::new("/"), &file).unwrap_err();

@@ -38,6 +38,7 @@ mod response;
 pub mod secrets;
 pub use response::{PROCESS_LIST, RESPONSE_PROCESS};
 mod service;
+pub mod sync_session;
 pub mod system;
 
 pub use error::{ApiError, ErrorCode, Result};

@@ -90,36 +90,11 @@ pub fn format_duration(seconds: i64) -> String {
     out
 }
 
-/// Parses the template's duration form ("45m", "2h30m", "1d4h", "90s"); `None` for
-/// anything else, including sums too large to hold (checked arithmetic throughout).
+/// Parses the template's duration form ("45m", "2h30m", "1d4h", "90s"): the one grammar
+/// of `firebreak_core::duration`, shared with drill scenarios; `None` for anything else,
+/// including sums too large to hold.
 pub fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim();
-    let mut total = 0i64;
-    let mut num = String::new();
-    let mut any = false;
-    for c in s.chars() {
-        match c {
-            '0'..='9' => num.push(c),
-            ' ' => {}
-            'd' | 'h' | 'm' | 's' => {
-                let n: i64 = num.parse().ok()?;
-                num.clear();
-                any = true;
-                let unit = match c {
-                    'd' => 86_400,
-                    'h' => 3_600,
-                    'm' => 60,
-                    _ => 1,
-                };
-                total = total.checked_add(n.checked_mul(unit)?)?;
-            }
-            _ => return None,
-        }
-    }
-    if !any || !num.is_empty() {
-        return None;
-    }
-    Duration::try_seconds(total)
+    firebreak_core::duration::parse(s)
 }
 
 /// Why `id` cannot be an incident id from a file, if it cannot: ids are ASCII letters,
@@ -561,10 +536,15 @@ impl Firebreak {
     /// Writes the review in `format` (pdf, md, yaml, ics) into `dir` as
     /// `<incident>-review.<ext>` (the id reduced to a safe file name, the path checked
     /// to stay in `dir`; see [`crate::export_path`]), atomically; returns the path.
-    pub fn export_pir_to(&self, key: &str, format: &str, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    pub fn export_pir_to(
+        &self,
+        key: &str,
+        format: crate::dto::ExportFormat,
+        dir: &std::path::Path,
+    ) -> Result<std::path::PathBuf> {
         let human = self.pir(key)?.incident.human_id;
         let file = self.pir_export_file(key, format)?;
-        crate::export_path::write_export(dir, &human, "-review", file.kind.1, &file.bytes)
+        crate::export_path::write_export(dir, &human, "-review", format.ext(), &file.bytes)
     }
 }
 

@@ -14,7 +14,6 @@
 use crate::{ApiError, ErrorCode, Result};
 use firebreak_store::Store;
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -214,19 +213,9 @@ impl Vault {
         let dir = path.parent().expect("a secret file has a folder");
         std::fs::create_dir_all(dir).map_err(|e| storage(format!("cannot create {}: {e}", dir.display())))?;
         owner_only(dir, 0o700)?;
-        let tmp = dir.join(format!(".{name}.tmp"));
-        let write = || -> std::io::Result<()> {
-            let mut f = std::fs::File::create(&tmp)?;
-            owner_only(&tmp, 0o600).map_err(|e| std::io::Error::other(e.message))?;
-            f.write_all(value.as_bytes())?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)?;
-            std::fs::File::open(dir)?.sync_all()
-        };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            storage(format!("cannot write {}: {e}", path.display()))
-        })
+        // The one atomic write (temporary file, fsync, rename, folder fsync), owner-only.
+        firebreak_store::atomic::write_atomically(&path, value.as_bytes(), 0o600)
+            .map_err(|e| storage(format!("cannot write {}: {e}", path.display())))
     }
 }
 

@@ -1,6 +1,7 @@
 //! The dependency invariants of ARCHITECTURE.md, read from `cargo metadata`: the pure
 //! crates reach no I/O, only the named crates use the store, only the shell depends on
-//! tauri and nothing depends on the shell, the server stays free of both.
+//! tauri and nothing depends on the shell, the server stays free of both, and the front
+//! ends (CLI, window) reach the store and the sync client only through the api.
 //!
 //! Each rule is a function from the metadata JSON to the list of its violations, so the
 //! unit tests at the bottom can show it failing on a doctored graph.
@@ -33,7 +34,6 @@ const FORBIDDEN_IN_PURE: &[(&str, &str)] = &[
 const STORE_USERS: &[(&str, &str)] = &[
     ("firebreak-api", "the one API surface over the store"),
     ("firebreak-sync", "applies pulled pages and clears the outbox in store transactions"),
-    ("firebreak-app", "background_sync.rs hands the store to the sync client (to move behind the api: issue 15)"),
     (
         "firebreak-server",
         "`admin backup` takes its SQLite snapshot with the store's one backup routine (store::backup)",
@@ -43,6 +43,20 @@ const STORE_USERS: &[(&str, &str)] = &[
 /// Workspace crates that may name the store only in `[dev-dependencies]` (besides the
 /// [`STORE_USERS`]): the CLI's tests read the backups and databases the binary wrote.
 const STORE_DEV_USERS: &[&str] = &["firebreak-cli"];
+
+/// The front ends: thin mappings onto the api. The sync session (client, member
+/// adoption, status, live loop) is the api's too (crates/api/src/sync_session.rs).
+const FRONT_ENDS: &[(&str, &str)] = &[("firebreak-cli", "crates/cli/src"), ("firebreak-app", "src-tauri/src")];
+
+/// What a front end may not name in `[dependencies]`, and why.
+const PAST_THE_API: &[(&str, &str)] = &[
+    ("firebreak-store", "the store is reached through firebreak-api"),
+    ("firebreak-sync", "sync goes through firebreak-api's sync session"),
+];
+
+/// What a front end's source may not say: calls that hand out the api's store, and paths
+/// into the crates behind the api.
+const REACHES_PAST_THE_API: &[&str] = &[".store()", ".store_mut()", "firebreak_store::", "firebreak_sync::"];
 
 const STORE: &str = "firebreak-store";
 const SHELL: &str = "firebreak-app";
@@ -211,6 +225,77 @@ fn server_violations(meta: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Rule 5: the front ends name neither the store nor the sync client as a dependency
+/// (dev-dependencies are for their tests and stay allowed by rule 2's list).
+fn front_end_violations(meta: &Value) -> Vec<String> {
+    let g = Graph::new(meta);
+    let mut out = Vec::new();
+    for (front, _) in FRONT_ENDS {
+        for (dep, kinds) in g.direct(front) {
+            if let Some((_, why)) = PAST_THE_API.iter().find(|(p, _)| *p == dep).filter(|_| kinds.contains("normal")) {
+                out.push(format!("{front} depends on {dep}; {why}"));
+            }
+        }
+    }
+    out
+}
+
+/// Rule 6: a front end's source does not reach past the api (`fb.store()`,
+/// `firebreak_store::…`). `files` are (path, text); comments count too, which keeps the
+/// rule simple and a stale comment honest.
+fn source_violations(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in files {
+        for (n, line) in text.lines().enumerate() {
+            for needle in REACHES_PAST_THE_API.iter().filter(|s| line.contains(**s)) {
+                out.push(format!("{path}:{}: `{needle}` reaches past firebreak-api", n + 1));
+            }
+        }
+    }
+    out
+}
+
+/// Rule 7: the api takes its clocks from the edge. `SystemClock` is named only where it is
+/// implemented (crates/api/src/system.rs); everything else in the api is handed a clock
+/// (the drill clock is built over the one the CLI or the window supplies).
+fn clock_violations(files: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (path, text) in files.iter().filter(|(p, _)| !p.ends_with("crates/api/src/system.rs")) {
+        for (n, _) in text.lines().enumerate().filter(|(_, l)| l.contains("SystemClock")) {
+            out.push(format!("{path}:{}: the system clock is the edge's to supply; take a clock", n + 1));
+        }
+    }
+    out
+}
+
+/// The Rust sources of the front ends, read from the workspace.
+fn front_end_sources() -> Vec<(String, String)> {
+    sources(FRONT_ENDS.iter().map(|(_, dir)| *dir))
+}
+
+/// The Rust files below `dirs` (relative to the workspace root), as (path, text).
+fn sources<'a>(dirs: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = Vec::new();
+    for dir in dirs {
+        let mut stack = vec![root.join(dir)];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).expect("a front end's source folder is readable").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file is readable");
+                    let shown = path.strip_prefix(&root).unwrap_or(&path).display().to_string();
+                    files.push((shown, text));
+                }
+            }
+        }
+    }
+    assert!(files.len() > 5, "the sources were found ({} files)", files.len());
+    files
+}
+
 fn assert_clean(rule: &str, violations: Vec<String>) {
     assert!(violations.is_empty(), "{rule}:\n{}", violations.join("\n"));
 }
@@ -228,6 +313,17 @@ fn only_the_named_crates_use_the_store() {
 #[test]
 fn only_the_shell_depends_on_tauri() {
     assert_clean("tauri", tauri_violations(&metadata()));
+}
+
+#[test]
+fn the_front_ends_go_through_the_api() {
+    assert_clean("front ends", front_end_violations(&metadata()));
+    assert_clean("front-end sources", source_violations(&front_end_sources()));
+}
+
+#[test]
+fn the_api_reads_no_clock_of_its_own() {
+    assert_clean("clocks", clock_violations(&sources(["crates/api/src"].into_iter())));
 }
 
 #[test]
@@ -272,8 +368,8 @@ fn sound() -> Vec<Node> {
         ("firebreak-api", &[("firebreak-store", None), ("firebreak-policy", None)]),
         ("firebreak-sync", &[("firebreak-store", None), ("reqwest", None), ("tokio", None)]),
         ("firebreak-server", &[("axum", None), ("firebreak-sync", None), ("firebreak-store", None)]),
-        ("firebreak-cli", &[("firebreak-api", None), ("firebreak-sync", None)]),
-        ("firebreak-app", &[("tauri", None), ("firebreak-api", None), ("firebreak-store", None)]),
+        ("firebreak-cli", &[("firebreak-api", None), ("firebreak-store", Some("dev"))]),
+        ("firebreak-app", &[("tauri", None), ("firebreak-api", None)]),
         ("reqwest", &[("hyper", None)]),
         ("axum", &[("hyper", None), ("tokio", None)]),
         ("tauri", &[("tokio", None)]),
@@ -295,6 +391,7 @@ fn the_rules_pass_on_a_sound_graph() {
     assert_eq!(store_violations(&meta), Vec::<String>::new());
     assert_eq!(tauri_violations(&meta), Vec::<String>::new());
     assert_eq!(server_violations(&meta), Vec::<String>::new());
+    assert_eq!(front_end_violations(&meta), Vec::<String>::new());
 }
 
 #[test]
@@ -367,4 +464,52 @@ fn a_server_linking_the_shell_fails() {
         &"firebreak-server depends on firebreak-app; the server must build without the desktop shell".into()
     ));
     assert!(v.contains(&"firebreak-server depends on tauri; the server must build without the desktop shell".into()));
+}
+
+#[test]
+fn a_front_end_reaching_past_the_api_fails() {
+    // The window linking the sync client itself (as background_sync.rs once did), and the
+    // store: both refused, the store by rule 2 as well.
+    let meta = with(("firebreak-app", &[("tauri", None), ("firebreak-sync", None), ("firebreak-store", None)]));
+    assert_eq!(
+        front_end_violations(&meta),
+        vec![
+            "firebreak-app depends on firebreak-sync; sync goes through firebreak-api's sync session",
+            "firebreak-app depends on firebreak-store; the store is reached through firebreak-api"
+        ]
+    );
+    assert_eq!(
+        store_violations(&meta),
+        vec!["firebreak-app has a normal dependency on firebreak-store; go through firebreak-api"]
+    );
+    // The source: a status view read from the store, and the store lent to a client.
+    let file = |text: &str| vec![("crates/cli/src/sync.rs".to_string(), text.to_string())];
+    assert_eq!(
+        source_violations(&file("let ok = fb.sync_view()?;\nlet st = fb.store().sync_status()?;")),
+        vec!["crates/cli/src/sync.rs:2: `.store()` reaches past firebreak-api"]
+    );
+    assert_eq!(
+        source_violations(&file("let h = Mutex::new(fb.store_mut());\nuse firebreak_sync::SyncClient;")),
+        vec![
+            "crates/cli/src/sync.rs:1: `.store_mut()` reaches past firebreak-api",
+            "crates/cli/src/sync.rs:2: `firebreak_sync::` reaches past firebreak-api"
+        ]
+    );
+    // The api's own names for the same things are fine.
+    assert_eq!(source_violations(&file("sync_session::deliver(&handle, &clock, &s, &o)")), Vec::<String>::new());
+}
+
+#[test]
+fn the_api_naming_the_system_clock_outside_system_rs_fails() {
+    let files = vec![
+        ("crates/api/src/system.rs".to_string(), "pub struct SystemClock;".to_string()),
+        (
+            "crates/api/src/drill.rs".to_string(),
+            "let c = drill_clock(real, d, 60);\nScaledClock::new(crate::system::SystemClock, s, 60)".to_string(),
+        ),
+    ];
+    assert_eq!(
+        clock_violations(&files),
+        vec!["crates/api/src/drill.rs:2: the system clock is the edge's to supply; take a clock"]
+    );
 }

@@ -1,5 +1,7 @@
-//! The committed TypeScript bindings match the Rust types, and every command in the
-//! list is implemented by the desktop shell.
+//! The one list of IPC commands (`bindings::COMMANDS`) and what follows it: the committed
+//! TypeScript bindings are generated from it (and the Rust types), the desktop shell
+//! defines and registers exactly its commands, and the UI tests' IPC mock answers only
+//! commands in it.
 use std::path::PathBuf;
 
 fn root() -> PathBuf {
@@ -50,4 +52,68 @@ fn every_command_is_implemented_and_registered_by_the_shell() {
             "main.rs registers {r}, which crates/api/src/bindings.rs does not list (the window has no binding for it)"
         );
     }
+}
+
+/// The command names between `generate_handler![` and `]` in the shell's main.rs.
+fn handler_names(main_rs: &str) -> Vec<String> {
+    let Some(start) = main_rs.find("generate_handler![") else { return vec![] };
+    let body = &main_rs[start + "generate_handler![".len()..];
+    let body = &body[..body.find(']').unwrap_or(body.len())];
+    body.split(',')
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.rsplit("::").next().unwrap_or(s).to_string())
+        .collect()
+}
+
+/// The commands the UI tests' IPC mock answers (`case "name":`).
+fn mock_names(test_ts: &str) -> Vec<String> {
+    test_ts
+        .split("case \"")
+        .skip(1)
+        .filter_map(|rest| rest.split_once("\":").map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// What differs between the one command list and the shell's handler and the UI's mock:
+/// the handler registers exactly the listed commands; the mock answers only listed ones.
+fn command_list_problems(listed: &[&str], handler: &[String], mock: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for c in listed.iter().filter(|c| !handler.iter().any(|h| h == *c)) {
+        out.push(format!("src-tauri/src/main.rs does not register {c}"));
+    }
+    for h in handler.iter().filter(|h| !listed.contains(&h.as_str())) {
+        out.push(format!("src-tauri/src/main.rs registers {h}, which is not in bindings::COMMANDS"));
+    }
+    for m in mock.iter().filter(|m| !listed.contains(&m.as_str())) {
+        out.push(format!("ui/tests/app.test.ts mocks {m}, which is not in bindings::COMMANDS"));
+    }
+    out
+}
+
+#[test]
+fn the_shells_handler_and_the_uis_mock_follow_the_one_command_list() {
+    let listed: Vec<&str> = firebreak_api::bindings::COMMANDS.iter().map(|c| c.name).collect();
+    let handler = handler_names(&std::fs::read_to_string(root().join("src-tauri/src/main.rs")).unwrap());
+    let mock = mock_names(&std::fs::read_to_string(root().join("ui/tests/app.test.ts")).unwrap());
+    assert!(handler.len() > 10 && mock.len() > 5, "parsed {handler:?} and {mock:?}");
+    let problems = command_list_problems(&listed, &handler, &mock);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_command_missing_from_the_handler_or_unknown_to_the_list_fails() {
+    let main_rs = "tauri::Builder::default().invoke_handler(tauri::generate_handler![\n  commands::whoami,\n  commands::old_name,\n])";
+    let handler = handler_names(main_rs);
+    assert_eq!(handler, vec!["whoami", "old_name"]);
+    let mock = mock_names("switch (cmd) {\n case \"whoami\":\n return me;\n case \"gone\": {\n }");
+    assert_eq!(mock, vec!["whoami", "gone"]);
+    assert_eq!(
+        command_list_problems(&["whoami", "sync_status"], &handler, &mock),
+        vec![
+            "src-tauri/src/main.rs does not register sync_status",
+            "src-tauri/src/main.rs registers old_name, which is not in bindings::COMMANDS",
+            "ui/tests/app.test.ts mocks gone, which is not in bindings::COMMANDS",
+        ]
+    );
 }

@@ -38,3 +38,22 @@ fn a_drill_runs_on_its_clock_pauses_and_rotates_on_the_facilitators_word() {
     assert!(inc.roles.iter().any(|r| r.role == "incident-commander" && r.person == "Bo"));
     assert!(inc.timeline.iter().any(|e| e.text == "Command transferred: Ana → Bo"));
 }
+
+#[test]
+fn the_drill_clock_runs_on_the_clock_the_edge_supplies() {
+    // 60 drill-minutes at 60×: the drill starts 59 drill-minutes before the supplied
+    // clock's now and ends with the real minute the run takes.
+    let real = Arc::new(SteppingClock::new(t0()));
+    let clock = firebreak_api::drill::drill_clock(real.clone(), Duration::minutes(60), 60);
+    assert_eq!(clock.now(), t0() - Duration::minutes(59));
+    real.advance(Duration::minutes(1));
+    assert_eq!(clock.now(), t0() + Duration::minutes(1), "60× the real minute: the end of the run, now");
+}
+
+#[test]
+fn a_script_with_an_unknown_act_is_refused_when_read_not_mid_run() {
+    let e = Script::from_yaml("responses:\n  - at: 1m\n    do: acknowledge\n  - at: 2m\n    do: dance\n").unwrap_err();
+    assert!(e.message.contains("line 5") && e.message.contains("dance"), "{}", e.message);
+    let s = Script::from_yaml("responses:\n  - at: 1m\n    do: mitigate\n    text: failover\n").unwrap();
+    assert_eq!(s.responses[0].act, firebreak_api::drill::Act::Mitigate);
+}

@@ -3,7 +3,7 @@
 //! classification or escalation criterion is met only when the script changes the
 //! severity — an idle run misses it.
 use chrono::{DateTime, Utc};
-use firebreak_api::drill::{builtin_names, Response, Script};
+use firebreak_api::drill::{builtin_names, Act, Response, Script};
 use firebreak_api::Firebreak;
 use firebreak_core::clock::SteppingClock;
 use firebreak_drill::Check;
@@ -13,22 +13,22 @@ fn t0() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc)
 }
 
-fn respond(at: &str, act: &str) -> Response {
-    Response { at: at.into(), act: act.into(), text: format!("{act} at {at}"), status: None, level: None }
+fn respond(at: &str, act: Act) -> Response {
+    Response { at: at.into(), act, text: format!("{act:?} at {at}"), status: None, level: None }
 }
 
 /// A team that acknowledges, updates, mitigates, resolves and drafts the review, and
 /// (when `level` is given) sets that severity at T+6m.
 fn script(level: Option<&str>) -> Script {
-    let mut responses = vec![respond("2m", "acknowledge")];
+    let mut responses = vec![respond("2m", Act::Acknowledge)];
     if let Some(level) = level {
-        responses.push(Response { level: Some(level.into()), ..respond("6m", "severity") });
+        responses.push(Response { level: Some(level.into()), ..respond("6m", Act::Severity) });
     }
     responses.extend([
-        respond("8m", "update"),
-        respond("20m", "mitigate"),
-        Response { status: Some("resolved".into()), ..respond("40m", "status") },
-        respond("45m", "review"),
+        respond("8m", Act::Update),
+        respond("20m", Act::Mitigate),
+        Response { status: Some("resolved".into()), ..respond("40m", Act::Status) },
+        respond("45m", Act::Review),
     ]);
     Script { responses, ..Script::default() }
 }

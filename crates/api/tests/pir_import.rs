@@ -143,7 +143,7 @@ fn exports_of_an_incident_with_a_hostile_id_stay_in_the_export_folder() {
     let root = tempfile::tempdir().unwrap();
     let dir = root.path().join("a").join("b").join("exports");
     for format in ["md", "yaml", "ics", "pdf"] {
-        let path = fb.export_pir_to(&id.to_string(), format, &dir).unwrap();
+        let path = fb.export_pir_to(&id.to_string(), format.parse().unwrap(), &dir).unwrap();
         assert_eq!(path.parent(), Some(dir.as_path()), "{}", path.display());
         assert_eq!(path.file_name().unwrap().to_str().unwrap(), format!("_.._.._escaped-review.{format}"));
     }

@@ -14,6 +14,9 @@
 //! Justified exceptions are listed in `tests/tidy-allow.txt`, one per line:
 //! `path | code on the line | why`. An entry that no longer matches anything fails the
 //! test too, so the list only shrinks.
+mod scan;
+
+use scan::{is_ident, strip};
 use std::path::{Path, PathBuf};
 
 /// The crates whose `src/` is scanned.
@@ -62,114 +65,6 @@ struct Finding {
     code: String,
 }
 
-/// Blanks comments, string, byte-string, raw-string and char literals with spaces,
-/// keeping every newline (so line numbers stay).
-fn strip(src: &str) -> String {
-    let b: Vec<char> = src.chars().collect();
-    let mut out = String::with_capacity(src.len());
-    let blank = |out: &mut String, c: char| out.push(if c == '\n' { '\n' } else { ' ' });
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
-            while i < b.len() && b[i] != '\n' {
-                blank(&mut out, b[i]);
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i] == '/' && b.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    out.push_str("  ");
-                    i += 2;
-                } else if b[i] == '*' && b.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    out.push_str("  ");
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    blank(&mut out, b[i]);
-                    i += 1;
-                }
-            }
-        } else if (c == 'r' || (c == 'b' && next == Some('r')))
-            && !prev_is_ident(&b, i)
-            && raw_string_hashes(&b, i + if c == 'b' { 2 } else { 1 }).is_some()
-        {
-            let start = i + if c == 'b' { 2 } else { 1 };
-            let hashes = raw_string_hashes(&b, start).unwrap_or(0);
-            let body = start + hashes + 1;
-            let mut j = body;
-            while j < b.len() && !(b[j] == '"' && (0..hashes).all(|k| b.get(j + 1 + k) == Some(&'#'))) {
-                j += 1;
-            }
-            let end = (j + 1 + hashes).min(b.len());
-            out.push('"');
-            for &ch in &b[i + 1..end.saturating_sub(1).max(i + 1)] {
-                blank(&mut out, ch);
-            }
-            out.push('"');
-            i = end;
-        } else if c == '"' || (c == 'b' && next == Some('"') && !prev_is_ident(&b, i)) {
-            if c == 'b' {
-                out.push(' ');
-                i += 1;
-            }
-            out.push('"');
-            i += 1;
-            while i < b.len() && b[i] != '"' {
-                if b[i] == '\\' && i + 1 < b.len() {
-                    blank(&mut out, b[i]);
-                    i += 1;
-                }
-                blank(&mut out, b[i]);
-                i += 1;
-            }
-            out.push('"');
-            i += 1;
-        } else if c == '\'' {
-            // A char literal ('a', '\n', '\u{1F600}') — not a lifetime ('a).
-            let close = if next == Some('\\') {
-                (i + 2..b.len().min(i + 12)).find(|&j| b[j] == '\'')
-            } else if b.get(i + 2) == Some(&'\'') {
-                Some(i + 2)
-            } else {
-                None
-            };
-            match close {
-                Some(j) => {
-                    out.push('\'');
-                    out.extend(std::iter::repeat_n(' ', j - i - 1));
-                    out.push('\'');
-                    i = j + 1;
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn prev_is_ident(b: &[char], i: usize) -> bool {
-    i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_')
-}
-
-/// At `i`: `#`* then `"` — the opening of a raw string; the number of hashes.
-fn raw_string_hashes(b: &[char], i: usize) -> Option<usize> {
-    let hashes = b[i.min(b.len())..].iter().take_while(|c| **c == '#').count();
-    (b.get(i + hashes) == Some(&'"')).then_some(hashes)
-}
-
 /// Blanks every item marked `#[cfg(test)]` (a module, function or `use`) in stripped text.
 fn blank_test_items(stripped: &str) -> String {
     let mut b: Vec<char> = stripped.chars().collect();
@@ -206,10 +101,6 @@ fn blank_test_items(stripped: &str) -> String {
         i = j + 1;
     }
     b.into_iter().collect()
-}
-
-fn is_ident(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// The operand text right after position `i`: a path of identifiers, `::` and `.`.
@@ -337,18 +228,12 @@ fn allow_list(root: &Path) -> Vec<Allowed> {
         .collect()
 }
 
+/// The Rust files below `dir` but `foo/tests.rs`, the body of a `#[cfg(test)] mod
+/// tests;` (unit tests kept beside their module), skipped like inline `#[cfg(test)]` items.
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("tests.rs") {
-            // `foo/tests.rs` is the body of a `#[cfg(test)] mod tests;` (unit tests kept
-            // beside their module), skipped like inline `#[cfg(test)]` items.
-            out.push(path);
-        }
-    }
+    let mut all = Vec::new();
+    scan::rust_files(dir, &mut all);
+    out.extend(all.into_iter().filter(|p| !p.ends_with("tests.rs")));
 }
 
 #[test]

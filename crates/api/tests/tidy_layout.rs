@@ -8,7 +8,10 @@
 //! (the file got shorter, the function was split or renamed) fails too, so the list only
 //! shrinks. The scan is textual: comments, strings and char literals are blanked first,
 //! then each `fn name` is measured from its line to its closing brace.
-use std::path::{Path, PathBuf};
+mod scan;
+
+use scan::{is_ident, rust_files, strip};
+use std::path::Path;
 
 const MAX_FILE_LINES: usize = 600;
 const MAX_FN_LINES: usize = 100;
@@ -22,108 +25,6 @@ enum Finding {
     LongFile(usize),
     /// Function `name`, starting on `line`, spans `lines` lines.
     LongFn { name: String, line: usize, lines: usize },
-}
-
-/// Blanks comments, string, raw-string and char literals with spaces, keeping newlines
-/// (so line numbers stay) and leaving lifetimes (`'a`) alone.
-fn strip(src: &str) -> String {
-    let b: Vec<char> = src.chars().collect();
-    let mut out = String::with_capacity(src.len());
-    let blank = |out: &mut String, c: char| out.push(if c == '\n' { '\n' } else { ' ' });
-    let ident_before = |i: usize| i > 0 && (b[i - 1].is_alphanumeric() || b[i - 1] == '_');
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
-            while i < b.len() && b[i] != '\n' {
-                blank(&mut out, b[i]);
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0usize;
-            while i < b.len() {
-                if b[i] == '/' && b.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    out.push_str("  ");
-                    i += 2;
-                } else if b[i] == '*' && b.get(i + 1) == Some(&'/') {
-                    depth = depth.saturating_sub(1);
-                    out.push_str("  ");
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    blank(&mut out, b[i]);
-                    i += 1;
-                }
-            }
-        } else if (c == 'r' || (c == 'b' && next == Some('r'))) && !ident_before(i) && raw_hashes(&b, i).is_some() {
-            let start = i + if c == 'b' { 2 } else { 1 };
-            let hashes = raw_hashes(&b, i).unwrap_or(0);
-            let mut j = start + hashes + 1;
-            while j < b.len() && !(b[j] == '"' && (0..hashes).all(|k| b.get(j + 1 + k) == Some(&'#'))) {
-                j += 1;
-            }
-            let end = (j + 1 + hashes).min(b.len());
-            for &ch in &b[i..end] {
-                blank(&mut out, ch);
-            }
-            i = end;
-        } else if c == '"' {
-            blank(&mut out, c);
-            i += 1;
-            while i < b.len() && b[i] != '"' {
-                if b[i] == '\\' && i + 1 < b.len() {
-                    blank(&mut out, b[i]);
-                    i += 1;
-                }
-                blank(&mut out, b[i]);
-                i += 1;
-            }
-            if i < b.len() {
-                blank(&mut out, b[i]);
-                i += 1;
-            }
-        } else if c == '\'' {
-            // A char literal ('a', '\n', '\u{1F600}', '{'), not a lifetime ('a).
-            let close = if next == Some('\\') {
-                (i + 2..b.len().min(i + 12)).find(|&j| b[j] == '\'')
-            } else if b.get(i + 2) == Some(&'\'') {
-                Some(i + 2)
-            } else {
-                None
-            };
-            match close {
-                Some(j) => {
-                    for &ch in &b[i..=j] {
-                        blank(&mut out, ch);
-                    }
-                    i = j + 1;
-                }
-                None => {
-                    out.push(c);
-                    i += 1;
-                }
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// At `i` (an `r` or `br`): the number of `#` before the opening `"` of a raw string.
-fn raw_hashes(b: &[char], i: usize) -> Option<usize> {
-    let start = i + if b[i] == 'b' { 2 } else { 1 };
-    let hashes = b.get(start..)?.iter().take_while(|c| **c == '#').count();
-    (b.get(start + hashes) == Some(&'"')).then_some(hashes)
-}
-
-fn is_ident(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
 }
 
 /// Every function with a body: its name, first line and length in lines (from the
@@ -227,20 +128,6 @@ fn parse_allow_list(text: &str) -> Result<Vec<Allowed>, String> {
         out.push(Allowed { path, function, entry: line.to_string() });
     }
     Ok(out)
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if path.is_dir() && name != "target" && name != "node_modules" && !name.starts_with('.') {
-            rust_files(&path, out);
-        } else if name.ends_with(".rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// Every problem in the tree that the allow-list does not excuse, plus every stale entry.

@@ -249,9 +249,10 @@ fn every_read_survives_extreme_stored_data() {
         read(f, &format!("pir yaml {key}"), || fb.pir_export_yaml(&key));
         read(f, &format!("pir ics {key}"), || fb.pir_ics(&key, None));
         read(f, &format!("pir pdf {key}"), || fb.pir_pdf(&key));
-        for format in ["pdf", "md", "yaml", "ics"] {
+        use firebreak_api::dto::ExportFormat;
+        for format in [ExportFormat::Pdf, ExportFormat::Md, ExportFormat::Yaml, ExportFormat::Ics] {
             let out = dir.path().join("exports");
-            read(f, &format!("export {format} {key}"), || fb.export_pir_to(&key, format, &out));
+            read(f, &format!("export {} {key}", format.ext()), || fb.export_pir_to(&key, format, &out));
         }
         read(f, &format!("checklists {key}"), || fb.checklists(&key));
         read(f, &format!("runbook {key}"), || fb.runbook(&key));

@@ -1,12 +1,11 @@
 //! `firebreak pir action add|edit|remove` and `firebreak actions`: a review's action
 //! items one by one, and every incident's items in one list (open, overdue, by owner).
 use crate::erased::Ser;
+use crate::Out;
 use clap::{Args, Subcommand};
 use firebreak_api::actions::{ActionChange, ActionFilter, ActionRow};
 use firebreak_api::{ApiError, Firebreak};
 use serde_json::Value;
-
-type Out<'a> = &'a dyn Fn(Value, String) -> Value;
 
 #[derive(Subcommand)]
 pub enum ActionCmd {
@@ -75,8 +74,18 @@ pub fn pir_action(fb: &mut Firebreak, cmd: ActionCmd, out: Out<'_>) -> Result<Va
     Ok(out(row.to_json(), text))
 }
 
-pub fn list(fb: &Firebreak, filter: ActionFilter, out: Out<'_>) -> Result<Value, ApiError> {
-    let rows = fb.actions(&filter)?;
+#[derive(Args)]
+pub struct ListArgs {
+    #[arg(long)]
+    open: bool,
+    #[arg(long)]
+    overdue: bool,
+    #[arg(long, value_name = "NAME")]
+    owner: Option<String>,
+}
+
+pub fn list(fb: &Firebreak, a: ListArgs, out: Out<'_>) -> Result<Value, ApiError> {
+    let rows = fb.actions(&ActionFilter { open: a.open, overdue: a.overdue, owner: a.owner })?;
     let text = if rows.is_empty() {
         "no action items".to_string()
     } else {

@@ -2,13 +2,12 @@
 //! services, impact start, a corrected detection time). Each changed field becomes its
 //! own op on the timeline; nothing is written when any part of the input is refused.
 use crate::erased::Ser;
+use crate::Out;
 use clap::Args;
 use firebreak_api::edit::EditInput;
 use firebreak_api::{ApiError, Firebreak};
 use firebreak_core::timeline::Change;
 use serde_json::Value;
-
-type Out<'a> = &'a dyn Fn(Value, String) -> Value;
 
 #[derive(Args)]
 pub struct EditArgs {

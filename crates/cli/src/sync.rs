@@ -1,32 +1,59 @@
-//! `firebreak remote …` and `firebreak sync [--watch]`: the sync client of crates/sync
-//! driven from the command line, on this data directory's store.
-use crate::RemoteCmd;
+//! `firebreak remote …`, `firebreak sync [--watch]` and `comms flush`: the api's sync
+//! session (crates/api/src/sync_session.rs) driven from the command line, with text and
+//! JSON for what it did.
+use crate::Out;
+use clap::{Args, Subcommand};
+use firebreak_api::sync_session::{self, sync_err, DeliveryOptions, KnownSecrets, Round, SyncOptions, SyncSession};
 use firebreak_api::system::SystemClock;
-use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport, SyncRemote};
+use firebreak_api::{ApiError, ErrorCode, Firebreak, RemoteTransport};
 use firebreak_core::clock::Clock;
-use firebreak_sync::wire::TeamInfo;
-use firebreak_sync::{
-    check_remote, deliver_outbound, DeliveryOptions, HttpTransport, KnownSecrets, StoreHandle, SyncClient, SyncError,
-    SyncOptions,
-};
 use serde_json::{json, Value};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-type Out<'a> = &'a dyn Fn(Value, String) -> Value;
+#[derive(Args)]
+pub struct SyncArgs {
+    #[arg(long)]
+    watch: bool,
+    #[command(subcommand)]
+    what: Option<SyncCmd>,
+}
 
-/// A sync failure with the code that says what happened: the server out of reach (or
-/// answering nonsense, as a captive portal does) is `unavailable`, its HTTP refusals map by
-/// status (401/403 `unauthorized`, 409 `conflict`, 5xx/429 `unavailable`), a local
-/// database failure keeps the store's code, a missing or malformed remote is bad input.
-fn sync_err(e: SyncError) -> ApiError {
-    let message = format!("sync failed: {e}");
-    let code = match e {
-        SyncError::Network(_) | SyncError::Protocol(_) => ErrorCode::Unavailable,
-        SyncError::Server { status, .. } => ErrorCode::for_http_status(status),
-        SyncError::Store(s) => ApiError::from(s).code,
-        SyncError::NoRemote | SyncError::InvalidRemote(_) => ErrorCode::InvalidInput,
-    };
-    ApiError::new(code, message)
+#[derive(Subcommand)]
+pub enum SyncCmd {
+    /// List teammates' changes this laptop holds instead of applying: invalid ones
+    /// (quarantined) and ones from a newer Firebreak (applied after an upgrade).
+    Quarantine {
+        /// Write every held change, as received, to FILE (JSON) for an admin.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RemoteCmd {
+    /// Set the server address, team and this member's token (kept in the OS keyring, or
+    /// an owner-only file where there is none; never printed). Checks the token with the
+    /// server when it is reachable and adopts the member's name for this laptop's changes.
+    Set {
+        url: String,
+        #[arg(long)]
+        team: String,
+        #[arg(long, env = "FIREBREAK_TOKEN", hide_env_values = true)]
+        token: String,
+        /// Trust this PEM file's CA for the server's certificate (a team's own CA),
+        /// besides the system's roots. Kept (as PEM) in this laptop's settings.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Allow plain http:// to a host other than this machine (the token and the
+        /// record then cross the network unencrypted; shown as a warning).
+        #[arg(long)]
+        allow_http: bool,
+    },
+    /// Show the server, team, waiting changes and last sync.
+    Show,
+    /// Stop syncing.
+    Clear,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
@@ -36,82 +63,64 @@ fn runtime() -> Result<tokio::runtime::Runtime, ApiError> {
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the sync runtime: {e}")))
 }
 
-fn transport(remote: &SyncRemote) -> Result<HttpTransport, ApiError> {
-    HttpTransport::new(&remote.config()).map_err(sync_err)
-}
-
+/// The sync status as JSON and as one line of text, from the api's view.
 fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
-    let st = fb.store().sync_status().map_err(ApiError::from)?;
-    let addr = fb.store().remote().map_err(ApiError::from)?;
-    let kept = fb.remote_token_location()?;
-    let drift = fb.recent_clock_drift()?;
-    let warning = fb.remote_warning()?;
-    let text = match &addr {
-        None => "no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`".to_string(),
-        Some(a) => {
+    let view = fb.sync_view()?;
+    let text = match (&view.url, &view.team) {
+        (Some(url), Some(team)) => {
             let mut t = format!(
-                "server {}, team {}{}; {} change(s) waiting; last synced {}",
-                a.url,
-                a.team,
-                a.member.as_ref().map_or_else(String::new, |m| format!(" as {m}")),
-                st.pending,
-                st.last_synced_at
+                "server {url}, team {team}{}; {} change(s) waiting; last synced {}",
+                view.member.as_ref().map_or_else(String::new, |m| format!(" as {m}")),
+                view.pending,
+                view.last_synced_at
                     .map_or_else(|| "never".to_string(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
             );
-            if let Some(w) = &warning {
+            if let Some(w) = &view.insecure_warning {
                 t.push_str(&format!("; warning: {w}"));
             }
-            if let Some(d) = &drift {
+            if let Some(d) = &view.clock_drift {
                 t.push_str(&format!(
                     "; warning: changes by {} arrived stamped {} min ahead of this laptop's clock; check both clocks (sync still converges)",
                     d.author, d.ahead_minutes
                 ));
             }
-            let held = fb.held_summary()?;
-            if held.quarantined > 0 {
+            if view.quarantined > 0 {
                 t.push_str(&format!(
                     "; {} teammate change(s) quarantined as invalid (latest: {}); see `firebreak sync quarantine`",
-                    held.quarantined,
-                    held.latest_reason.as_deref().unwrap_or("")
+                    view.quarantined,
+                    view.quarantine_reason.as_deref().unwrap_or("")
                 ));
             }
-            if held.newer > 0 {
+            if view.newer > 0 {
                 t.push_str(&format!(
                     "; {} change(s) from a newer Firebreak kept until this one is upgraded",
-                    held.newer
+                    view.newer
                 ));
             }
-            if st.rejected > 0 {
-                let why = fb.rejected_changes()?.first().map(|r| r.reason.clone()).unwrap_or_default();
+            if view.rejected > 0 {
+                let why = view.rejected_reason.clone().unwrap_or_default();
                 t.push_str(&format!(
                     "; {} change(s) refused by the server ({why}); they are kept here, and setting the remote again retries them",
-                    st.rejected
+                    view.rejected
                 ));
             }
             t
         }
+        _ => "no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`".to_string(),
     };
-    let held = fb.held_summary()?;
     let v = json!({
-        "remote": addr.as_ref().map(|a| json!({"url": a.url, "team": a.team, "member": a.member})),
-        "quarantined": held.quarantined,
-        "quarantine_reason": held.latest_reason,
-        "newer": held.newer,
-        "token_kept_in": kept.map(|k| k.as_str()),
-        "warning": warning,
-        "pending": st.pending,
-        "rejected": st.rejected,
-        "clock_drift": drift,
-        "last_synced_at": st.last_synced_at,
+        "remote": view.url.as_ref().map(|url| json!({"url": url, "team": view.team, "member": view.member})),
+        "quarantined": view.quarantined,
+        "quarantine_reason": view.quarantine_reason,
+        "newer": view.newer,
+        "token_kept_in": view.token_kept_in,
+        "warning": view.insecure_warning,
+        "pending": view.pending,
+        "rejected": view.rejected,
+        "clock_drift": view.clock_drift,
+        "last_synced_at": view.last_synced_at,
     });
     Ok((v, text))
-}
-
-/// Asks the server who the token belongs to. `Ok(None)`: the server is unreachable
-/// now (checked at the next sync instead); refusals are errors, their message after
-/// `context`.
-fn check_token(remote: &SyncRemote, context: &str) -> Result<Option<TeamInfo>, ApiError> {
-    runtime()?.block_on(check_remote(&remote.config())).map_err(|e| ApiError::invalid(format!("{context}: {e}")))
 }
 
 /// The text of `--ca FILE`, read with a size limit.
@@ -125,10 +134,6 @@ fn read_ca(path: &std::path::Path) -> Result<String, ApiError> {
         .map_err(|e| ApiError::invalid(format!("--ca {}: {}", path.display(), e.message)))
 }
 
-fn renamed(member: &str, before: &str) -> String {
-    format!("your changes are now signed {member:?} (the token's member; was {before:?})")
-}
-
 pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value, ApiError> {
     let mut notes = Vec::new();
     match cmd {
@@ -137,11 +142,11 @@ pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value,
             let candidate = fb.remote_candidate_with(&url, &team, &token, RemoteTransport { ca_pem, allow_http })?;
             // A token the server refuses is not saved; an unreachable server is fine
             // (offline first): the token is checked at the first sync.
-            let info = check_token(&candidate, "not saved")?;
+            let info = runtime()?.block_on(sync_session::check_token(&candidate))?;
             let saved = fb.save_remote(&candidate, info.as_ref().map(|i| i.member.as_str()))?;
             notes.push(format!("token kept in the {}", saved.kept.describe()));
             match (info, saved.renamed_from) {
-                (Some(info), Some(before)) => notes.push(renamed(&info.member, &before)),
+                (Some(info), Some(before)) => notes.push(sync_session::renamed_note(&info.member, &before)),
                 (Some(_), None) => {}
                 (None, _) => {
                     notes.push("the server is not reachable now; the token is checked at the first sync".into())
@@ -157,50 +162,35 @@ pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value,
     Ok(out(v, text))
 }
 
-pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiError> {
+/// `firebreak sync [--watch]` and `firebreak sync quarantine`.
+pub fn command(fb: &mut Firebreak, a: SyncArgs, out: Out<'_>) -> Result<Value, ApiError> {
+    match a.what {
+        Some(SyncCmd::Quarantine { export }) => quarantine(fb, export.as_deref(), out),
+        None => run(fb, a.watch, out),
+    }
+}
+
+fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiError> {
     let remote = fb.remote()?.ok_or_else(|| {
         ApiError::invalid("no team server set; use `firebreak remote set URL --team TEAM --token TOKEN`")
     })?;
-    let mut notes = Vec::new();
-    if remote.member.is_none() {
-        // Set while offline: learn the member before pushing, so what is made from now
-        // on carries the name the server accepts.
-        if let Some(info) = check_token(&remote, "sync failed")? {
-            notes.extend(fb.adopt_member(&info.member)?.map(|before| renamed(&info.member, &before)));
-        }
-    }
-    let client = SyncClient::new(transport(&remote)?, Arc::new(SystemClock), SyncOptions::default());
-    let report = {
-        let handle = Mutex::new(fb.store_mut());
-        runtime()?.block_on(async {
-            if watch {
-                let change = tokio::sync::Notify::new();
-                let stop = async {
-                    let _ = tokio::signal::ctrl_c().await;
-                };
-                // Changes made by other processes on this data directory (another
-                // `firebreak` command, the window) are pushed within a second.
-                let others = async {
-                    let mut seen = 0;
-                    loop {
-                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                        let waiting = handle.with_store(|s| s.outbox_len()).unwrap_or(0);
-                        if waiting > seen {
-                            change.notify_one();
-                        }
-                        seen = waiting;
-                    }
-                };
-                tokio::select! {
-                    r = client.run_observed(&handle, &change, stop, watch_line()) => r.map(|_| None),
-                    never = others => never,
-                }
-            } else {
-                client.sync_once(&handle).await.map(Some)
-            }
-        })
-    }
-    .map_err(sync_err)?;
+    let session = SyncSession::new(remote, Arc::new(SystemClock), SyncOptions::default()).map_err(sync_err)?;
+    let handle = Mutex::new(fb);
+    let (notes, report) = runtime()?.block_on(async {
+        // Set while offline: the member is learnt before pushing (a refusal stops here).
+        let renamed = session.adopt_member(&handle).await.map_err(sync_err)??;
+        let notes: Vec<String> = renamed.iter().map(|r| r.note()).collect();
+        let report = if watch {
+            let stop = async {
+                let _ = tokio::signal::ctrl_c().await;
+            };
+            session.watch(&handle, stop, watch_line()).await.map(|()| None)
+        } else {
+            session.once(&handle).await.map(Some)
+        };
+        Ok::<_, ApiError>((notes, report.map_err(sync_err)?))
+    })?;
+    let fb = handle.into_inner().unwrap_or_else(|e| e.into_inner());
     let (mut v, text) = status(fb)?;
     let line = match &report {
         Some(r) => format!("pushed {}, pulled {}; {text}", r.push.acknowledged, r.pull.applied),
@@ -219,7 +209,7 @@ pub fn run(fb: &mut Firebreak, watch: bool, out: Out<'_>) -> Result<Value, ApiEr
 }
 
 /// `firebreak sync quarantine [--export FILE]`: what is held, and why.
-pub fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>) -> Result<Value, ApiError> {
+fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>) -> Result<Value, ApiError> {
     let held = fb.held_ops()?;
     let mut text = if held.is_empty() {
         "nothing held: every change received from the team was applied".to_string()
@@ -247,12 +237,12 @@ pub fn quarantine(fb: &Firebreak, export: Option<&std::path::Path>, out: Out<'_>
 
 /// What `sync --watch` says on stderr as it goes: each round that moved something,
 /// and each change between online and offline (stdout keeps the one final document).
-fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
+fn watch_line() -> impl FnMut(Round<'_>) {
     let mut online: Option<bool> = None;
     move |round| {
         let at = SystemClock.now().with_timezone(&chrono::Local).format("%H:%M:%S");
         match round {
-            firebreak_sync::Round::Synced(r) => {
+            Round::Synced(r) => {
                 if online != Some(true) {
                     eprintln!("{at} online");
                 }
@@ -269,7 +259,7 @@ fn watch_line() -> impl FnMut(firebreak_sync::Round<'_>) {
                     eprintln!("{at} pushed {pushed}, pulled {pulled}{refused}{held}");
                 }
             }
-            firebreak_sync::Round::Failed(e) => {
+            Round::Failed(e) => {
                 if online != Some(false) {
                     eprintln!("{at} offline: {e}; retrying");
                 }
@@ -288,8 +278,8 @@ pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
     let secrets = KnownSecrets { webhook_url: fb.webhook_url()?, github_token: fb.github_token()? };
     let options = DeliveryOptions { due_only: false, ..DeliveryOptions::default() };
     let report = {
-        let handle = Mutex::new(fb.store_mut());
-        runtime()?.block_on(deliver_outbound(&handle, &SystemClock, &secrets, &options))
+        let handle = Mutex::new(&mut *fb);
+        runtime()?.block_on(sync_session::deliver(&handle, &SystemClock, &secrets, &options))
     }
     .map_err(sync_err)?;
     let linked = fb.link_created_issues()?;
@@ -331,31 +321,4 @@ pub fn flush(fb: &mut Firebreak, out: Out<'_>) -> Result<Value, ApiError> {
         }),
         lines.join("\n"),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn code(e: SyncError) -> ErrorCode {
-        sync_err(e).code
-    }
-
-    #[test]
-    fn sync_failures_carry_the_code_the_window_branches_on() {
-        assert_eq!(code(SyncError::Network("connection refused".into())), ErrorCode::Unavailable);
-        assert_eq!(code(SyncError::Protocol("not JSON".into())), ErrorCode::Unavailable);
-        let server = |status: u16| SyncError::Server { status, code: "x".into(), message: "no".into() };
-        assert_eq!(code(server(401)), ErrorCode::Unauthorized);
-        assert_eq!(code(server(403)), ErrorCode::Unauthorized);
-        assert_eq!(code(server(409)), ErrorCode::Conflict);
-        assert_eq!(code(server(503)), ErrorCode::Unavailable);
-        assert_eq!(code(server(400)), ErrorCode::InvalidInput);
-        assert_eq!(code(SyncError::NoRemote), ErrorCode::InvalidInput);
-        assert_eq!(code(SyncError::InvalidRemote("http://x".into())), ErrorCode::InvalidInput);
-        // A store failure keeps the store's own code (here: no such incident).
-        let fb = Firebreak::in_memory(Box::new(SystemClock)).expect("an in-memory store opens");
-        let missing = fb.store().find("INC-none-1").expect_err("no incident yet");
-        assert_eq!(code(SyncError::Store(missing)), ErrorCode::NotFound);
-    }
 }

@@ -8,6 +8,7 @@
 //! depends on no tauri/rusqlite/reqwest/axum/tokio (checked by a test in crates/api).
 
 pub mod clock;
+pub mod duration;
 pub mod error;
 pub mod hlc;
 pub mod ids;

@@ -1,7 +1,7 @@
 //! Prints the Markdown evaluation of a made-up run of the first built-in scenario, to
 //! see the report as a reader would (`cargo run --example evaluation_demo`).
 use chrono::{Duration, TimeZone, Utc};
-use firebreak_drill::{builtin, evaluate, evaluation_markdown, DrillEntry, DrillEvents};
+use firebreak_drill::{builtin, evaluate, evaluation_markdown, DrillEntry, DrillEvents, Status};
 
 fn main() {
     let scenario = &builtin()[1];
@@ -15,7 +15,7 @@ fn main() {
         first_update_at: Some(t(33)),
         severity_changes: vec![(t(24), "SEV2".into())],
         mitigation_at: Some(t(41)),
-        statuses: vec![(t(4), "acknowledged".into()), (t(41), "mitigated".into()), (t(70), "resolved".into())],
+        statuses: vec![(t(4), Status::Acknowledged), (t(41), Status::Mitigated), (t(70), Status::Resolved)],
         review_drafted_at: None,
         facilitator_notes: vec!["Casey took over as IC at T+30m | clean hand-over".into()],
         improvement_areas: vec!["Add connection pool metrics to the API dashboard".into()],

@@ -25,8 +25,8 @@ pub struct DrillEvents {
     pub severity_changes: Vec<(DateTime<Utc>, String)>,
     /// The first action entry logged as a mitigation.
     pub mitigation_at: Option<DateTime<Utc>>,
-    /// Each status change: when, and the new status (`acknowledged`, `mitigated`, ...).
-    pub statuses: Vec<(DateTime<Utc>, String)>,
+    /// Each status change: when, and the new status.
+    pub statuses: Vec<(DateTime<Utc>, Status)>,
     pub review_drafted_at: Option<DateTime<Utc>>,
     pub facilitator_notes: Vec<String>,
     /// Improvement areas the facilitator adds to the ones from missed criteria.
@@ -101,7 +101,7 @@ pub struct TimelineLine {
 ///   its starting level (one that starts lower earns it by a change), compared
 ///   ignoring ASCII case;
 /// - status: the first status at or past the criterion's in the lifecycle (resolving
-///   also reaches mitigated); unknown status names are ignored;
+///   also reaches mitigated);
 /// - mitigation: the earlier of `mitigation_at` and the status reaching mitigated.
 pub fn evaluate(scenario: &Scenario, events: &DrillEvents) -> Evaluation {
     let criteria: Vec<CriterionResult> = scenario.success_criteria.iter().map(|c| judge(scenario, c, events)).collect();
@@ -150,12 +150,7 @@ pub fn evaluate(scenario: &Scenario, events: &DrillEvents) -> Evaluation {
 }
 
 fn first_status_reaching(events: &DrillEvents, target: Status) -> Option<DateTime<Utc>> {
-    events
-        .statuses
-        .iter()
-        .filter(|(_, name)| name.parse::<Status>().is_ok_and(|status| status >= target))
-        .map(|(at, _)| *at)
-        .min()
+    events.statuses.iter().filter(|(_, status)| *status >= target).map(|(at, _)| *at).min()
 }
 
 /// The instant of the criterion's event and the past-tense phrase for it.

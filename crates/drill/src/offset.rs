@@ -1,51 +1,19 @@
 //! Drill-clock offsets as people write and read them: `30s`, `5m`, `1h30m` in scenario
 //! files, `T+3m12s` in reports, "5 minutes" in sentences.
 //!
-//! The parser is a small strict one rather than `humantime`: humantime also accepts
-//! "5 minutes", "5min" and "1M" (a *month*), so a file could say the same thing many
-//! ways and a capital-M typo would silently mean a month. Here a duration is one or more
-//! `<digits><unit>` groups with units `h`, `m`, `s` in that order (e.g. `90s`, `1h30m`,
-//! `2h5m10s`), or a bare `0`.
+//! The grammar is the one review imports use too (`firebreak_core::duration`: strict
+//! `<digits><unit>` groups, `d`, `h`, `m`, `s` in that order, or `0`), rather than
+//! `humantime`, which also accepts "5 minutes", "5min" and "1M" (a *month*).
 use chrono::Duration;
 
 /// The hint every "not a duration" error ends with.
 pub const DURATION_HINT: &str = "use e.g. 5m, 1h30m";
 
-/// Parses `30s`, `5m`, `1h30m`, `2h5m10s` or `0`; `None` for anything else.
+/// Parses `30s`, `5m`, `1h30m`, `2h5m10s` or `0` (the one grammar,
+/// `firebreak_core::duration`); `None` for anything else or past 100 days (drills last
+/// hours, not years: anything longer is a typo).
 pub fn parse_duration(text: &str) -> Option<Duration> {
-    let text = text.trim();
-    if text == "0" {
-        return Some(Duration::zero());
-    }
-    let mut total: i64 = 0;
-    let mut digits = String::new();
-    let mut last_rank = 0;
-    let mut groups = 0;
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-            continue;
-        }
-        let (rank, unit_seconds) = match c {
-            'h' => (1, 3_600),
-            'm' => (2, 60),
-            's' => (3, 1),
-            _ => return None,
-        };
-        if digits.is_empty() || rank <= last_rank {
-            return None;
-        }
-        let value: i64 = digits.parse().ok()?;
-        total = total.checked_add(value.checked_mul(unit_seconds)?)?;
-        digits.clear();
-        last_rank = rank;
-        groups += 1;
-    }
-    // Drills last hours, not years: anything past 100 days is a typo.
-    if !digits.is_empty() || groups == 0 || total > 100 * 24 * 3_600 {
-        return None;
-    }
-    Some(Duration::seconds(total))
+    firebreak_core::duration::parse(text).filter(|d| *d <= Duration::days(100))
 }
 
 /// `1h30m`, `3m12s`, `45s`, `0s`; negative offsets get a leading `-`. Whole seconds
@@ -154,6 +122,8 @@ mod tests {
         assert_eq!(parse_duration(" 15m "), Some(m(15)));
         assert_eq!(parse_duration("0"), Some(Duration::zero()));
         assert_eq!(parse_duration("0m"), Some(Duration::zero()));
+        // Days, as in review imports (the one grammar), within the 100-day bound.
+        assert_eq!(parse_duration("5d"), Some(Duration::days(5)));
     }
 
     #[test]
@@ -170,7 +140,7 @@ mod tests {
             "5m5m",
             "1.5h",
             "-5m",
-            "5d",
+            "101d",
             "99999999999999999999h",
             "2401h",
         ] {

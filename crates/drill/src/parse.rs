@@ -310,8 +310,11 @@ fn criterion(path: &str, rc: RawCriterion, drill_length: Duration) -> Result<Cri
         }
         "status_reached" => {
             let reached = kind_value(&field(kind), &rc.status_reached)?;
-            let status: Status =
-                reached.status.parse().map_err(|message| Error::invalid(field("status_reached.status"), message))?;
+            let status: Status = reached.status.parse().map_err(|_| {
+                let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
+                let message = format!("{:?} is not a status (one of {})", reached.status, names.join(", "));
+                Error::invalid(field("status_reached.status"), message)
+            })?;
             Check::StatusReached { status, within: optional_limit("status_reached.within", &reached.within)? }
         }
         _ => {

@@ -7,7 +7,6 @@ use crate::{Error, Result};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::str::FromStr;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -177,57 +176,9 @@ impl Check {
     }
 }
 
-/// The incident lifecycle, in order (the same names as the app's statuses).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Detected,
-    Acknowledged,
-    Investigating,
-    Mitigated,
-    Resolved,
-    Closed,
-}
-
-impl Status {
-    pub const ALL: [Status; 6] = [
-        Status::Detected,
-        Status::Acknowledged,
-        Status::Investigating,
-        Status::Mitigated,
-        Status::Resolved,
-        Status::Closed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Detected => "detected",
-            Status::Acknowledged => "acknowledged",
-            Status::Investigating => "investigating",
-            Status::Mitigated => "mitigated",
-            Status::Resolved => "resolved",
-            Status::Closed => "closed",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Status {
-    type Err = String;
-
-    /// Case-insensitive; the error lists the accepted names.
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        Status::ALL.into_iter().find(|st| st.as_str().eq_ignore_ascii_case(s.trim())).ok_or_else(|| {
-            let names: Vec<&str> = Status::ALL.iter().map(|s| s.as_str()).collect();
-            format!("{s:?} is not a status (one of {})", names.join(", "))
-        })
-    }
-}
+/// The incident lifecycle, in order: the core's one `Status` (criteria name it, the
+/// evaluation compares it with the statuses the incident went through).
+pub use firebreak_core::incident::Status;
 
 /// A timed event the facilitator injects into the drill.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -1,7 +1,7 @@
 //! The evaluation: each criterion kind met and missed, improvement areas, the timeline's
 //! offsets, speed independence (1× and 60× give the same evaluation), and the Markdown.
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use firebreak_drill::{evaluate, evaluation_markdown, DrillEntry, DrillEvents, Evaluation, Scenario};
+use firebreak_drill::{evaluate, evaluation_markdown, DrillEntry, DrillEvents, Evaluation, Scenario, Status};
 
 const SCENARIO: &str = r#"
 title: Evaluation test
@@ -52,10 +52,10 @@ fn good_events() -> DrillEvents {
         severity_changes: vec![(t(8, 0), "SEV1".into())],
         mitigation_at: Some(t(25, 0)),
         statuses: vec![
-            (t(3, 12), "acknowledged".into()),
-            (t(10, 0), "investigating".into()),
-            (t(28, 0), "mitigated".into()),
-            (t(45, 0), "resolved".into()),
+            (t(3, 12), Status::Acknowledged),
+            (t(10, 0), Status::Investigating),
+            (t(28, 0), Status::Mitigated),
+            (t(45, 0), Status::Resolved),
         ],
         review_drafted_at: Some(t(55, 0)),
         facilitator_notes: vec!["Good hand-over at T+15m".into(), "  ".into()],
@@ -131,9 +131,9 @@ fn late_events_miss_and_say_by_how_much() {
     events.first_update_at = Some(t(15, 1));
     events.severity_changes = vec![(t(25, 0), "sev1".into())];
     events.mitigation_at = Some(t(31, 0));
-    events.statuses.retain(|(_, s)| s != "mitigated");
-    events.statuses.push((t(52, 0), "closed".into()));
-    events.statuses.retain(|(_, s)| s != "resolved");
+    events.statuses.retain(|(_, s)| *s != Status::Mitigated);
+    events.statuses.push((t(52, 0), Status::Closed));
+    events.statuses.retain(|(_, s)| *s != Status::Resolved);
     events.review_drafted_at = Some(t(61, 0));
     let e = evaluate(&scenario(), &events);
     let missed: Vec<&str> = e.criteria.iter().filter(|c| !c.met).map(|c| c.id.as_str()).collect();
@@ -158,7 +158,7 @@ fn mitigation_also_counts_the_mitigated_status() {
     events.mitigation_at = None;
     let e = evaluate(&scenario(), &events);
     assert_eq!(result(&e, "mitigation").detail, "mitigation logged at T+28m");
-    events.statuses = vec![(t(20, 0), "resolved".into()), (t(21, 0), "bogus".into())];
+    events.statuses = vec![(t(20, 0), Status::Resolved)];
     let e = evaluate(&scenario(), &events);
     assert_eq!(result(&e, "mitigation").detail, "mitigation logged at T+20m");
 }
@@ -193,7 +193,7 @@ fn scripted_run(speed: i32, wall_start: DateTime<Utc>) -> DrillEvents {
         first_update_at: Some(happen(14, 0)),
         severity_changes: vec![(happen(9, 0), "SEV1".into())],
         mitigation_at: Some(happen(24, 0)),
-        statuses: vec![(happen(6, 0), "acknowledged".into()), (happen(50, 0), "resolved".into())],
+        statuses: vec![(happen(6, 0), Status::Acknowledged), (happen(50, 0), Status::Resolved)],
         review_drafted_at: None,
         facilitator_notes: vec!["IC hand-over was smooth".into()],
         improvement_areas: vec![],

@@ -29,6 +29,7 @@
 //! laptop with changes of its own it is refused, since two laptops sharing one id would
 //! issue the same incident ids and stamps. Where this laptop keeps its secrets (the
 //! `secret.where.*` settings) is a fact of this laptop, not of the backup, and is kept.
+use crate::atomic::TempFile;
 use crate::migrate::KNOWN_SCHEMA;
 use crate::store::{restrict_to_owner, META_COUNTER, META_HLC, META_REPLICA};
 use crate::{Result, StoreError};
@@ -37,7 +38,7 @@ use firebreak_core::ids::ReplicaId;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use std::io::{Read, Seek};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -59,13 +60,13 @@ pub struct Restored {
 /// Writes a consistent copy of the database behind `conn` to `dest` (complete or absent,
 /// readable by its owner only); returns its size in bytes.
 pub fn snapshot(conn: &Connection, dest: &Path) -> Result<u64> {
-    let temp = TempFile::create_beside(dest)?;
-    let Some(temp_str) = temp.path.to_str() else {
-        return Err(StoreError::File(format!("{} is not a UTF-8 path", temp.path.display())));
+    let temp = temp_beside(dest)?;
+    let Some(temp_str) = temp.path().to_str() else {
+        return Err(StoreError::File(format!("{} is not a UTF-8 path", temp.path().display())));
     };
     conn.execute("VACUUM INTO ?1", [temp_str])?;
-    let bytes = sync_file(&temp.path)?;
-    temp.rename_to(dest)?;
+    let bytes = sync_file(temp.path())?;
+    rename_into_place(temp, dest)?;
     Ok(bytes)
 }
 
@@ -84,16 +85,16 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
         .map_err(|e| StoreError::DataDir { path: dir.display().to_string(), why: e.to_string() })?;
 
     // 1. A private copy in the data directory, checked and migrated there.
-    let temp = TempFile::create_beside(live)?;
+    let temp = temp_beside(live)?;
     {
-        let mut out = std::fs::OpenOptions::new().write(true).open(&temp.path).map_err(file_err(&temp.path))?;
+        let mut out = std::fs::OpenOptions::new().write(true).open(temp.path()).map_err(file_err(temp.path()))?;
         source
             .rewind()
             .and_then(|()| std::io::copy(&mut source, &mut out))
             .and_then(|_| out.sync_all())
             .map_err(|e| StoreError::File(format!("cannot copy {name}: {e}")))?;
     }
-    let cand = Connection::open_with_flags(&temp.path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+    let cand = Connection::open_with_flags(temp.path(), OpenFlags::SQLITE_OPEN_READ_WRITE)?;
     let check: String = cand.query_row("PRAGMA quick_check", [], |r| r.get(0)).map_err(|e| not_ours(&e.to_string()))?;
     if check != "ok" {
         return Err(not_ours(&format!("the database is damaged ({check})")));
@@ -285,49 +286,15 @@ fn sync_file(path: &Path) -> Result<u64> {
     Ok(f.metadata().map_err(file_err(path))?.len())
 }
 
-/// A temporary file beside its final place, owner-only, removed (with any `-journal`,
-/// `-wal` or `-shm` SQLite left beside it) unless renamed into place.
-struct TempFile {
-    path: PathBuf,
-    kept: bool,
-}
-
-impl TempFile {
-    fn create_beside(dest: &Path) -> Result<Self> {
+/// A temporary file beside `dest`, owner-only (the one implementation: crate::atomic).
+fn temp_beside(dest: &Path) -> Result<TempFile> {
+    TempFile::create_beside(dest, 0o600).map_err(|e| {
         let dir = dest.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let base = dest.file_name().map_or_else(|| "firebreak".into(), |n| n.to_string_lossy().into_owned());
-        let path = dir.join(format!(".{base}.{:016x}.tmp", rand::random::<u64>()));
-        let mut open = std::fs::OpenOptions::new();
-        open.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
-        open.open(&path).map_err(|e| StoreError::File(format!("cannot write in {}: {e}", dir.display())))?;
-        Ok(TempFile { path, kept: false })
-    }
-
-    fn rename_to(mut self, dest: &Path) -> Result<()> {
-        std::fs::rename(&self.path, dest)
-            .map_err(|e| StoreError::File(format!("cannot write {}: {e}", dest.display())))?;
-        self.kept = true;
-        #[cfg(unix)]
-        if let Some(dir) = dest.parent().filter(|d| !d.as_os_str().is_empty()) {
-            // The rename itself survives a power cut once the folder is synced.
-            std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(file_err(dir))?;
-        }
-        Ok(())
-    }
+        StoreError::File(format!("cannot write in {}: {e}", dir.display()))
+    })
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        if self.kept {
-            return;
-        }
-        let _ = std::fs::remove_file(&self.path);
-        for suffix in ["-journal", "-wal", "-shm"] {
-            let mut side = self.path.clone().into_os_string();
-            side.push(suffix);
-            let _ = std::fs::remove_file(side);
-        }
-    }
+/// Renames `temp` over `dest` (fsynced, and the folder too).
+fn rename_into_place(temp: TempFile, dest: &Path) -> Result<()> {
+    temp.rename_to(dest).map_err(|e| StoreError::File(format!("cannot write {}: {e}", dest.display())))
 }

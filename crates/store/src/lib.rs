@@ -10,6 +10,7 @@
 //!   log alone and must give the same states.
 //! - Migrations are embedded in the binary and applied on open, in order, once.
 
+pub mod atomic;
 pub mod backup;
 mod held;
 mod migrate;

@@ -395,17 +395,11 @@ item: string, change: ActionChange, };
 export type ActionFilter = { open: boolean, overdue: boolean, owner: string | null, };
 export type ActionRow = { incident: string, human_id: string, key: string, item: ActionItem, overdue: boolean, };
 export type MetricsInput = { from: string | null, to: string | null, severity: string | null, };
-export type PirExportInput = { incident: string, 
-/**
- * pdf, md, yaml or ics
- */
-format: string, };
+export type ExportFormat = "pdf" | "md" | "yaml" | "ics";
+export type PirExportInput = { incident: string, format: ExportFormat, };
 export type DrillStartInput = { scenario: string, speed: number, };
-export type DrillControlInput = { incident: string, 
-/**
- * pause | resume | rotate
- */
-action: string, };
+export type DrillAction = "pause" | "resume" | "rotate";
+export type DrillControlInput = { incident: string, action: DrillAction, };
 export type DrillControlView = { 
 /**
  * False when the drill does not run in this window (e.g. started from the CLI).

@@ -1,6 +1,6 @@
 // The incident page: header (severity, status, title), lifecycle controls, severity
 // change, the timeline and the entry box (type, press Enter).
-import type { EditInput, EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
+import type { DrillAction, EditInput, EntryKind, EntryView, IncidentDetail, PolicyView, Status } from "../../ipc";
 import { editForm } from "./edit";
 import { renderClock } from "../clocks/clock";
 import { h, replace } from "../../lib/dom";
@@ -42,7 +42,7 @@ export interface DetailHandlers {
   timeline: HTMLElement | null;
   onPin: (entry: string, pinned: boolean) => void;
   /** For drill incidents: pause, resume, rotate the commander. */
-  onDrill: (action: "pause" | "resume" | "rotate") => void;
+  onDrill: (action: DrillAction) => void;
   onRevise: (entry: string, text: string) => void;
   onEdit: (input: EditInput) => void;
   onStatus: (to: Status) => void;

@@ -2,7 +2,7 @@
 // runbook, updates, handoff, review, drill evaluation). The timeline is a virtual list
 // kept across redraws of the same incident, so 10,000 entries cost what 40 do.
 import { api } from "../../ipc";
-import type { ActionChange, ActionItem, ActionRow, ApiError, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
+import type { ActionChange, ActionItem, ActionRow, ApiError, ExportFormat, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
 import { h } from "../../lib/dom";
 import { virtualList } from "../../lib/virtual";
 import type { VirtualList } from "../../lib/virtual";
@@ -90,7 +90,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
           await api.pinEntry({ incident: id(), entry, pinned });
           await after(await api.getPir(id()));
         }),
-      export: (format: string) =>
+      export: (format: ExportFormat) =>
         void ctx.guard(async () => {
           const path = await api.exportPir({ incident: id(), format });
           if (path !== null) ctx.toast(`Saved ${path}`);

@@ -1,7 +1,7 @@
 // The post-incident review editor: a form (state, sections, key events, action items)
 // beside a live preview of the report. Each section is saved when the field is left,
 // naming the revisions it was based on, so two people editing apart keep both texts.
-import type { ActionItem, PirView, ReviewState } from "../../ipc";
+import type { ActionItem, ExportFormat, PirView, ReviewState } from "../../ipc";
 import { h, replace } from "../../lib/dom";
 import { age, localTime } from "../../lib/format";
 import { itemRow } from "../actions/actions";
@@ -12,7 +12,7 @@ export interface ReviewActs {
   item: (key: string, item: ActionItem) => void;
   state: (state: ReviewState) => void;
   pin: (entry: string, pinned: boolean) => void;
-  export: (format: string) => void;
+  export: (format: ExportFormat) => void;
   /** Edit or remove an existing action item. */
   items: ItemActs;
   /** Queue a GitHub issue (owner/name) for each item without one. */
@@ -74,7 +74,7 @@ export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
     i > 0 && p.state !== "closed" ? h("button", { class: "secondary", onclick: () => acts.state(STATES[i - 1]) }, `Back to ${STATES[i - 1].replace("_", " ")}`) : null,
     i < 3 ? h("button", { class: "primary", "data-testid": "review-next", onclick: () => acts.state(STATES[i + 1]) }, STATES[i + 1] === "closed" ? "Close review (closes the incident)" : `Move to ${STATES[i + 1].replace("_", " ")}`) : null,
     h("span", { class: "spacer" }),
-    ["pdf", "md", "yaml", "ics"].map((f) => h("button", { class: "secondary", "data-testid": `export-${f}`, onclick: () => acts.export(f) }, f === "ics" ? "Invite (.ics)" : f.toUpperCase())),
+    (["pdf", "md", "yaml", "ics"] as ExportFormat[]).map((f) => h("button", { class: "secondary", "data-testid": `export-${f}`, onclick: () => acts.export(f) }, f === "ics" ? "Invite (.ics)" : f.toUpperCase())),
   );
   const sections = p.sections.map((s) => {
     const area = h("textarea", { rows: s.list ? 4 : 5, "data-field": s.field, "aria-label": s.label, placeholder: s.list ? "One item per line" : "" });

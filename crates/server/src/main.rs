@@ -17,13 +17,13 @@ struct Cli {
     #[arg(long, global = true, env = "FIREBREAK_SERVER_DB", default_value = "sqlite://firebreak-server.db")]
     db: String,
     /// Address to listen on (port 0 picks a free port; the address is printed).
-    #[arg(long, default_value = "127.0.0.1:8787")]
+    #[arg(long, env = "FIREBREAK_SERVER_LISTEN", default_value = "127.0.0.1:8787")]
     listen: String,
     /// Serve HTTPS with this PEM certificate chain (needs --tls-key).
-    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    #[arg(long, value_name = "FILE", env = "FIREBREAK_SERVER_TLS_CERT", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
     /// The PEM private key of --tls-cert.
-    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    #[arg(long, value_name = "FILE", env = "FIREBREAK_SERVER_TLS_KEY", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// Pulls one member may hold waiting at once; more are answered 429 at once.
     #[arg(long, default_value_t = MAX_POLLS_PER_MEMBER)]

@@ -16,7 +16,8 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root="$stage/root"
 
-install -D -m 0755 "$bin" "$root/usr/bin/firebreak-server"
+# Stripped: a package carries no debug symbols (lintian), whatever build it is made from.
+install -D -s -m 0755 "$bin" "$root/usr/bin/firebreak-server"
 install -D -m 0644 "$src/firebreak-server.service" "$root/lib/systemd/system/firebreak-server.service"
 install -D -m 0644 "$src/firebreak-server.sysusers" "$root/usr/lib/sysusers.d/firebreak-server.conf"
 install -D -m 0644 "$src/firebreak-server.default" "$root/etc/default/firebreak-server"

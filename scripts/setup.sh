@@ -20,6 +20,8 @@ APT_PACKAGES=(
   xdotool
   # the team server's PostgreSQL tests
   postgresql
+  # building and checking the server package as installed (scripts/server-deb.sh)
+  dpkg-dev lintian systemd binutils
   # checking exported PDFs
   poppler-utils qpdf fonts-dejavu-core fonts-noto-cjk
   # toolchain helpers

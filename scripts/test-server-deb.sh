@@ -2,7 +2,8 @@
 # Tests the firebreak-server .deb as installed (CI, as root): installs it, checks the
 # service user, the files and the systemd unit, then starts the installed binary as the
 # service user with the installed settings file against a fresh SQLite database and
-# serves one sync round between two laptops (the installed `firebreak` CLI).
+# serves one sync round between two laptops (the installed `firebreak` CLI, or
+# FIREBREAK_CLI_BIN).
 # Usage: bash scripts/test-server-deb.sh dist/firebreak-server_*.deb
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,7 +71,10 @@ done
 # Port 0 came from FIREBREAK_SERVER_LISTEN (the settings file's variable), not --listen.
 [ "$url" != "http://127.0.0.1:8787" ] || fail "FIREBREAK_SERVER_LISTEN was not read"
 
-fb() { local dir=$1 user=$2; shift 2; FIREBREAK_DATA_DIR="$work/$dir" FIREBREAK_SECRETS=file USER=$user /usr/bin/firebreak "$@"; }
+# The laptops' CLI: the installed one, or FIREBREAK_CLI_BIN (CI tests the server package
+# before a desktop package exists).
+cli=${FIREBREAK_CLI_BIN:-/usr/bin/firebreak}
+fb() { local dir=$1 user=$2; shift 2; FIREBREAK_DATA_DIR="$work/$dir" FIREBREAK_SECRETS=file USER=$user "$cli" "$@"; }
 fb a ana remote set "$url" --team sre --token "$token_a" >/dev/null
 fb b bo remote set "$url" --team sre --token "$token_b" >/dev/null
 id=$(fb a ana incident declare --title "Installed server round" --severity SEV2)

@@ -108,6 +108,18 @@ def test_policy_edit_import_and_save_dialog(tmp_path):
         answer_dialog("Save as", target)
         wait(d, lambda drv: target.exists())
         assert "INC-001" in target.read_text()
+        # Schedule the review meeting with its attendees (a time chosen by hand: this
+        # review's 48 hours are long past, which the window says).
+        wait(d, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="meeting-note"]').text != "Not scheduled yet.")
+        d.execute_script("document.getElementById('meeting-at').value = '2026-12-03T10:00'")
+        attendees = d.find_element(By.ID, "meeting-attendees")
+        attendees.clear()
+        attendees.send_keys("Ana, Bo")
+        click(d, '[data-testid="meeting-schedule"]')
+        wait(d, lambda drv: "with Ana, Bo" in drv.find_element(By.CSS_SELECTOR, '[data-testid="meeting-note"]').text)
+        pir = json.loads(l.cli("--json", "pir", "show", "INC-001"))
+        assert pir["meeting_attendees"] == ["Ana", "Bo"] and pir["meeting_at"], pir.get("meeting_at")
+        screenshot(d, "review-meeting")
         # The folder is remembered and offered first next time.
         click(d, '[data-view="settings"]')
         wait(d, lambda drv: str(target.parent) in drv.find_element(By.CSS_SELECTOR, '[data-testid="settings"]').text)

@@ -454,4 +454,22 @@ describe("App", () => {
     expect(backend.actions[2].item.deleted).toBe(true);
     expect(backend.calls.filter((c) => c === "action_remove").length).toBe(1);
   });
+
+  it("shows what the severity requires and nobody has done yet", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    expect(root.querySelector('[data-testid="missing"]')).toBeNull();
+    const inc = backend.incidents[0];
+    inc.missing = { level: "SEV1", roles: ["incident-commander"], roles_alert_at: null, checklist: ["Page the exec", "Open a bridge"], checklist_name: "SEV1 response", review_open: false };
+    await emit(CHANGED_EVENT, { incidents: [inc.id], sync: false, clocks: false });
+    for (let i = 0; i < 4; i++) await flush();
+    const note = root.querySelector('[data-testid="missing"]')!;
+    expect(note.textContent).toBe("SEV1 requires: no incident-commander assigned · 2 items of the SEV1 response checklist open");
+  });
 });

@@ -109,6 +109,24 @@ export function entryRow(e: EntryView, on: DetailHandlers): HTMLElement {
   );
 }
 
+/** What the level requires and nobody has done yet: roles, checklist items, the review. */
+function missingNote(inc: IncidentDetail): HTMLElement | null {
+  const m = inc.missing;
+  if (!m || (m.roles.length === 0 && m.checklist.length === 0 && !m.review_open)) return null;
+  const parts = [
+    m.roles.length ? `no ${m.roles.join(", ")} assigned` : "",
+    m.checklist.length ? `${m.checklist.length} item${m.checklist.length === 1 ? "" : "s"} of the ${m.checklist_name || "level's"} checklist open` : "",
+    m.review_open ? "the required review is not closed" : "",
+  ].filter(Boolean);
+  return h(
+    "div",
+    { class: "missing", role: "note", "data-testid": "missing", title: m.checklist.join("\n") },
+    h("strong", {}, `${m.level} requires: `),
+    parts.join(" · "),
+    m.roles_alert_at && m.roles.length ? h("span", { class: "meta" }, ` (alert at ${localTime(m.roles_alert_at)})`) : null,
+  );
+}
+
 function renderClocks(inc: IncidentDetail, now: number, leadMs: number): HTMLElement | null {
   if (inc.deadlines.length === 0) return h("p", { class: "meta" }, `No clocks: ${inc.severity} is not a level of the policy in force.`);
   const running = inc.deadlines.filter((d) => d.state.type !== "met" && d.state.type !== "withdrawn");
@@ -208,6 +226,7 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
         h("label", { class: "sev-change" }, "Severity ", sevSelect, h("span", { class: "info", title: policy.rebase_rule, "aria-label": policy.rebase_rule }, "ⓘ")),
       ),
       renderClocks(inc, now, leadMs),
+      missingNote(inc),
     ),
     inc.last_handoff
       ? h(

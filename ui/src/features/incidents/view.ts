@@ -95,6 +95,14 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
           const path = await api.exportPir({ incident: id(), format });
           if (path !== null) ctx.toast(`Saved ${path}`);
         }),
+      meeting: {
+        propose: () => api.pirMeetingProposal(id()).catch((e: ApiError) => (ctx.showError(e), null)),
+        schedule: (at: string, attendees: string[]) =>
+          void ctx.guard(async () => {
+            await after(await api.pirSchedule({ incident: id(), at, attendees }));
+            ctx.toast(`Review meeting scheduled for ${new Date(at).toLocaleString()}`);
+          }),
+      },
       github: (repo: string) =>
         void ctx.guard(async () => {
           const n = await api.pirGithub({ incident: id(), repo });

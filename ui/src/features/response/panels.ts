@@ -173,7 +173,12 @@ export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: strin
   const template = h(
     "select",
     { id: "comms-template", "aria-label": "Template" },
-    (["initial", "update", "resolution"] as Template[]).map((t) => h("option", { value: t, selected: t === fitting }, t)),
+    h("optgroup", { label: "Internal status update" }, (["initial", "update", "resolution"] as Template[]).map((t) => h("option", { value: t, selected: t === fitting }, t))),
+    h(
+      "optgroup",
+      { label: "Customers and status page" },
+      (["customer_initial", "customer_update", "customer_resolution"] as Template[]).map((t) => h("option", { value: t }, `customer ${t.replace("customer_", "")}`)),
+    ),
   );
   template.value = fitting;
   const text = h("textarea", { id: "comms-text", rows: 12, "aria-label": "Status update", oninput: () => onDraft(text.value) });

@@ -5,6 +5,8 @@ import type { ActionItem, ExportFormat, PirView, ReviewState } from "../../ipc";
 import { h, replace } from "../../lib/dom";
 import { age, localTime } from "../../lib/format";
 import { itemRow } from "../actions/actions";
+import { meetingForm } from "./meeting";
+import type { MeetingActs } from "./meeting";
 import type { ItemActs } from "../actions/actions";
 
 export interface ReviewActs {
@@ -17,12 +19,13 @@ export interface ReviewActs {
   items: ItemActs;
   /** Queue a GitHub issue (owner/name) for each item without one. */
   github: (repo: string) => void;
+  meeting: MeetingActs;
 }
 
 const STATES: ReviewState[] = ["draft", "in_review", "reviewed", "closed"];
 
 function figure(label: string, seconds: number | null): HTMLElement {
-  return h("div", { class: "figure" }, h("span", { class: "meta" }, label), h("strong", {}, seconds === null ? "—" : age(seconds * 1000)));
+  return h("div", { class: "figure" }, h("span", { class: "meta" }, label), h("strong", {}, seconds === null ? "unknown" : age(seconds * 1000)));
 }
 
 function githubForm(acts: ReviewActs): HTMLElement {
@@ -136,5 +139,5 @@ export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
     ),
     githubForm(acts),
   );
-  return h("div", { class: "panel review" }, stateBar, h("div", { class: "review-grid" }, form, previewBox));
+  return h("div", { class: "panel review" }, stateBar, meetingForm(p, acts.meeting), h("div", { class: "review-grid" }, form, previewBox));
 }

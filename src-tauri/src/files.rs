@@ -135,3 +135,25 @@ pub fn set_github_token(state: State<'_, AppState>, input: String) -> Result<Set
 pub fn pir_github(state: State<'_, AppState>, input: GithubInput) -> Result<usize> {
     state.change(|fb| fb.export_items_to_github(&input.incident, &input.repo, None))
 }
+
+/// The review meeting's agenda with its timeboxes.
+#[tauri::command]
+pub fn review_agenda() -> Vec<firebreak_api::meeting::AgendaItem> {
+    firebreak_api::meeting::review_agenda()
+}
+
+/// Closes an incident whose required review is not closed, after the person confirmed
+/// in the window; the forcing is recorded on the timeline.
+#[tauri::command]
+pub fn close_incident_forced(state: State<'_, AppState>, input: String) -> Result<firebreak_api::dto::IncidentDetail> {
+    state.change(|fb| {
+        fb.set_status_forced(
+            firebreak_api::dto::StatusInput {
+                incident: input,
+                status: firebreak_core::incident::Status::Closed,
+                at: None,
+            },
+            true,
+        )
+    })
+}

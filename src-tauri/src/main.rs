@@ -72,6 +72,8 @@ fn main() {
             files::export_metrics_csv,
             files::export_drill_report,
             files::import_pir,
+            files::review_agenda,
+            files::close_incident_forced,
             files::settings,
             files::policy_details,
             files::use_policy,

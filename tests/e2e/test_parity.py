@@ -119,6 +119,8 @@ def test_policy_edit_import_and_save_dialog(tmp_path):
         wait(d, lambda drv: "with Ana, Bo" in drv.find_element(By.CSS_SELECTOR, '[data-testid="meeting-note"]').text)
         pir = json.loads(l.cli("--json", "pir", "show", "INC-001"))
         assert pir["meeting_attendees"] == ["Ana", "Bo"] and pir["meeting_at"], pir.get("meeting_at")
+        agenda = d.find_element(By.CSS_SELECTOR, '[data-testid="agenda"]').text
+        assert "10:00 Timeline review — 5 min" in agenda and "Root cause analysis — 15 min" in agenda, agenda
         screenshot(d, "review-meeting")
         # The folder is remembered and offered first next time.
         click(d, '[data-view="settings"]')

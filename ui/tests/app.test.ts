@@ -99,6 +99,7 @@ function fakeBackend() {
       case "set_status": {
         const input = a.input as StatusInput;
         const inc = find(input.incident);
+        if (input.status === "closed" && inc.severity === "SEV1") throw { code: "invalid_transition", message: `${inc.human_id} cannot be closed yet: the review is a draft; close the review first, or force the close` };
         inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "status-change", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: `Status: ${inc.status} → ${input.status}`, change: null, revisions: 0, history: [], pinned: false });
         inc.status = input.status;
         inc.next_statuses = (NEXT[input.status] ?? []) as IncidentDetail["next_statuses"];
@@ -137,6 +138,13 @@ function fakeBackend() {
         if (cmd === "action_remove") row.item.deleted = true;
         for (const [k, v] of Object.entries(input.change)) if (v !== null) (row.item as unknown as Record<string, string>)[k] = v;
         return row;
+      }
+      case "close_incident_forced": {
+        const inc = find(a.input as string);
+        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "note", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: "Closed without its required review (forced): the review is a draft", change: null, revisions: 0, history: [], pinned: false });
+        inc.status = "closed";
+        inc.next_statuses = [];
+        return inc;
       }
       case "app_version":
         return "0.1.0";
@@ -471,5 +479,32 @@ describe("App", () => {
     for (let i = 0; i < 4; i++) await flush();
     const note = root.querySelector('[data-testid="missing"]')!;
     expect(note.textContent).toBe("SEV1 requires: no incident-commander assigned · 2 items of the SEV1 response checklist open");
+  });
+
+  it("asks before closing an incident whose required review is open, and closes it forced", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    app.openDeclare();
+    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
+    (document.getElementById("declare-severity") as HTMLSelectElement).value = "SEV1";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    await flush();
+    await flush();
+    const inc = backend.incidents[0];
+    inc.status = "resolved";
+    inc.next_statuses = ["closed"];
+    await emit(CHANGED_EVENT, { incidents: [inc.id], sync: false, clocks: false });
+    for (let i = 0; i < 4; i++) await flush();
+    (root.querySelector('[data-testid="status-closed"]') as HTMLButtonElement).click();
+    for (let i = 0; i < 4; i++) await flush();
+    const ask = document.querySelector('[data-testid="force-close"]')!;
+    expect(ask.textContent).toContain("cannot be closed yet: the review is a draft");
+    expect(backend.calls).not.toContain("close_incident_forced");
+    (document.querySelector('[data-testid="force-close-confirm"]') as HTMLElement).click();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(backend.calls).toContain("close_incident_forced");
+    expect(root.querySelector('[data-testid="detail-status"]')?.textContent).toBe("closed");
+    expect(root.querySelector('[data-testid="timeline"]')!.textContent).toContain("(forced)");
   });
 });

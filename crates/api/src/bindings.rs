@@ -67,6 +67,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("export_metrics_csv", Some("MetricsInput"), "string | null"),
     cmd("export_drill_report", Some("string"), "string | null"),
     cmd("import_pir", None, "string | null"),
+    cmd("review_agenda", None, "AgendaItem[]"),
+    cmd("close_incident_forced", Some("string"), "IncidentDetail"),
     cmd("settings", None, "SettingsView"),
     cmd("policy_details", None, "Policy"),
     cmd("use_policy", Some("string"), "PolicyView"),
@@ -181,6 +183,7 @@ fn decls() -> Vec<String> {
         crate::pir::PirView::decl(),
         crate::meeting::PirScheduleInput::decl(),
         crate::meeting::MeetingProposal::decl(),
+        crate::meeting::AgendaItem::decl(),
     ];
     out.extend(settings_decls());
     out

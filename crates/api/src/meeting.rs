@@ -26,6 +26,19 @@ const SEARCH_DAYS: i64 = 14;
 /// Longest attendee name.
 const MAX_ATTENDEE_CHARS: usize = 100;
 
+/// One topic of the review meeting's agenda and its timebox (the reference's agenda).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AgendaItem {
+    pub topic: String,
+    #[ts(type = "number")]
+    pub minutes: i64,
+}
+
+/// The review meeting's agenda with its timeboxes, for the window.
+pub fn review_agenda() -> Vec<AgendaItem> {
+    AGENDA.iter().map(|(topic, minutes)| AgendaItem { topic: topic.to_string(), minutes: *minutes }).collect()
+}
+
 /// Schedules the review meeting (`firebreak pir schedule`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct PirScheduleInput {

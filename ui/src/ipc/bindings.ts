@@ -688,6 +688,7 @@ length_minutes: number,
  * Set when the proposal (or nothing) lies after `within`.
  */
 warning: string | null, };
+export type AgendaItem = { topic: string, minutes: number, };
 export type PresetView = { name: string, title: string, };
 export type SettingsView = { 
 /**
@@ -874,6 +875,8 @@ export const commands = {
   exportMetricsCsv: (input: MetricsInput) => invoke<string | null>("export_metrics_csv", { input }),
   exportDrillReport: (input: string) => invoke<string | null>("export_drill_report", { input }),
   importPir: () => invoke<string | null>("import_pir"),
+  reviewAgenda: () => invoke<AgendaItem[]>("review_agenda"),
+  closeIncidentForced: (input: string) => invoke<IncidentDetail>("close_incident_forced", { input }),
   settings: () => invoke<SettingsView>("settings"),
   policyDetails: () => invoke<Policy>("policy_details"),
   usePolicy: (input: string) => invoke<PolicyView>("use_policy", { input }),

@@ -2,7 +2,7 @@
 // runbook, updates, handoff, review, drill evaluation). The timeline is a virtual list
 // kept across redraws of the same incident, so 10,000 entries cost what 40 do.
 import { api } from "../../ipc";
-import type { ActionChange, ActionItem, ActionRow, ApiError, ExportFormat, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
+import type { ActionChange, ActionItem, ActionRow, AgendaItem, ApiError, ExportFormat, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
 import { h } from "../../lib/dom";
 import { virtualList } from "../../lib/virtual";
 import type { VirtualList } from "../../lib/virtual";
@@ -27,6 +27,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
   let runbook: RunbookView[] = [];
   let handoffDraft = "";
   let pir: PirView | null = null;
+  let agenda: AgendaItem[] = [];
   let evaluation: Evaluation | null = null;
   let timeline: { incident: string; list: VirtualList<EntryView>; handlers: { current: DetailHandlers | null } } | null = null;
 
@@ -131,7 +132,10 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
       if (next === "checklists") checklists = await api.checklists(inc.id);
       if (next === "runbook") runbook = await api.runbook(inc.id);
       if (next === "handoff") handoffDraft = await api.handoffDraft(inc.id);
-      if (next === "review") pir = await api.getPir(inc.id);
+      if (next === "review") {
+        pir = await api.getPir(inc.id);
+        if (agenda.length === 0) agenda = await api.reviewAgenda();
+      }
       if (next === "evaluation") evaluation = await api.drillEvaluation(inc.id);
       tab = next;
       ctx.redraw();
@@ -152,7 +156,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
       case "handoff":
         return handoffPanel(inc, handoffDraft, a);
       case "review":
-        return pir && pir.incident.id === inc.id ? reviewPanel(pir, reviewActs(ctx)) : null;
+        return pir && pir.incident.id === inc.id ? reviewPanel(pir, reviewActs(ctx), agenda) : null;
       case "evaluation":
         return evaluation
           ? evaluationPanel(evaluation, () =>
@@ -203,6 +207,48 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
     }
   };
 
+  /** A close the policy refuses (its review is not closed) is offered again, forced. */
+  const setStatus = async (ctx: ViewContext, inc: IncidentDetail, to: Status): Promise<void> => {
+    try {
+      const fresh = await api.setStatus({ incident: inc.id, status: to, at: null });
+      ctx.store.set({ selected: fresh, items: await api.listIncidents() });
+    } catch (e) {
+      const err = e as ApiError;
+      if (to !== "closed" || !err.message.includes("force the close")) return ctx.showError(err);
+      const close = () => ctx.overlay(null);
+      ctx.overlay(
+        h(
+          "div",
+          { class: "overlay", role: "dialog", "aria-label": "Close without the review?" },
+          h(
+            "div",
+            { class: "help", "data-testid": "force-close" },
+            h("h2", {}, "Close without the review?"),
+            h("p", {}, err.message),
+            h("p", { class: "meta" }, "Closing anyway is recorded on the timeline."),
+            h(
+              "div",
+              { class: "form-actions" },
+              h("button", { class: "secondary", onclick: close }, "Cancel"),
+              h(
+                "button",
+                {
+                  class: "primary",
+                  "data-testid": "force-close-confirm",
+                  onclick: () => {
+                    close();
+                    void update(ctx, () => api.closeIncidentForced(inc.id));
+                  },
+                },
+                "Close anyway",
+              ),
+            ),
+          ),
+        ),
+      );
+    }
+  };
+
   const addEntry = async (ctx: ViewContext, kind: EntryKind, text: string, at: string | null): Promise<void> => {
     const inc = selected(ctx);
     if (await update(ctx, () => api.addEntry({ incident: inc.id, kind, text, at }))) {
@@ -247,7 +293,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
           }),
         onRevise: (entry, text) => void update(ctx, () => api.reviseEntry({ incident: inc.id, entry, text })),
         onEdit: (input) => void update(ctx, () => api.editIncident(input)),
-        onStatus: (to: Status) => void update(ctx, () => api.setStatus({ incident: inc.id, status: to, at: null })),
+        onStatus: (to: Status) => void setStatus(ctx, inc, to),
         onSeverity: (level) => void update(ctx, () => api.setSeverity({ incident: inc.id, level, at: null })),
         onEntry: (kind, text, at) => void addEntry(ctx, kind, text, at),
         draft: localStorage.getItem(DRAFT_KEY(inc.id)) ?? "",

@@ -1,7 +1,7 @@
 // The post-incident review editor: a form (state, sections, key events, action items)
 // beside a live preview of the report. Each section is saved when the field is left,
 // naming the revisions it was based on, so two people editing apart keep both texts.
-import type { ActionItem, ExportFormat, PirView, ReviewState } from "../../ipc";
+import type { ActionItem, AgendaItem, ExportFormat, PirView, ReviewState } from "../../ipc";
 import { h, replace } from "../../lib/dom";
 import { age, localTime } from "../../lib/format";
 import { itemRow } from "../actions/actions";
@@ -64,7 +64,7 @@ export function preview(p: PirView, values: Record<string, string>): HTMLElement
   );
 }
 
-export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
+export function reviewPanel(p: PirView, acts: ReviewActs, agenda: AgendaItem[] = []): HTMLElement {
   const values: Record<string, string> = {};
   const previewBox = h("div", { class: "preview-box" }, preview(p, values));
   const refresh = () => replace(previewBox, preview(p, values));
@@ -139,5 +139,5 @@ export function reviewPanel(p: PirView, acts: ReviewActs): HTMLElement {
     ),
     githubForm(acts),
   );
-  return h("div", { class: "panel review" }, stateBar, meetingForm(p, acts.meeting), h("div", { class: "review-grid" }, form, previewBox));
+  return h("div", { class: "panel review" }, stateBar, meetingForm(p, acts.meeting, agenda), h("div", { class: "review-grid" }, form, previewBox));
 }

@@ -174,6 +174,16 @@ function clock(label: string, inMs: number): IncidentDetail["deadlines"][number]
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
+/** Declares an incident through the window's form, as a person would. */
+async function declareInWindow(app: App, title: string, severity?: string): Promise<void> {
+  app.openDeclare();
+  (document.getElementById("declare-title") as HTMLInputElement).value = title;
+  if (severity) (document.getElementById("declare-severity") as HTMLSelectElement).value = severity;
+  (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+  await flush();
+  await flush();
+}
+
 describe("App", () => {
   let root: HTMLElement;
   beforeEach(() => {
@@ -225,11 +235,7 @@ describe("App", () => {
     fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "   ";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "   ");
     const toast = document.querySelector('[data-testid="error"]') as HTMLElement;
     expect(toast.hidden).toBe(false);
     expect(toast.textContent).toContain("invalid input");
@@ -262,12 +268,7 @@ describe("App", () => {
     fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
-    (document.getElementById("declare-severity") as HTMLSelectElement).value = "SEV1";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "checkout down", "SEV1");
     const clocks = root.querySelectorAll<HTMLElement>('[data-testid="clocks"] [data-testid="clock"]');
     expect(clocks.length).toBe(1);
     expect(clocks[0].dataset.kind).toBe("respond");
@@ -281,11 +282,7 @@ describe("App", () => {
     fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "local one";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "local one");
     (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
     (document.getElementById("remote-url") as HTMLInputElement).value = "https://fb.example";
     (document.getElementById("remote-team") as HTMLInputElement).value = "sre";
@@ -354,11 +351,7 @@ describe("App", () => {
     const backend = fakeBackend();
     let app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "db slow";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "db slow");
     const text = document.getElementById("entry-text") as HTMLInputElement;
     text.value = "half a thought";
     text.dispatchEvent(new Event("input"));
@@ -408,11 +401,7 @@ describe("App", () => {
     const backend = fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "long one";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "long one");
     const inc = backend.incidents[0];
     const at = new Date().toISOString();
     for (let i = 0; i < 10_000; i++) {
@@ -467,11 +456,7 @@ describe("App", () => {
     const backend = fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "checkout down");
     expect(root.querySelector('[data-testid="missing"]')).toBeNull();
     const inc = backend.incidents[0];
     inc.missing = { level: "SEV1", roles: ["incident-commander"], roles_alert_at: null, checklist: ["Page the exec", "Open a bridge"], checklist_name: "SEV1 response", review_open: false };
@@ -485,12 +470,7 @@ describe("App", () => {
     const backend = fakeBackend();
     const app = new App(root);
     await app.start();
-    app.openDeclare();
-    (document.getElementById("declare-title") as HTMLInputElement).value = "checkout down";
-    (document.getElementById("declare-severity") as HTMLSelectElement).value = "SEV1";
-    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
-    await flush();
-    await flush();
+    await declareInWindow(app, "checkout down", "SEV1");
     const inc = backend.incidents[0];
     inc.status = "resolved";
     inc.next_statuses = ["closed"];

@@ -369,7 +369,7 @@ pub fn retry_outbound(state: State<'_, AppState>, input: i64) -> Result<firebrea
 /// saved), keeps it in the vault, adopts the member's name, and restarts the sync loop.
 #[tauri::command]
 pub async fn set_remote(state: State<'_, AppState>, input: RemoteInput) -> Result<SyncView> {
-    let candidate = state.with(|fb| fb.remote_candidate(&input.url, &input.team, &input.token))?;
+    let candidate = state.with(|fb| fb.remote_candidate_from(&input))?;
     // An unreachable server is not an error here (checked at the first sync); a refusal
     // says why by its status: a bad token is `unauthorized`.
     let info = firebreak_api::sync_session::check_token(&candidate).await?;

@@ -86,7 +86,10 @@ def test_two_windows_converge_through_the_server(launcher, tmp_path):
         wait(b, lambda drv: not drv.find_elements(By.CSS_SELECTOR, ".overlay"))
         # Reopened, the dialog says whose name signs the changes and where the token is.
         click(b, '[data-testid="sync-status"]')
-        hint = wait(b, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="remote-identity"]'))
+        try:
+            hint = wait(b, lambda drv: drv.find_element(By.CSS_SELECTOR, '[data-testid="remote-identity"]'))
+        finally:
+            screenshot(b, "sync-remote-dialog")
         assert "e2e-commander" in hint.text, hint.text
         assert b.find_element(By.ID, "remote-token").get_attribute("value") == "", "the token is never shown again"
         screenshot(b, "sync-remote-dialog")

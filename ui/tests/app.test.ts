@@ -284,6 +284,7 @@ describe("App", () => {
     await app.start();
     await declareInWindow(app, "local one");
     (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    await flush(); // the dialog reads the sync state afresh before it opens
     (document.getElementById("remote-url") as HTMLInputElement).value = "https://fb.example";
     (document.getElementById("remote-team") as HTMLInputElement).value = "sre";
     (document.getElementById("remote-token") as HTMLInputElement).value = "fbt";
@@ -300,6 +301,7 @@ describe("App", () => {
     await app.start();
     for (let i = 0; i < 4; i++) await flush();
     (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    await flush(); // the dialog reads the sync state afresh before it opens
     expect(document.querySelector(".overlay")).not.toBeNull();
     // A round pulls a teammate's incident while the dialog is open.
     backend.incidents.unshift({ id: "id-t", human_id: "INC-FGHJK-2", title: "Pulled meanwhile", severity: "SEV2", status: "detected", drill: false, detected_at: new Date().toISOString(), deadlines: [] } as unknown as IncidentDetail);
@@ -382,6 +384,7 @@ describe("App", () => {
     await app.start();
     for (let i = 0; i < 4; i++) await flush();
     (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    await flush(); // the dialog reads the sync state afresh before it opens
     backend.backup.fail = true;
     (document.querySelector('[data-testid="backup-database"]') as HTMLElement).click();
     for (let i = 0; i < 3; i++) await flush();

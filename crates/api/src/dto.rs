@@ -436,6 +436,13 @@ pub struct RemoteInput {
     pub url: String,
     pub team: String,
     pub token: String,
+    /// A PEM file with the team's own CA, when the server's certificate is not signed by
+    /// a public one; empty keeps what was set for this server.
+    #[serde(default)]
+    pub ca_file: String,
+    /// Allow plain http:// to a host off this machine (unencrypted; shown as a warning).
+    #[serde(default)]
+    pub allow_http: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -32,7 +32,8 @@ mod quarantine;
 mod remote;
 pub mod requirements;
 pub use remote::{
-    check_server_url, check_team_ca, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES, MISSING_TOKEN,
+    check_server_url, check_team_ca, read_team_ca_file, RemoteTransport, SavedRemote, SyncRemote, MAX_CA_BYTES,
+    MISSING_TOKEN,
 };
 mod response;
 pub mod secrets;

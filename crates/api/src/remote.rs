@@ -18,6 +18,16 @@ const ALLOW_HTTP_SETTING: &str = "sync.allow_http";
 /// Largest team CA file accepted.
 pub const MAX_CA_BYTES: usize = 256 * 1024;
 
+/// The text of a team CA file (PEM), read with a size limit and checked.
+pub fn read_team_ca_file(path: &std::path::Path) -> Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CA_BYTES as u64 + 1).read_to_string(&mut text))
+        .map_err(|e| ApiError::invalid(format!("the team CA {}: cannot read it: {e}", path.display())))?;
+    check_team_ca(&text).map_err(|e| ApiError::invalid(format!("the team CA {}: {}", path.display(), e.message)))
+}
+
 /// How a remote is reached beyond its address: a team's own CA, and whether plain HTTP
 /// to a host off this machine is allowed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +123,15 @@ impl Firebreak {
     /// Checks a remote typed by a person (address, team name, token). An empty token
     /// means the one already kept for this same server and team (never another
     /// server's); so do the CA and the HTTP allowance. Nothing is written.
+    /// The window's team-server form: [`Self::remote_candidate_with`] with its CA file
+    /// (read here, within limits) and its plain-HTTP allowance.
+    pub fn remote_candidate_from(&self, input: &crate::dto::RemoteInput) -> Result<SyncRemote> {
+        let ca = input.ca_file.trim();
+        let ca_pem = if ca.is_empty() { None } else { Some(read_team_ca_file(std::path::Path::new(ca))?) };
+        let given = RemoteTransport { ca_pem, allow_http: input.allow_http };
+        self.remote_candidate_with(&input.url, &input.team, &input.token, given)
+    }
+
     pub fn remote_candidate(&self, url: &str, team: &str, token: &str) -> Result<SyncRemote> {
         self.remote_candidate_with(url, team, token, RemoteTransport::default())
     }
@@ -299,3 +318,34 @@ impl Firebreak {
 
 /// The local setting older versions kept the GitHub token in.
 const LEGACY_GITHUB_TOKEN_SETTING: &str = "github.token";
+
+#[cfg(test)]
+mod tests {
+    use crate::dto::RemoteInput;
+    use crate::Firebreak;
+    use firebreak_core::clock::FixedClock;
+
+    fn fb() -> Firebreak {
+        Firebreak::in_memory(Box::new(FixedClock("2026-11-30T12:00:00Z".parse().unwrap()))).unwrap()
+    }
+
+    fn input(url: &str, ca_file: &str, allow_http: bool) -> RemoteInput {
+        RemoteInput { url: url.into(), team: "sre".into(), token: "fbt_x".into(), ca_file: ca_file.into(), allow_http }
+    }
+
+    #[test]
+    fn the_windows_form_refuses_plain_http_off_this_machine_unless_allowed_and_bad_ca_files() {
+        let fb = fb();
+        let err = fb.remote_candidate_from(&input("http://10.11.12.13:8787", "", false)).unwrap_err();
+        assert!(err.message.contains("http"), "{err:?}");
+        let ok = fb.remote_candidate_from(&input("http://10.11.12.13:8787", "", true)).unwrap();
+        assert!(ok.transport.allow_http);
+        let dir = tempfile::tempdir().unwrap();
+        let junk = dir.path().join("junk.pem");
+        std::fs::write(&junk, "hello").unwrap();
+        let err = fb.remote_candidate_from(&input("https://fb.example", junk.to_str().unwrap(), false)).unwrap_err();
+        assert!(err.message.contains("no PEM certificate"), "{err:?}");
+        let err = fb.remote_candidate_from(&input("https://fb.example", "/nonexistent/ca.pem", false)).unwrap_err();
+        assert!(err.message.contains("cannot read it"), "{err:?}");
+    }
+}

@@ -123,22 +123,11 @@ fn status(fb: &Firebreak) -> Result<(Value, String), ApiError> {
     Ok((v, text))
 }
 
-/// The text of `--ca FILE`, read with a size limit.
-fn read_ca(path: &std::path::Path) -> Result<String, ApiError> {
-    use std::io::Read;
-    let mut text = String::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(firebreak_api::MAX_CA_BYTES as u64 + 1).read_to_string(&mut text))
-        .map_err(|e| ApiError::invalid(format!("--ca {}: cannot read it: {e}", path.display())))?;
-    firebreak_api::check_team_ca(&text)
-        .map_err(|e| ApiError::invalid(format!("--ca {}: {}", path.display(), e.message)))
-}
-
 pub fn remote(fb: &mut Firebreak, cmd: RemoteCmd, out: Out<'_>) -> Result<Value, ApiError> {
     let mut notes = Vec::new();
     match cmd {
         RemoteCmd::Set { url, team, token, ca, allow_http } => {
-            let ca_pem = ca.as_deref().map(read_ca).transpose()?;
+            let ca_pem = ca.as_deref().map(firebreak_api::read_team_ca_file).transpose()?;
             let candidate = fb.remote_candidate_with(&url, &team, &token, RemoteTransport { ca_pem, allow_http })?;
             // A token the server refuses is not saved; an unreachable server is fine
             // (offline first): the token is checked at the first sync.

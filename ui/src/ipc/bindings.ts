@@ -405,7 +405,16 @@ export type DrillControlView = {
  * False when the drill does not run in this window (e.g. started from the CLI).
  */
 running_here: boolean, paused: boolean, speed: number, };
-export type RemoteInput = { url: string, team: string, token: string, };
+export type RemoteInput = { url: string, team: string, token: string, 
+/**
+ * A PEM file with the team's own CA, when the server's certificate is not signed by
+ * a public one; empty keeps what was set for this server.
+ */
+ca_file: string, 
+/**
+ * Allow plain http:// to a host off this machine (unencrypted; shown as a warning).
+ */
+allow_http: boolean, };
 export type SyncView = { url: string | null, team: string | null, 
 /**
  * Who the token belongs to, as the server said (the name on this laptop's changes).

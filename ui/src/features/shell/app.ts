@@ -278,7 +278,7 @@ export class App {
     // Redrawn only when it reads differently, so a click on it is never lost to a redraw.
     const shown = JSON.stringify(sync);
     if (shown !== this.badgeShows) {
-      replace(this.syncEl, syncBadge(sync, () => this.openRemote()));
+      replace(this.syncEl, syncBadge(sync, () => void this.openRemote()));
       this.badgeShows = shown;
     }
     this.store.set({ sync });
@@ -300,11 +300,14 @@ export class App {
     replace(this.outboundEl, outboundFailures(view, retry));
   }
 
-  private openRemote(): void {
+  private async openRemote(): Promise<void> {
     const close = () => replace(this.overlayEl);
+    // The dialog shows the team server as it is now, not as the badge last drew it.
+    const sync = await api.syncStatus().catch(() => this.store.get().sync);
+    this.store.set({ sync });
     replace(
       this.overlayEl,
-      remoteDialog(this.store.get().sync, (r) => void this.guard(async () => {
+      remoteDialog(sync, (r) => void this.guard(async () => {
         this.store.set({ sync: await api.setRemote(r) });
         close();
         void this.refreshSync();

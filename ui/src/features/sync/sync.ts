@@ -66,6 +66,8 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
   const url = h("input", { id: "remote-url", value: current.url ?? "", placeholder: "https://firebreak.example:8443" });
   const team = h("input", { id: "remote-team", value: current.team ?? "", placeholder: "team" });
   const token = h("input", { id: "remote-token", type: "password", placeholder: current.url ? "(unchanged unless you type a new one)" : "token from your team admin", autocomplete: "off" });
+  const ca = h("input", { id: "remote-ca", placeholder: current.url ? "(unchanged unless you give one)" : "/path/to/team-ca.pem (only for a team's own CA)" });
+  const allowHttp = h("input", { id: "remote-allow-http", type: "checkbox" });
   return h(
     "div",
     { class: "overlay", role: "dialog", "aria-label": "Team server" },
@@ -75,7 +77,7 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
         class: "declare-form",
         onsubmit: (e: Event) => {
           e.preventDefault();
-          save({ url: url.value, team: team.value, token: token.value });
+          save({ url: url.value, team: team.value, token: token.value, ca_file: ca.value.trim(), allow_http: allowHttp.checked });
         },
         onkeydown: (e: Event) => {
           if ((e as KeyboardEvent).key === "Escape") close();
@@ -85,6 +87,7 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
       h("label", {}, "Server address", url),
       h("label", {}, "Team", team),
       h("label", {}, "Your token", token),
+      h("details", {}, h("summary", {}, "Certificates and plain HTTP"), h("label", {}, "Team CA file (PEM)", ca), h("label", { class: "check" }, allowHttp, "Allow plain http:// to a server off this laptop (unencrypted: anyone on the network can read and change what is sent)")),
       current.url
         ? h(
             "p",

@@ -11,19 +11,8 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     CLI.ok(dir, args)
 }
 
-fn op_count(dir: &Path) -> i64 {
-    let db = rusqlite::Connection::open(dir.join("firebreak.db")).unwrap();
-    db.query_row("SELECT count(*) FROM ops", [], |r| r.get(0)).unwrap()
-}
-
 fn refused(dir: &Path, args: &[&str], why: &str) {
-    let before = op_count(dir);
-    let o = CLI.run(dir, args);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success(), "{args:?} should fail");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.starts_with("error: ") && err.contains(why), "{args:?}: {err}");
-    assert_eq!(op_count(dir), before, "{args:?} wrote nothing");
+    CLI.refused(dir, args, why)
 }
 
 fn resolved_sev1(dir: &Path) -> String {

@@ -34,6 +34,24 @@ impl Cli {
         all.extend_from_slice(args);
         serde_json::from_str(&self.ok(dir, &all)).expect("one JSON document")
     }
+
+    /// Asserts `args` is refused with one `error:` line containing `why`, and that no op
+    /// was written.
+    pub fn refused(&self, dir: &Path, args: &[&str], why: &str) {
+        let before = op_count(dir);
+        let o = self.run(dir, args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{args:?} should fail");
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("error: ") && err.contains(why), "{args:?}: {err}");
+        assert_eq!(op_count(dir), before, "{args:?} wrote nothing");
+    }
+}
+
+/// How many ops the data directory's database holds.
+pub fn op_count(dir: &Path) -> i64 {
+    let db = rusqlite::Connection::open(dir.join("firebreak.db")).unwrap();
+    db.query_row("SELECT count(*) FROM ops", [], |r| r.get(0)).unwrap()
 }
 
 /// The team server binary, built beside `firebreak` by `cargo test` of the workspace.

@@ -43,7 +43,9 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     big = draw()
     big.save(OUT / "icon.png")
-    for size, name in [(32, "32x32.png"), (128, "128x128.png"), (256, "128x128@2x.png")]:
+    # every hicolor size a Linux desktop looks for (16 to 512), plus the @2x name macOS uses
+    sizes = [(n, f"{n}x{n}.png") for n in (16, 24, 32, 48, 64, 128, 256, 512)] + [(256, "128x128@2x.png")]
+    for size, name in sizes:
         big.resize((size, size), Image.LANCZOS).save(OUT / name)
     big.save(OUT / "icon.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
     big.save(OUT / "icon.icns")

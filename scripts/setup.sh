@@ -24,6 +24,9 @@ APT_PACKAGES=(
   dpkg-dev lintian systemd binutils
   # checking exported PDFs
   poppler-utils qpdf fonts-dejavu-core fonts-noto-cjk
+  # packages (scripts/package.sh): Debian tools, the AppImage's squashfs and its runtime's
+  # libraries, and the checks run on what is built (lintian, systemd-analyze)
+  dpkg-dev lintian squashfs-tools libsquashfuse-dev zlib1g-dev liblzma-dev libzstd-dev systemd
   # toolchain helpers
   nodejs npm python3-pip
 )

@@ -7,27 +7,37 @@ mod changes;
 mod commands;
 mod drills;
 mod files;
+mod one_window;
 mod scheduler;
 
 use firebreak_api::system::{default_data_dir, SystemClock};
 use firebreak_api::Firebreak;
+use tauri::Manager;
 
 fn main() {
     let data_dir = std::env::var_os("FIREBREAK_DATA_DIR").map_or_else(default_data_dir, std::path::PathBuf::from);
-    let fb = match Firebreak::open(&data_dir, Box::new(SystemClock)) {
-        Ok(fb) => fb,
-        Err(e) => {
-            eprintln!("firebreak: cannot open {}: {e}", data_dir.display());
-            std::process::exit(1);
-        }
-    };
+    let context = tauri::generate_context!();
+    let identifier = context.config().identifier.clone();
     tauri::Builder::default()
+        // first, so that a second start on the same data directory hands over and exits
+        .plugin(one_window::single_instance(&data_dir, &identifier))
+        .plugin(one_window::window_state(&data_dir))
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_clipboard_manager::init())
         // Save and open dialogs, opened from Rust only (src/files.rs); no webview permission.
         .plugin(tauri_plugin_dialog::init())
-        .manage(commands::AppState::new(fb))
-        .setup(|app| {
+        // Plugins are set up before this hook, so a second start has handed over and
+        // exited before the database is opened.
+        .setup(move |app| {
+            let fb = match Firebreak::open(&data_dir, Box::new(SystemClock)) {
+                Ok(fb) => fb,
+                Err(e) => {
+                    eprintln!("firebreak: cannot open {}: {e}", data_dir.display());
+                    std::process::exit(1);
+                }
+            };
+            app.manage(commands::AppState::new(fb));
+            one_window::save_when_settled(app.handle());
             scheduler::spawn(app.handle().clone());
             changes::spawn(app.handle().clone());
             background_sync::spawn(app.handle().clone());
@@ -95,6 +105,6 @@ fn main() {
             commands::pir_schedule,
             commands::pir_meeting_proposal,
         ])
-        .run(tauri::generate_context!("../tauri.conf.json"))
+        .run(context)
         .expect("error while running Firebreak");
 }

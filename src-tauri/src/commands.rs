@@ -133,7 +133,7 @@ pub fn set_severity(state: State<'_, AppState>, input: SeverityInput) -> Result<
 }
 
 #[tauri::command]
-pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<IncidentDetail> {
+pub fn add_entry(state: State<'_, AppState>, input: EntryInput) -> Result<EntryAdded> {
     state.change(|fb| fb.add_entry(input))
 }
 

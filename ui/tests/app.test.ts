@@ -5,7 +5,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { CHANGED_EVENT } from "../src/ipc";
 import { App } from "../src/features/shell/app";
-import type { DeclareInput, EntryInput, IncidentDetail, StatusInput } from "../src/ipc";
+import type { DeclareInput, EntryInput, EntryView, IncidentDetail, StatusInput } from "../src/ipc";
 
 const NEXT: Record<string, string[]> = {
   detected: ["acknowledged", "investigating", "mitigated", "resolved"],
@@ -93,8 +93,10 @@ function fakeBackend() {
       case "add_entry": {
         const input = a.input as EntryInput;
         const inc = find(input.incident);
-        inc.timeline.push({ id: `e${inc.timeline.length}`, kind: input.kind, event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: input.text, change: null, revisions: 0, history: [], pinned: false });
-        return inc;
+        const entry: EntryView = { id: `e${inc.timeline.length}`, kind: input.kind, event_time: input.at ?? new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: input.text, change: null, revisions: 0, history: [], pinned: false };
+        inc.timeline.push(entry);
+        inc.timeline.sort((x, y) => Date.parse(x.event_time) - Date.parse(y.event_time));
+        return { incident: inc.id, human_id: inc.human_id, entry };
       }
       case "set_status": {
         const input = a.input as StatusInput;
@@ -312,6 +314,32 @@ describe("App", () => {
     (document.querySelector(".overlay button.secondary") as HTMLElement).click();
     for (let i = 0; i < 4; i++) await flush();
     expect(root.textContent).toContain("Pulled meanwhile");
+  });
+
+  it("shows an appended entry from the answer alone, in event-time order, without re-reading the incident", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "n", bubbles: true }));
+    (document.getElementById("declare-title") as HTMLInputElement).value = "Replica lag";
+    (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+    for (let i = 0; i < 3; i++) await flush();
+    const texts = () => [...root.querySelectorAll('[data-testid="timeline-entry"] .text')].map((e) => e.textContent);
+    const text = document.getElementById("entry-text") as HTMLInputElement;
+    text.value = "lag back under 1 s";
+    const before = backend.calls.length;
+    text.form!.requestSubmit();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.calls.slice(before)).toEqual(["add_entry"]);
+    expect(texts()[0]).toBe("lag back under 1 s"); // newest first
+    // A status update moves the clocks: that one re-reads the incident.
+    const again = document.getElementById("entry-text") as HTMLInputElement;
+    again.value = "u: update sent";
+    const mark = backend.calls.length;
+    again.form!.requestSubmit();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.calls.slice(mark)).toEqual(["add_entry", "show_incident"]);
+    expect(texts()[0]).toBe("update sent");
   });
 
   it("asks the core nothing while idle, and re-reads only what a change names", async () => {

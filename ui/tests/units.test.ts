@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { h } from "../src/lib/dom";
 import { age, localInputToRfc3339, severityRank } from "../src/lib/format";
 import { parseQuickEntry } from "../src/features/incidents/quick-entry";
+import { withEntry } from "../src/features/incidents/view";
+import type { EntryView } from "../src/ipc";
 
 describe("dom builder", () => {
   it("renders user text as text, never as markup", () => {
@@ -182,5 +184,18 @@ describe("editChanges", () => {
     expect(changed.impact_started_at).toBe("2026-12-02T02:30:00.000Z");
     expect(changed.title).toBeNull();
     expect(changed.detected_at).toBeNull();
+  });
+});
+
+describe("withEntry", () => {
+  const e = (id: string, at: string, recorded = at): EntryView => ({
+    id, kind: "note", event_time: at, recorded_time: recorded, author: "a", text: id, change: null, revisions: 0, history: [], pinned: false,
+  });
+  it("puts a new entry at the end, and a back-dated one in its event-time place", () => {
+    const t = [e("a", "2026-01-01T10:00:00Z"), e("b", "2026-01-01T10:05:00Z")];
+    expect(withEntry(t, e("c", "2026-01-01T10:06:00Z")).map((x) => x.id)).toEqual(["a", "b", "c"]);
+    expect(withEntry(t, e("c", "2026-01-01T10:01:00.500Z")).map((x) => x.id)).toEqual(["a", "c", "b"]);
+    expect(withEntry(t, e("c", "2026-01-01T10:05:00Z", "2026-01-01T10:07:00Z")).map((x) => x.id)).toEqual(["a", "b", "c"]);
+    expect(t.map((x) => x.id)).toEqual(["a", "b"]); // the shown list is not changed in place
   });
 });

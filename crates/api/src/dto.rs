@@ -150,6 +150,41 @@ pub struct Identity {
     pub data_dir: String,
 }
 
+impl EntryView {
+    /// One timeline entry as the window and the CLI show it: its current text, its
+    /// earlier texts and whether it is pinned.
+    pub fn of(inc: &Incident, e: &firebreak_core::timeline::TimelineEntry) -> Self {
+        let revs = inc.revisions_of(e.id);
+        let mut history: Vec<String> = Vec::new();
+        if !revs.is_empty() {
+            history.push(e.text.clone());
+            history.extend(revs[..revs.len() - 1].iter().map(|r| r.text.clone()));
+        }
+        EntryView {
+            id: e.id.to_string(),
+            kind: e.kind,
+            event_time: e.event_time,
+            recorded_time: e.recorded_time,
+            author: e.author.clone(),
+            text: inc.current_text(e).to_string(),
+            change: e.change.clone(),
+            revisions: revs.len() as u32,
+            history,
+            pinned: inc.response.is_pinned(e.id),
+        }
+    }
+}
+
+/// What an append wrote: the new entry as the timeline shows it. Nothing else of the
+/// incident changes, so an append reads and returns the same amount on any incident.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct EntryAdded {
+    /// The incident's internal id.
+    pub incident: String,
+    pub human_id: String,
+    pub entry: EntryView,
+}
+
 impl IncidentDetail {
     /// The view of a declared incident. Panics never: undeclared states are filtered by
     /// the store, and missing declarations give empty fields.
@@ -169,30 +204,7 @@ impl IncidentDetail {
             declared_by: decl.map(|d| d.declared_by.clone()).unwrap_or_default(),
             milestones: inc.milestones(),
             next_statuses: Status::ALL.into_iter().filter(|to| status.check_transition(*to).is_ok()).collect(),
-            timeline: inc
-                .entries()
-                .into_iter()
-                .map(|e| EntryView {
-                    id: e.id.to_string(),
-                    kind: e.kind,
-                    event_time: e.event_time,
-                    recorded_time: e.recorded_time,
-                    author: e.author.clone(),
-                    text: inc.current_text(e).to_string(),
-                    change: e.change.clone(),
-                    revisions: inc.revisions_of(e.id).len() as u32,
-                    history: {
-                        let revs = inc.revisions_of(e.id);
-                        let mut h: Vec<String> = Vec::new();
-                        if !revs.is_empty() {
-                            h.push(e.text.clone());
-                            h.extend(revs[..revs.len() - 1].iter().map(|r| r.text.clone()));
-                        }
-                        h
-                    },
-                    pinned: inc.response.is_pinned(e.id),
-                })
-                .collect(),
+            timeline: inc.entries().into_iter().map(|e| EntryView::of(inc, e)).collect(),
             roles: inc
                 .response
                 .holders()

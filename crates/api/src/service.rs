@@ -453,8 +453,10 @@ impl Firebreak {
         self.detail(inc.id)
     }
 
-    pub fn add_entry(&mut self, input: EntryInput) -> Result<IncidentDetail> {
-        let inc = self.find(&input.incident)?;
+    /// Appends a timeline entry. Reads only the incident's id and writes one op, so its
+    /// cost does not grow with the incident; returns the entry as shown.
+    pub fn add_entry(&mut self, input: EntryInput) -> Result<EntryAdded> {
+        let (id, human_id) = self.store.find_key(&input.incident)?;
         if input.kind.is_automatic() {
             return Err(ApiError::invalid(format!(
                 "{} entries are written by the program when the {} changes; change it instead",
@@ -466,15 +468,22 @@ impl Firebreak {
         if text.is_empty() {
             return Err(ApiError::invalid("the entry text must not be empty"));
         }
-        let at = self.event_time_for(inc.id, input.at.as_deref(), "the event time")?;
+        let at = self.event_time_for(id, input.at.as_deref(), "the event time")?;
         let author = self.author()?;
-        self.store.commit(
+        let op = self.store.commit(
             self.now(),
             &author,
-            inc.id,
+            id,
             OpPayload::AddEntry { kind: input.kind, at, text, decision: None },
         )?;
-        self.detail(inc.id)
+        // The entry as the fold makes it, from the op alone (a new entry has no
+        // revisions or pin yet).
+        let mut alone = Incident::new(id);
+        alone.apply(&op);
+        let entry = alone.timeline.get(&op.op_id).map(|e| EntryView::of(&alone, e));
+        let entry = entry
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the entry was written but could not be read back"))?;
+        Ok(EntryAdded { incident: id.to_string(), human_id, entry })
     }
 }
 

@@ -69,9 +69,8 @@ pub fn command(fb: &mut Firebreak, cmd: TimelineCmd, out: Out<'_>) -> Result<Val
         }
         TimelineCmd::Add { id, kind, text, at } => {
             let kind = kind.parse().map_err(ApiError::from)?;
-            let inc = fb.add_entry(EntryInput { incident: id, kind, text, at })?;
-            let added = inc.timeline.iter().max_by_key(|e| e.recorded_time).map(|e| e.id.clone()).unwrap_or_default();
-            out(inc.to_json(), format!("added {kind} to {} ({added})", inc.human_id))
+            let added = fb.add_entry(EntryInput { incident: id, kind, text, at })?;
+            out(added.to_json(), format!("added {kind} to {} ({})", added.human_id, added.entry.id))
         }
     })
 }

@@ -13,6 +13,8 @@ use std::path::Path;
 
 pub struct Store {
     pub(crate) conn: Connection,
+    /// How many whole incidents this store has read (see [`Store::incidents_read`]).
+    incidents_read: std::sync::atomic::AtomicU64,
 }
 
 /// The listing columns of an incident, read without unfolding its state.
@@ -58,7 +60,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrate(&mut conn)?;
-        let mut store = Store { conn };
+        let mut store = Store { conn, incidents_read: Default::default() };
         if store.meta(META_PROJECTION_FORMAT)?.as_deref() != Some(PROJECTION_FORMAT) {
             // Projections written by an older layout (or none yet): fold them afresh.
             store.rebuild_projections()?;
@@ -195,28 +197,44 @@ impl Store {
             .conn
             .query_row("SELECT state FROM incidents WHERE id = ?1 AND declared = 1", [&id], |r| r.get(0))
             .optional()?;
+        self.incidents_read.fetch_add(u64::from(state.is_some()), std::sync::atomic::Ordering::Relaxed);
         state.map(|s| load_incident(&self.conn, &s, &id)).transpose()
+    }
+
+    /// How many whole incidents (state, every timeline entry and revision) this store has
+    /// read since it was opened: the tests' measure that an append does not read the
+    /// incident it appends to, whatever its size.
+    pub fn incidents_read(&self) -> u64 {
+        self.incidents_read.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Finds an incident by human id (`INC-…`, any case), internal id, or a unique prefix
     /// of the internal id (at least 8 characters).
     pub fn find(&self, key: &str) -> Result<Incident> {
+        let (id, _) = self.find_key(key)?;
+        self.incident(id)?.ok_or_else(|| StoreError::NotFound(format!("no incident {key:?}")))
+    }
+
+    /// Like [`Store::find`], but only the incident's id and human id: one indexed read,
+    /// whatever the incident's size (for appends, which need nothing else).
+    pub fn find_key(&self, key: &str) -> Result<(IncidentId, String)> {
         let key = key.trim();
-        let mut stmt = self.conn.prepare(
-            "SELECT id FROM incidents WHERE declared = 1 AND (upper(human_id) = upper(?1) OR id = lower(?1)
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, human_id FROM incidents WHERE declared = 1 AND (upper(human_id) = upper(?1) OR id = lower(?1)
              OR (length(?1) >= 8 AND id LIKE lower(?1) || '%'))",
         )?;
-        let ids: Vec<String> = stmt.query_map([key], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        match ids.as_slice() {
+        let rows: Vec<(String, Option<String>)> =
+            stmt.query_map([key], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        match rows.as_slice() {
             [] => Err(StoreError::NotFound(format!("no incident {key:?} in this data directory"))),
-            [one] => {
+            [(one, human)] => {
                 let id = IncidentId::parse_str(one).map_err(corrupt)?;
-                self.incident(id)?.ok_or_else(|| StoreError::NotFound(format!("no incident {key:?}")))
+                Ok((id, human.clone().unwrap_or_else(|| one.clone())))
             }
             many => Err(StoreError::Ambiguous(format!(
                 "{key:?} names {} incidents ({}); use the internal id",
                 many.len(),
-                many.join(", ")
+                many.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", ")
             ))),
         }
     }

@@ -614,6 +614,11 @@ history: Array<string>,
  * A key event (pinned).
  */
 pinned: boolean, };
+export type EntryAdded = { 
+/**
+ * The incident's internal id.
+ */
+incident: string, human_id: string, entry: EntryView, };
 export type MissingRequirements = { 
 /**
  * The policy's level the incident is read as ("" when the policy has none).
@@ -855,7 +860,7 @@ export const commands = {
   declareIncident: (input: DeclareInput) => invoke<IncidentDetail>("declare_incident", { input }),
   setStatus: (input: StatusInput) => invoke<IncidentDetail>("set_status", { input }),
   setSeverity: (input: SeverityInput) => invoke<IncidentDetail>("set_severity", { input }),
-  addEntry: (input: EntryInput) => invoke<IncidentDetail>("add_entry", { input }),
+  addEntry: (input: EntryInput) => invoke<EntryAdded>("add_entry", { input }),
   editIncident: (input: EditInput) => invoke<IncidentDetail>("edit_incident", { input }),
   assignRole: (input: RoleInput) => invoke<IncidentDetail>("assign_role", { input }),
   addDecision: (input: DecisionInput) => invoke<IncidentDetail>("add_decision", { input }),

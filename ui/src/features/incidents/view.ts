@@ -18,6 +18,19 @@ export const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
 const COMMS_KEY = (id: string) => `firebreak.comms.${id}`;
 
 /** An entry's row is drawn again only when the entry itself changed. */
+/** The timeline (oldest first, by event time, then as recorded) with `entry` in its place. */
+export function withEntry(timeline: EntryView[], entry: EntryView): EntryView[] {
+  const key = (e: EntryView): [number, number] => [Date.parse(e.event_time), Date.parse(e.recorded_time)];
+  const [at, recorded] = key(entry);
+  const after = (e: EntryView) => {
+    const [eAt, eRecorded] = key(e);
+    return eAt > at || (eAt === at && eRecorded > recorded);
+  };
+  let i = timeline.length;
+  while (i > 0 && after(timeline[i - 1])) i--;
+  return [...timeline.slice(0, i), entry, ...timeline.slice(i)];
+}
+
 const sameEntry = (a: EntryView, b: EntryView) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
 export function incidentsView(): ViewDef & { resetTab(): void } {
@@ -249,9 +262,17 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
     }
   };
 
+  /** An append answers with the new entry alone, so it is shown at once on an incident
+   * of any size; a status update also moves the clocks, so that one re-reads the incident. */
   const addEntry = async (ctx: ViewContext, kind: EntryKind, text: string, at: string | null): Promise<void> => {
     const inc = selected(ctx);
-    if (await update(ctx, () => api.addEntry({ incident: inc.id, kind, text, at }))) {
+    const ok = await ctx.guard(async () => {
+      const added = await api.addEntry({ incident: inc.id, kind, text, at });
+      const shown = ctx.store.get().selected;
+      if (kind === "comms-update") ctx.store.set({ selected: await api.showIncident(inc.id) });
+      else if (shown?.id === added.incident) ctx.store.set({ selected: { ...shown, timeline: withEntry(shown.timeline, added.entry) } });
+    });
+    if (ok) {
       localStorage.removeItem(DRAFT_KEY(inc.id));
       ctx.redraw();
       document.getElementById("entry-text")?.focus();

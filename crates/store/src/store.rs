@@ -34,7 +34,7 @@ pub(crate) const META_HLC: &str = "hlc_last";
 pub(crate) const META_COUNTER: &str = "incident_counter";
 /// The layout of the projections (see [`project_all`]); another value rebuilds them.
 const META_PROJECTION_FORMAT: &str = "projection_format";
-const PROJECTION_FORMAT: &str = "2";
+const PROJECTION_FORMAT: &str = "3";
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies migrations, and gives
@@ -59,6 +59,8 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every statement on the write and read paths is prepared once per connection.
+        conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
         let mut store = Store { conn, incidents_read: Default::default() };
         if store.meta(META_PROJECTION_FORMAT)?.as_deref() != Some(PROJECTION_FORMAT) {
@@ -317,7 +319,9 @@ impl Store {
             by_incident.entry(op.target).or_default().push(op);
         }
         let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM incidents; DELETE FROM timeline_rows; DELETE FROM revision_rows;")?;
+        tx.execute_batch(
+            "DELETE FROM incidents; DELETE FROM timeline_rows; DELETE FROM revision_rows; DELETE FROM pin_rows;",
+        )?;
         for (target, ops) in &by_incident {
             project_all(&tx, *target, ops)?;
         }
@@ -369,14 +373,15 @@ pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
 }
 
 pub(crate) fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
-    Ok(tx.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    let mut stmt = tx.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
+    Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
 }
 
 pub(crate) fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
-    tx.execute(
+    let mut stmt = tx.prepare_cached(
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        params![key, value],
     )?;
+    stmt.execute(params![key, value])?;
     Ok(())
 }
 
@@ -467,25 +472,25 @@ pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<boo
 /// Returns false when the op was already in the log.
 pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
-    let inserted = tx.execute(
+    let mut insert = tx.prepare_cached(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(op_id) DO NOTHING",
-        params![
-            op.op_id.to_string(),
-            op.replica.to_string(),
-            op.hlc.wall_ms as i64,
-            op.hlc.counter,
-            op.author,
-            op.target.to_string(),
-            op.payload.name(),
-            body
-        ],
     )?;
+    let inserted = insert.execute(params![
+        op.op_id.to_string(),
+        op.replica.to_string(),
+        op.hlc.wall_ms as i64,
+        op.hlc.counter,
+        op.author,
+        op.target.to_string(),
+        op.payload.name(),
+        body
+    ])?;
     if inserted == 0 {
         return Ok(false);
     }
     if local {
-        tx.execute("INSERT INTO outbox(op_id) VALUES (?1)", [op.op_id.to_string()])?;
+        tx.prepare_cached("INSERT INTO outbox(op_id) VALUES (?1)")?.execute([op.op_id.to_string()])?;
     }
     Ok(true)
 }
@@ -498,16 +503,36 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
     let id = target.to_string();
     let state: Option<String> =
         tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
-    let mut inc = match state {
+    let mut inc: Incident = match state {
         Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
         None => Incident::new(target),
     };
+    // A pin merges with the entry's pin register (last writer wins): read just those.
+    {
+        let mut get = tx.prepare_cached("SELECT body FROM pin_rows WHERE incident = ?1 AND entry = ?2")?;
+        for op in ops {
+            if let OpPayload::PinEntry { entry, .. } = &op.payload {
+                let body: Option<String> = get.query_row(params![id, entry.to_string()], |r| r.get(0)).optional()?;
+                if let Some(body) = body {
+                    inc.response.pins.insert(*entry, serde_json::from_str(&body).map_err(corrupt)?);
+                }
+            }
+        }
+    }
     for op in ops {
         inc.apply(op);
     }
     let entries = std::mem::take(&mut inc.timeline);
     let revisions = std::mem::take(&mut inc.revisions);
+    let pins = std::mem::take(&mut inc.response.pins);
     {
+        let mut put = tx.prepare_cached(
+            "INSERT INTO pin_rows(incident, entry, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident, entry) DO UPDATE SET body = excluded.body",
+        )?;
+        for (entry, pin) in &pins {
+            put.execute(params![id, entry.to_string(), serde_json::to_string(pin).map_err(corrupt)?])?;
+        }
         let mut put = tx.prepare_cached(
             "INSERT INTO timeline_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
              ON CONFLICT(incident, op_id) DO UPDATE SET body = excluded.body",
@@ -553,6 +578,13 @@ fn load_incident(conn: &Connection, state: &str, id: &str) -> Result<Incident> {
     for body in rows {
         let entry: TimelineEntry = serde_json::from_str(&body?).map_err(corrupt)?;
         inc.timeline.insert(entry.id, entry);
+    }
+    let mut stmt = conn.prepare_cached("SELECT entry, body FROM pin_rows WHERE incident = ?1")?;
+    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (entry, body) = row?;
+        let entry: OpId = entry.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
+        inc.response.pins.insert(entry, serde_json::from_str(&body).map_err(corrupt)?);
     }
     let mut stmt = conn.prepare_cached("SELECT body FROM revision_rows WHERE incident = ?1")?;
     let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;

@@ -25,13 +25,22 @@ fn declare(store: &mut Store) -> IncidentId {
     store.declare(t(0), "ana", d).unwrap().0
 }
 
+fn pin(entry: OpId, pinned: bool) -> OpPayload {
+    OpPayload::PinEntry { entry, pinned }
+}
+
 /// (rows changed, bytes of the incident's head) for one more note on an incident that
-/// already has `entries` notes.
+/// already has `entries` notes, each a pinned key event (as an imported review's are).
 fn cost_of_a_note(entries: usize) -> (u64, usize) {
     let mut s = Store::in_memory().unwrap();
     let id = declare(&mut s);
-    let ops: Vec<(IncidentId, OpPayload)> = (0..entries).map(|i| (id, note(&format!("entry {i}")))).collect();
-    s.commit_all(t(1), "ana", ops).unwrap();
+    let mut ops: Vec<(Option<OpId>, IncidentId, OpPayload)> = Vec::new();
+    for i in 0..entries {
+        let entry = Store::new_op_id();
+        ops.push((Some(entry), id, note(&format!("entry {i}"))));
+        ops.push((None, id, pin(entry, true)));
+    }
+    s.commit_planned(t(1), "ana", ops).unwrap();
     let before = s.conn.total_changes();
     s.commit(t(2), "ana", id, note("one more")).unwrap();
     let changed = s.conn.total_changes() - before;
@@ -47,7 +56,31 @@ fn a_note_costs_the_same_on_an_empty_incident_and_on_one_with_two_thousand_entri
     let big = cost_of_a_note(2_000);
     assert_eq!(small.0, big.0, "rows changed per op");
     assert_eq!(small.0, 5, "op log, outbox, HLC meta, timeline row, incident head");
-    assert_eq!(small.1, big.1, "the rewritten head does not carry the timeline");
+    assert_eq!(small.1, big.1, "the rewritten head carries neither the timeline nor the pins");
+}
+
+#[test]
+fn a_pin_merges_with_the_stored_register_and_rebuilds_to_the_same_state() {
+    let mut s = Store::in_memory().unwrap();
+    let id = declare(&mut s);
+    let a = s.commit(t(1), "ana", id, note("failover done")).unwrap();
+    let b = s.commit(t(2), "ana", id, note("cache warmed")).unwrap();
+    s.commit(t(3), "ana", id, pin(a.op_id, true)).unwrap();
+    s.commit(t(4), "ana", id, pin(b.op_id, true)).unwrap();
+    s.commit(t(5), "bo", id, pin(a.op_id, false)).unwrap();
+    // An older unpin arriving late loses to the newer pin of b (last writer wins).
+    let mut late = s.commit(t(6), "bo", id, note("x")).unwrap();
+    late.op_id = Store::new_op_id();
+    late.hlc = Hlc { wall_ms: 1, counter: 0 };
+    late.payload = pin(b.op_id, false);
+    s.apply_remote(&[late], t(7)).unwrap();
+    let inc = s.incident(id).unwrap().unwrap();
+    assert!(!inc.response.is_pinned(a.op_id), "unpinned by the later op");
+    assert!(inc.response.is_pinned(b.op_id), "the late, older unpin lost");
+    let rows: i64 = s.conn.query_row("SELECT count(*) FROM pin_rows", [], |r| r.get(0)).unwrap();
+    assert_eq!(rows, 2, "one row per pinned entry");
+    s.rebuild_projections().unwrap();
+    assert_eq!(s.incident(id).unwrap().unwrap(), inc, "the rebuild gives the same incident");
 }
 
 #[test]

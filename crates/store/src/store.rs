@@ -6,7 +6,6 @@ use firebreak_core::hlc::{Hlc, HlcState};
 use firebreak_core::ids::{human_id, IncidentId, OpId, ReplicaId};
 use firebreak_core::incident::Incident;
 use firebreak_core::op::{Declare, Op, OpPayload};
-use firebreak_core::timeline::{Revision, TimelineEntry};
 use firebreak_core::validate;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use std::path::Path;
@@ -495,108 +494,9 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool>
     Ok(true)
 }
 
-/// Folds ops of one incident into its projection: its head (the incident without its
-/// timeline and revisions) is loaded once and written once; each timeline entry and
-/// revision the ops make is a row of its own. So an op costs the same whatever the size
-/// of its incident: the fold never reads the timeline to apply an op, only to show it.
-pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
-    let id = target.to_string();
-    let state: Option<String> =
-        tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
-    let mut inc: Incident = match state {
-        Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
-        None => Incident::new(target),
-    };
-    // A pin merges with the entry's pin register (last writer wins): read just those.
-    {
-        let mut get = tx.prepare_cached("SELECT body FROM pin_rows WHERE incident = ?1 AND entry = ?2")?;
-        for op in ops {
-            if let OpPayload::PinEntry { entry, .. } = &op.payload {
-                let body: Option<String> = get.query_row(params![id, entry.to_string()], |r| r.get(0)).optional()?;
-                if let Some(body) = body {
-                    inc.response.pins.insert(*entry, serde_json::from_str(&body).map_err(corrupt)?);
-                }
-            }
-        }
-    }
-    for op in ops {
-        inc.apply(op);
-    }
-    let entries = std::mem::take(&mut inc.timeline);
-    let revisions = std::mem::take(&mut inc.revisions);
-    let pins = std::mem::take(&mut inc.response.pins);
-    {
-        let mut put = tx.prepare_cached(
-            "INSERT INTO pin_rows(incident, entry, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(incident, entry) DO UPDATE SET body = excluded.body",
-        )?;
-        for (entry, pin) in &pins {
-            put.execute(params![id, entry.to_string(), serde_json::to_string(pin).map_err(corrupt)?])?;
-        }
-        let mut put = tx.prepare_cached(
-            "INSERT INTO timeline_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(incident, op_id) DO UPDATE SET body = excluded.body",
-        )?;
-        for (op_id, entry) in &entries {
-            put.execute(params![id, op_id.to_string(), serde_json::to_string(entry).map_err(corrupt)?])?;
-        }
-        let mut put = tx.prepare_cached(
-            "INSERT INTO revision_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(incident, op_id) DO NOTHING",
-        )?;
-        for rev in revisions.values().flatten() {
-            put.execute(params![id, rev.op.to_string(), serde_json::to_string(rev).map_err(corrupt)?])?;
-        }
-    }
-    let decl = inc.declaration.as_ref();
-    tx.execute(
-        "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-         ON CONFLICT(id) DO UPDATE SET human_id = excluded.human_id, declared = excluded.declared,
-           title = excluded.title, severity = excluded.severity, status = excluded.status,
-           drill = excluded.drill, detected_at = excluded.detected_at, state = excluded.state",
-        params![
-            id,
-            decl.map(|d| d.human_id.clone()),
-            decl.is_some(),
-            inc.title.value,
-            inc.severity.value,
-            inc.status.value.as_str(),
-            decl.is_some_and(|d| d.drill),
-            inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            serde_json::to_string(&inc).map_err(corrupt)?
-        ],
-    )?;
-    Ok(())
-}
-
-/// The whole incident: its head plus its timeline and revision rows.
-fn load_incident(conn: &Connection, state: &str, id: &str) -> Result<Incident> {
-    let mut inc: Incident = serde_json::from_str(state).map_err(corrupt)?;
-    let mut stmt = conn.prepare_cached("SELECT body FROM timeline_rows WHERE incident = ?1")?;
-    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
-    for body in rows {
-        let entry: TimelineEntry = serde_json::from_str(&body?).map_err(corrupt)?;
-        inc.timeline.insert(entry.id, entry);
-    }
-    let mut stmt = conn.prepare_cached("SELECT entry, body FROM pin_rows WHERE incident = ?1")?;
-    let rows = stmt.query_map([id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (entry, body) = row?;
-        let entry: OpId = entry.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
-        inc.response.pins.insert(entry, serde_json::from_str(&body).map_err(corrupt)?);
-    }
-    let mut stmt = conn.prepare_cached("SELECT body FROM revision_rows WHERE incident = ?1")?;
-    let rows = stmt.query_map([id], |r| r.get::<_, String>(0))?;
-    for body in rows {
-        let rev: Revision = serde_json::from_str(&body?).map_err(corrupt)?;
-        inc.revisions.entry(rev.entry).or_default().push(rev);
-    }
-    for list in inc.revisions.values_mut() {
-        list.sort_by_key(Revision::order_key);
-    }
-    Ok(inc)
-}
+mod projection;
+use projection::load_incident;
+pub(crate) use projection::project_all;
 
 #[cfg(test)]
 mod tests;

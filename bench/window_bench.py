@@ -145,12 +145,26 @@ def resources(drv, binary, ready_js, idle_seconds):
     return cpu, mem, len(pids)
 
 
-def seed_incidents(cli, env, n):
+def seed_incidents(cli, env, work, n, open_now=20):
+    """A team's record: `n` incidents, of which `open_now` are open (declared now, with
+    running clocks) and the rest past ones imported from their reviews (resolved, with a
+    short timeline each)."""
     t0 = time.monotonic()
-    for i in range(n):
+    for i in range(n - open_now):
+        review = work / f"past-{i}.yaml"
+        day = 1 + i % 28
+        review.write_text("\n".join([
+            f"incident_id: INC-PAST-{i:04d}", f"severity: SEV{1 + i % 4}", f"date: 2025-{1 + i % 12:02d}-{day:02d}",
+            "duration: 2h", f"impact: past incident {i} - checkout latency", "timeline:",
+            '  - {time: "10:00", event: "Alert fired"}', '  - {time: "10:05", event: "Acknowledged"}',
+            '  - {time: "10:40", event: "Rolled back"}', '  - {time: "12:00", event: "Resolved"}',
+            "root_cause: a bad deploy", "contributing_factors: [no canary]", "lessons_learned: [canary first]",
+            "action_items: []", ""]))
+        subprocess.run([cli, "pir", "import", str(review)], env=env, check=True, stdout=subprocess.DEVNULL)
+    for i in range(open_now):
         subprocess.run(
-            [cli, "incident", "declare", "--title", f"Benchmark incident {i}: checkout latency",
-             "--severity", ["SEV1", "SEV2", "SEV3", "SEV4"][i % 4], "--service", "api"],
+            [cli, "incident", "declare", "--title", f"Open incident {i}: checkout latency",
+             "--severity", ["SEV2", "SEV3", "SEV4"][i % 3], "--service", "api"],
             env=env, check=True, stdout=subprocess.DEVNULL)
     return time.monotonic() - t0
 
@@ -250,7 +264,8 @@ def main():
     a = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fb-window-bench-"))
     env = dict(os.environ, FIREBREAK_DATA_DIR=str(work / "thousand"), USER="bench")
-    print(f"seeded 1,000 incidents through the CLI in {seed_incidents(a.cli, env, 1000):.1f} s")
+    took = seed_incidents(a.cli, env, work, 1000)
+    print(f"seeded 1,000 incidents (20 open, 980 past ones from their reviews) through the CLI in {took:.1f} s")
 
     drv = Driver(env)
     bare_env_drv = Driver(dict(os.environ, HOME=str(work / "bare-home")))

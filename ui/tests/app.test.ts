@@ -356,6 +356,22 @@ describe("App", () => {
       await emit(CHANGED_EVENT, { incidents: [], sync: true, clocks: false });
       for (let i = 0; i < 4; i++) await flush();
       expect(backend.calls.slice(before).sort()).toEqual(["outbound_status", "sync_status"]);
+      // With an incident open, a change to another one re-reads the list, not the open
+      // incident; a change naming the open one re-reads it too.
+      document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "n", bubbles: true }));
+      (document.getElementById("declare-title") as HTMLInputElement).value = "Replica lag";
+      (document.querySelector(".declare-form") as HTMLFormElement).requestSubmit();
+      for (let i = 0; i < 4; i++) await flush();
+      const open = backend.incidents[0].id;
+      (document.activeElement as HTMLElement | null)?.blur();
+      const mark = backend.calls.length;
+      await emit(CHANGED_EVENT, { incidents: ["someone-elses-incident"], sync: false, clocks: false });
+      for (let i = 0; i < 4; i++) await flush();
+      expect(backend.calls.slice(mark)).toEqual(["list_incidents"]);
+      const mark2 = backend.calls.length;
+      await emit(CHANGED_EVENT, { incidents: [open], sync: false, clocks: false });
+      for (let i = 0; i < 4; i++) await flush();
+      expect(backend.calls.slice(mark2)).toEqual(["list_incidents", "show_incident"]);
     } finally {
       vi.useRealTimers();
     }

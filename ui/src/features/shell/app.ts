@@ -160,15 +160,17 @@ export class App {
       if (this.view.id !== "incidents" && !typing) this.renderMain();
     }
     this.stale = true;
-    await this.poll();
+    // The open incident is re-read when the change names it or moved the clocks.
+    await this.poll(c.clocks ? null : c.incidents);
   }
 
   private get leadMs(): number {
     return this.store.get().policy.lead_minutes * 60_000;
   }
 
-  /** Re-reads the list and the open incident unless the user is typing in a form. */
-  private async poll(): Promise<void> {
+  /** Re-reads the list and the open incident unless the user is typing in a form; with
+   * `named`, the open incident only when it is one of them. */
+  private async poll(named: string[] | null = null): Promise<void> {
     if (this.overlayEl.childElementCount > 0) return;
     this.stale = false;
     const active = document.activeElement as HTMLInputElement | null;
@@ -185,7 +187,8 @@ export class App {
     const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
     await this.guard(async () => {
       const items = await api.listIncidents();
-      const selected = current.selected ? await api.showIncident(current.selected.id) : null;
+      const reread = current.selected && (named === null || named.includes(current.selected.id));
+      const selected = reread && current.selected ? await api.showIncident(current.selected.id) : current.selected;
       // A change this window made itself is already shown: redraw only what differs. The
       // person may have opened another incident meanwhile: that choice stands.
       const now = this.store.get();

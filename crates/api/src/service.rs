@@ -421,6 +421,12 @@ impl Firebreak {
                 if input.kind == firebreak_core::timeline::EntryKind::StatusChange { "status" } else { "severity" }
             )));
         }
+        if !input.kind.in_add_entry() {
+            return Err(ApiError::invalid(format!(
+                "{} entries are logged by marking a customer template sent (`comms sent ID --template customer-update`)",
+                input.kind
+            )));
+        }
         let text = input.text.trim().to_string();
         if text.is_empty() {
             return Err(ApiError::invalid("the entry text must not be empty"));

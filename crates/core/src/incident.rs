@@ -268,6 +268,9 @@ impl Incident {
                 let e = entry(*kind, *at, text.clone(), change);
                 self.timeline.insert(op.op_id, e);
             }
+            OpPayload::CustomerUpdate { at, text, .. } => {
+                self.timeline.insert(op.op_id, entry(EntryKind::CustomerUpdate, *at, text.clone(), None));
+            }
             OpPayload::AssignRole { role, from, to, at } => {
                 self.response.set_role(role, to, stamp);
                 let text = match (role.as_str(), from.is_empty(), to.is_empty()) {

@@ -392,6 +392,8 @@ pub fn drill_control(state: State<'_, AppState>, input: DrillControlInput) -> Re
             } else {
                 c.resume()
             }
+            // The scheduler's next wake was in real time for the old pace: look again.
+            state.changed.notify_one();
         }
     }
     Ok(match clock {

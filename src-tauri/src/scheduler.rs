@@ -1,6 +1,7 @@
 //! The notification scheduler: a tokio task that asks the core which stages of which
 //! deadlines are due (crates/api `due_notifications`, which records them as sent), shows
-//! them as desktop notifications, and sleeps until the next stage falls due — or until a
+//! them as desktop notifications, and sleeps until the next stage falls due (a drill's
+//! drill-time stages already converted to real time by the api) — or until a
 //! command changed something (`AppState::changed`), or at most [`MAX_SLEEP`], so a new
 //! deadline is never missed. It runs whether or not the window is visible.
 use crate::commands::AppState;

@@ -48,6 +48,14 @@ pub fn facts(inc: &Incident, as_of: DateTime<Utc>) -> IncidentFacts {
         .collect();
     updates.sort();
     f.comms_updates = updates;
+    let mut customer: Vec<DateTime<Utc>> = inc
+        .timeline
+        .values()
+        .filter(|e| e.kind == EntryKind::CustomerUpdate && e.event_time <= as_of)
+        .map(|e| e.event_time)
+        .collect();
+    customer.sort();
+    f.customer_updates = customer;
     f.services = inc.services.value.clone();
     f.pir_completed_at = known(inc.review.completed_at());
     f

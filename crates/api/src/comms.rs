@@ -3,6 +3,7 @@
 //! Plain text, for pasting into any channel.
 use crate::dto::IncidentDetail;
 use chrono::{DateTime, Utc};
+use firebreak_core::op::CustomerNotice;
 use firebreak_core::timeline::EntryKind;
 use firebreak_policy::{DeadlineKind, DeadlineState, Policy};
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,18 @@ impl FromStr for Template {
             other => Err(crate::ApiError::invalid(format!(
                 "unknown template {other:?}; expected initial, update, resolution, customer-initial, customer-update or customer-resolution"
             ))),
+        }
+    }
+}
+
+impl Template {
+    /// The customer notice a customer template writes; `None` for the internal ones.
+    pub fn customer_notice(self) -> Option<CustomerNotice> {
+        match self {
+            Template::CustomerInitial => Some(CustomerNotice::Initial),
+            Template::CustomerUpdate => Some(CustomerNotice::Update),
+            Template::CustomerResolution => Some(CustomerNotice::Resolution),
+            Template::Initial | Template::Update | Template::Resolution => None,
         }
     }
 }

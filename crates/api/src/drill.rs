@@ -317,7 +317,13 @@ impl Firebreak {
                 self.set_status(StatusInput { incident, status: s, at: at_text })?;
             }
             Act::Update => {
-                self.comms_sent(crate::dto::CommsInput { incident, text: r.text.clone(), at: at_text, post: false })?;
+                self.comms_sent(crate::dto::CommsInput {
+                    incident,
+                    text: r.text.clone(),
+                    at: at_text,
+                    post: false,
+                    template: None,
+                })?;
             }
             Act::Severity => {
                 // A script written for either preset runs under both (levels by rank).

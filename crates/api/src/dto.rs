@@ -350,6 +350,10 @@ pub struct CommsInput {
     /// Also post it to the team's webhook (queued; sent when online, once).
     #[serde(default)]
     pub post: bool,
+    /// The template it was written from: a customer one records a customer update (its
+    /// own clock); none or an internal one, a status update (the internal cadence).
+    #[serde(default)]
+    pub template: Option<crate::comms::Template>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -29,7 +29,7 @@ impl Firebreak {
         for row in self.store.list()? {
             let Some(inc) = self.store.incident(row.id)? else { continue };
             let Some(decl) = &inc.declaration else { continue };
-            let m = crate::pir::known_milestones(&inc);
+            let m = inc.milestones();
             let level = policy.level(&inc.severity.value);
             let pir_due = clocks::deadlines(&policy, &inc, now, lead)
                 .into_iter()

@@ -8,7 +8,12 @@
 //! After a long gap (the laptop was asleep or Firebreak closed), only the latest stage
 //! of each deadline fires, and more than [`SUMMARY_THRESHOLD`] at once become a single
 //! summary: the commander sees what was breached, without a storm of stale alerts.
+//!
+//! Each incident is judged on its own clock: a drill running in this process on drill
+//! time (its deadlines, its missing-role alert, its meeting reminder), a real incident on
+//! the system clock; the next wake is given in real time for the scheduler's sleep.
 use crate::dto::IncidentSummary;
+use crate::{clocks, ApiError, ErrorCode, Firebreak, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::instant;
 use firebreak_policy::{Deadline, DeadlineState};
@@ -154,5 +159,72 @@ pub fn summary(pending: &[Pending<'_>]) -> Notification {
         ),
         incident: String::new(),
         stage: if breached > 0 { Stage::Breached } else { Stage::DueSoon },
+    }
+}
+
+impl Firebreak {
+    /// The desktop notifications due now, each recorded as sent in the same call (so a
+    /// stage fires once, also across restarts), and when to look again (real time).
+    pub fn due_notifications(&mut self) -> Result<NotificationBatch> {
+        let policy = self.policy()?;
+        let lead = instant::minutes(self.lead_minutes()?);
+        // Per incident: (its row and deadlines, what it misses, its meeting, its now).
+        let mut running = Vec::new();
+        let mut tracked = Vec::new();
+        for row in self.list()? {
+            if !row.status.is_open() && row.next_deadline.is_none() {
+                continue;
+            }
+            let id = row.id.parse().map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?;
+            let Some(inc) = self.store.incident(id)? else { continue };
+            let now = self.now_for(inc.id);
+            let deadlines = clocks::deadlines(&policy, &inc, now, lead.num_minutes());
+            tracked.push((crate::requirements::missing(&policy, &inc), inc.review.meeting_at.value, now, inc.id));
+            running.push((row, deadlines));
+        }
+        let store = &self.store;
+        let sent = |key: &str| store.setting(key).ok().flatten().is_some();
+        let mut stages: Vec<(Pending<'_>, Notification)> = Vec::new();
+        let (mut roles, mut reminders, mut wakes) = (Vec::new(), Vec::new(), Vec::new());
+        for (i, (missing, meeting_at, now, id)) in tracked.into_iter().enumerate() {
+            let (row, _) = &running[i];
+            let (pending, wake) = plan(&running[i..=i], now, lead, &sent);
+            stages.extend(pending.into_iter().map(|p| {
+                let text = message(&p, now);
+                (p, text)
+            }));
+            let (role, role_wake) = crate::requirements::role_alerts(&[(row.clone(), missing)], now, &sent);
+            roles.extend(role);
+            let (reminder, meeting_wake) = self.meeting_reminders(&[(row.clone(), meeting_at)], now, lead, &sent);
+            reminders.extend(reminder);
+            let wake = [wake, role_wake, meeting_wake].into_iter().flatten().min();
+            wakes.extend(wake.and_then(|w| self.real_instant_for(id, w)));
+        }
+        stages.sort_by_key(|(p, _)| (std::cmp::Reverse(p.stage), p.deadline.due));
+        let (pending, texts): (Vec<Pending<'_>>, Vec<Notification>) = stages.into_iter().unzip();
+        // After a gap, many stages at once (missing roles included) become one summary.
+        let mut notifications = if pending.len() + roles.len() <= SUMMARY_THRESHOLD {
+            texts.into_iter().chain(roles.iter().map(|(n, _)| n.clone())).collect()
+        } else if pending.is_empty() {
+            vec![crate::requirements::roles_summary(&roles)]
+        } else {
+            let mut one = summary(&pending);
+            if !roles.is_empty() {
+                one.title.push_str(&format!(", {} required roles empty", roles.len()));
+            }
+            vec![one]
+        };
+        notifications.extend(reminders.iter().map(|(n, _)| n.clone()));
+        let stamp = self.now().to_rfc3339();
+        let keys: Vec<String> = pending
+            .iter()
+            .flat_map(|p| p.keys.iter().cloned())
+            .chain(roles.into_iter().flat_map(|(_, k)| k))
+            .chain(reminders.into_iter().map(|(_, k)| k))
+            .collect();
+        for key in keys {
+            self.store.set_setting(&key, &stamp)?;
+        }
+        Ok(NotificationBatch { notifications, next_wake: wakes.into_iter().min() })
     }
 }

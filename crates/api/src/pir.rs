@@ -5,11 +5,10 @@ use crate::dto::IncidentDetail;
 use crate::{ApiError, ErrorCode, Firebreak, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use firebreak_core::ids::OpId;
-use firebreak_core::incident::{Incident, Milestones, Status};
+use firebreak_core::incident::{Incident, Status};
 use firebreak_core::instant;
 use firebreak_core::op::OpPayload;
 use firebreak_core::review::{is_section, ActionItem, ReviewState, LIST_SECTIONS, SECTIONS};
-use firebreak_core::timeline::Change;
 use firebreak_policy::DeadlineKind;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -105,28 +104,10 @@ fn secs(d: Duration) -> i64 {
     d.num_seconds()
 }
 
-/// The milestones whose time is known: one reached only by a jump to resolved or closed
-/// (an imported review goes from detected to resolved in one change) was never recorded,
-/// so its time is unknown, not the resolution time.
-pub fn known_milestones(inc: &Incident) -> Milestones {
-    let mut m = inc.milestones();
-    let jumped = |status: Status, at: Option<DateTime<Utc>>| {
-        at.filter(|at| {
-            inc.timeline.values().any(|e| {
-                e.event_time == *at
-                    && matches!(e.change, Some(Change::Status { to, .. }) if to >= status && (to == status || to < Status::Resolved))
-            })
-        })
-    };
-    m.acknowledged_at = jumped(Status::Acknowledged, m.acknowledged_at);
-    m.investigating_at = jumped(Status::Investigating, m.investigating_at);
-    m.mitigated_at = jumped(Status::Mitigated, m.mitigated_at);
-    m
-}
-
 pub fn figures(inc: &Incident) -> Figures {
     let Some(decl) = &inc.declaration else { return Figures::default() };
-    let m = known_milestones(inc);
+    // Milestones a jump to resolved skipped are unknown (`Incident::milestones`).
+    let m = inc.milestones();
     let detected = inc.detected_at().unwrap_or(decl.detected_at);
     let start = inc.response.impact_started_at.value;
     let from = start.unwrap_or(detected);

@@ -259,6 +259,14 @@ impl Firebreak {
             return Err(ApiError::invalid("the status update is empty"));
         }
         let at = self.event_time_for(inc.id, input.at.as_deref(), "the time it was sent")?;
+        if let Some(notice) = input.template.and_then(comms::Template::customer_notice) {
+            if input.post {
+                return Err(ApiError::invalid(
+                    "the team webhook is for internal status updates; post customer updates on the status page",
+                ));
+            }
+            return self.commit_op(&inc, OpPayload::CustomerUpdate { notice, at, text });
+        }
         let payload = OpPayload::AddEntry { kind: EntryKind::CommsUpdate, at, text: text.clone(), decision: None };
         if !input.post {
             return self.commit_op(&inc, payload);

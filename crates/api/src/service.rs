@@ -91,6 +91,16 @@ impl Firebreak {
         self.drill_clocks.get(&incident).map_or_else(|| self.now(), |c| c.now())
     }
 
+    /// When the real clock reaches `at` on the incident's clock (its drill clock runs
+    /// faster): the instant a scheduler sleeping in real time wakes for it. `None` while
+    /// its drill is paused (no real wait reaches `at`).
+    pub(crate) fn real_instant_for(&self, incident: uuid::Uuid, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        match self.drill_clocks.get(&incident) {
+            None => Some(at),
+            Some(c) => c.real_wait(at).map(|wait| instant::saturating_add(self.now(), wait)),
+        }
+    }
+
     /// [`Self::event_time`] with "now" taken from the incident's clock.
     pub(crate) fn event_time_for(&self, incident: uuid::Uuid, at: Option<&str>, what: &str) -> Result<DateTime<Utc>> {
         match at.map(str::trim).filter(|s| !s.is_empty()) {
@@ -214,7 +224,7 @@ impl Firebreak {
     pub fn timers(&self, key: &str, at: Option<&str>) -> Result<TimersView> {
         let inc = self.find(key)?;
         let at = match at.map(str::trim).filter(|s| !s.is_empty()) {
-            None => self.now(),
+            None => self.now_for(inc.id),
             Some(t) => DateTime::parse_from_rfc3339(t)
                 .map_err(|e| ApiError::invalid(format!("--at {t:?} is not an RFC 3339 time ({e})")))?
                 .with_timezone(&Utc),
@@ -228,57 +238,6 @@ impl Firebreak {
             at,
             deadlines,
         })
-    }
-
-    /// The desktop notifications due now, each recorded as sent in the same call (so a
-    /// stage fires once, also across restarts), and when to look again.
-    pub fn due_notifications(&mut self) -> Result<crate::notify::NotificationBatch> {
-        use crate::notify::{message, plan, summary, NotificationBatch, SUMMARY_THRESHOLD};
-        let policy = self.policy()?;
-        let (now, lead) = (self.now(), self.lead_minutes()?);
-        let mut running = Vec::new();
-        let mut requirements = Vec::new();
-        let mut meetings = Vec::new();
-        for row in self.list()? {
-            if !row.status.is_open() && row.next_deadline.is_none() {
-                continue;
-            }
-            let Some(inc) =
-                self.store.incident(row.id.parse().map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?)?
-            else {
-                continue;
-            };
-            let deadlines = clocks::deadlines(&policy, &inc, now, lead);
-            requirements.push((row.clone(), crate::requirements::missing(&policy, &inc)));
-            meetings.push((row.clone(), inc.review.meeting_at.value));
-            running.push((row, deadlines));
-        }
-        let store = &self.store;
-        let sent = |key: &str| store.setting(key).ok().flatten().is_some();
-        let (pending, next_wake) = plan(&running, now, instant::minutes(lead), &sent);
-        let (roles, roles_wake) = crate::requirements::role_alerts(&requirements, now, &sent);
-        let (reminders, meeting_wake) = self.meeting_reminders(&meetings, now, instant::minutes(lead), &sent);
-        let next_wake = [next_wake, roles_wake, meeting_wake].into_iter().flatten().min();
-        // After a gap, many stages at once (missing roles included) become one summary.
-        let notifications = if pending.len() + roles.len() <= SUMMARY_THRESHOLD {
-            pending.iter().map(|p| message(p, now)).chain(roles.iter().map(|(n, _)| n.clone())).collect()
-        } else if pending.is_empty() {
-            vec![crate::requirements::roles_summary(&roles)]
-        } else {
-            let mut one = summary(&pending);
-            if !roles.is_empty() {
-                one.title.push_str(&format!(", {} required roles empty", roles.len()));
-            }
-            vec![one]
-        };
-        let mut notifications = notifications;
-        notifications.extend(reminders.iter().map(|(n, _)| n.clone()));
-        let stamp = now.to_rfc3339();
-        let keys = pending.iter().flat_map(|p| p.keys.iter()).chain(roles.iter().flat_map(|(_, k)| k.iter()));
-        for key in keys.chain(reminders.iter().map(|(_, k)| k)) {
-            self.store.set_setting(key, &stamp)?;
-        }
-        Ok(NotificationBatch { notifications, next_wake })
     }
 
     pub(crate) fn view(&self, inc: &Incident) -> Result<IncidentDetail> {
@@ -462,6 +421,12 @@ impl Firebreak {
                 "{} entries are written by the program when the {} changes; change it instead",
                 input.kind,
                 if input.kind == firebreak_core::timeline::EntryKind::StatusChange { "status" } else { "severity" }
+            )));
+        }
+        if !input.kind.in_add_entry() {
+            return Err(ApiError::invalid(format!(
+                "{} entries are logged by marking a customer template sent (`comms sent ID --template customer-update`)",
+                input.kind
             )));
         }
         let text = input.text.trim().to_string();

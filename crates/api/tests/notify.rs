@@ -159,3 +159,47 @@ fn a_required_role_still_empty_after_the_policys_minutes_notifies_once() {
         .unwrap();
     assert!(after.missing.roles.is_empty() && after.missing.roles_alert_at.is_none());
 }
+
+/// A drill runs on its own clock (here 60× over the system clock, its hour starting an
+/// hour before): its missing-role alert and its deadlines are judged in drill time. On
+/// the system clock the alert (declaration + 15 min) would fire at the start, the drill
+/// being an hour "late"; on drill time it fires 15 real seconds in, and the scheduler is
+/// told to wake then, in real time. Paused, the drill gives no wake.
+#[test]
+fn a_drills_missing_role_alert_runs_on_the_drill_clock() {
+    use firebreak_api::drill::Script;
+    use firebreak_core::clock::{Clock, ScaledClock};
+    const SCENARIO: &str = "title: Role rehearsal\ndescription: Nobody takes command.\nseverity: SEV1\n\
+        duration: 60m\nsuccess_criteria:\n  - {id: ack, acknowledged_within: 5m}\n\
+        injects:\n  - {at: 0s, kind: alert, text: \"API down\"}\n";
+    let dir = tempfile::tempdir().unwrap();
+    let real = Arc::new(SteppingClock::new(t0()));
+    let mut fb = open(dir.path(), &real);
+    let drill_clock = Arc::new(ScaledClock::new(real.clone(), t0() - Duration::hours(1), 60));
+    let run = fb.drill_start(SCENARIO, 60, &Script::default(), Some(drill_clock.clone() as Arc<dyn Clock>)).unwrap();
+    assert_eq!(run.started_at, t0() - Duration::hours(1), "declared in drill time");
+    // Investigating and updated at once, so only the role (and later clocks) can notify.
+    fb.set_status(StatusInput { incident: run.incident.clone(), status: Status::Investigating, at: None }).unwrap();
+    fb.add_entry(EntryInput {
+        incident: run.incident.clone(),
+        kind: EntryKind::CommsUpdate,
+        text: "first update".into(),
+        at: None,
+    })
+    .unwrap();
+
+    let batch = fb.due_notifications().unwrap();
+    assert!(batch.notifications.is_empty(), "nothing at the drill's start: {:?}", batch.notifications);
+    // Declared at drill t0−1h; the SEV1 role alert is 15 drill-minutes later, 15 s real.
+    assert_eq!(batch.next_wake, Some(t0() + Duration::seconds(15)), "the wake is in real time");
+
+    real.set(t0() + Duration::seconds(14));
+    assert!(titles(&mut fb).is_empty(), "14 drill-minutes: too early");
+    real.set(t0() + Duration::seconds(15));
+    let n = titles(&mut fb);
+    let human = fb.show(&run.incident).unwrap().human_id;
+    assert_eq!(n, vec![(Stage::RoleMissing, format!("[DRILL] {human} SEV1: no incident-commander yet"))]);
+
+    drill_clock.pause();
+    assert_eq!(fb.due_notifications().unwrap().next_wake, None, "a paused drill wakes nobody");
+}

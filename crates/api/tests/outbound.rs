@@ -57,7 +57,14 @@ fn the_webhook_address_lives_in_the_vault_and_never_in_the_database() {
     assert_eq!(fb.webhook_url().unwrap(), Some(secret_url()));
     let file = tmp.path().join("secrets").join(WEBHOOK_URL);
     assert_eq!(std::fs::read_to_string(&file).unwrap(), secret_url());
-    fb.comms_sent(CommsInput { incident: id.clone(), text: "Investigating".into(), at: None, post: true }).unwrap();
+    fb.comms_sent(CommsInput {
+        incident: id.clone(),
+        text: "Investigating".into(),
+        at: None,
+        post: true,
+        template: None,
+    })
+    .unwrap();
     // A failed attempt, as the deliverer records it.
     let store = fb.store_mut();
     let m = store.claim_outbound("t", Utc::now(), chrono::Duration::seconds(60), 0, false).unwrap().unwrap();
@@ -74,7 +81,8 @@ fn the_webhook_address_lives_in_the_vault_and_never_in_the_database() {
     let mut fb = open(tmp.path());
     assert_eq!(fb.set_webhook("").unwrap(), None);
     assert!(!file.exists());
-    let err = fb.comms_sent(CommsInput { incident: id, text: "x".into(), at: None, post: true }).unwrap_err();
+    let err =
+        fb.comms_sent(CommsInput { incident: id, text: "x".into(), at: None, post: true, template: None }).unwrap_err();
     assert!(err.message.contains("no webhook is set"), "{err}");
 }
 
@@ -83,7 +91,7 @@ fn a_new_webhook_address_or_a_retry_queues_a_refused_post_again() {
     let mut fb = Firebreak::in_memory(Box::new(FixedClock(Utc::now()))).unwrap();
     let id = declare(&mut fb);
     fb.set_webhook("https://hooks.example/a").unwrap();
-    fb.comms_sent(CommsInput { incident: id, text: "Update".into(), at: None, post: true }).unwrap();
+    fb.comms_sent(CommsInput { incident: id, text: "Update".into(), at: None, post: true, template: None }).unwrap();
     let give_up = |fb: &mut Firebreak| {
         let s = fb.store_mut();
         let m = s.claim_outbound("t", Utc::now(), chrono::Duration::seconds(60), 0, false).unwrap().unwrap();

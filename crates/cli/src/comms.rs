@@ -18,11 +18,16 @@ pub enum CommsCmd {
         template: String,
     },
     /// Mark a status update as sent (restarts the update cadence). Without --file, the
-    /// draft of the fitting template is logged.
+    /// draft of the fitting template (or of --template) is logged. With a customer
+    /// template (customer-initial|customer-update|customer-resolution) it is recorded as a
+    /// customer update: it restarts the customer-update clock, not the internal one.
     Sent {
         id: String,
         #[arg(long, value_name = "F")]
         file: Option<PathBuf>,
+        /// The template it was written from.
+        #[arg(long)]
+        template: Option<String>,
         #[arg(long)]
         at: Option<String>,
         /// Also post it to the webhook (queued; sent when online, once).
@@ -65,10 +70,12 @@ pub fn command(fb: &mut Firebreak, cmd: CommsCmd, out: Out<'_>) -> Result<Value,
                 ),
             )
         }
-        CommsCmd::Sent { id, file, at, post } => {
-            let text = match file {
-                Some(f) => read_text(&f)?,
-                None => {
+        CommsCmd::Sent { id, file, template, at, post } => {
+            let template: Option<Template> = template.map(|t| t.parse()).transpose()?;
+            let text = match (file, template) {
+                (Some(f), _) => read_text(&f)?,
+                (None, Some(t)) => fb.comms_draft(&id, t)?,
+                (None, None) => {
                     let inc = fb.show(&id)?;
                     let sent_before =
                         inc.timeline.iter().any(|e| e.kind == firebreak_core::timeline::EntryKind::CommsUpdate);
@@ -82,7 +89,11 @@ pub fn command(fb: &mut Firebreak, cmd: CommsCmd, out: Out<'_>) -> Result<Value,
                     fb.comms_draft(&id, template)?
                 }
             };
-            let inc = fb.comms_sent(CommsInput { incident: id, text, at, post })?;
+            let inc = fb.comms_sent(CommsInput { incident: id, text, at, post, template })?;
+            if template.and_then(Template::customer_notice).is_some() {
+                let text = format!("customer update logged on {}; the customer-update clock restarts", inc.human_id);
+                return Ok(out(inc.to_json(), text));
+            }
             let posted = if post {
                 "; queued for the webhook (sent by `firebreak comms flush` when online, or the window)"
             } else {

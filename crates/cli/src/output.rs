@@ -42,6 +42,26 @@ pub fn incident_table(list: &[IncidentSummary], now: DateTime<Utc>) -> String {
     out
 }
 
+/// The lifecycle steps the incident has reached, each with its time or "time unknown"
+/// (a step a jump to resolved skipped); `None` while it is still detected.
+fn reached(i: &IncidentDetail) -> Option<String> {
+    use firebreak_core::incident::Status;
+    let m = &i.milestones;
+    let steps = [
+        ("acknowledged", Status::Acknowledged, m.acknowledged_at),
+        ("investigating", Status::Investigating, m.investigating_at),
+        ("mitigated", Status::Mitigated, m.mitigated_at),
+        ("resolved", Status::Resolved, m.resolved_at),
+        ("closed", Status::Closed, m.closed_at),
+    ];
+    let shown: Vec<String> = steps
+        .iter()
+        .filter(|(_, status, at)| at.is_some() || i.status >= *status)
+        .map(|(name, _, at)| format!("{name} {}", at.map_or_else(|| "(time unknown)".to_string(), local)))
+        .collect();
+    (!shown.is_empty()).then(|| shown.join(", "))
+}
+
 pub fn incident_detail(i: &IncidentDetail) -> String {
     let mut out = format!(
         "{}{}  [{}] {}\nstatus:   {}\ndetected: {} (declared by {})\n",
@@ -53,6 +73,9 @@ pub fn incident_detail(i: &IncidentDetail) -> String {
         local(i.detected_at),
         i.declared_by
     );
+    if let Some(line) = reached(i) {
+        out.push_str(&format!("reached:  {line}\n"));
+    }
     if let Some(t) = i.impact_started_at {
         out.push_str(&format!("impact:   since {}\n", local(t)));
     }

@@ -102,3 +102,55 @@ fn customer_drafts_and_what_is_missing() {
         assert!(text.contains(words) && text.contains("Status page post"), "{template}: {text}");
     }
 }
+
+/// `comms sent --template customer-update` records a customer update: `timers` shows
+/// "Next customer update by" restarted from it while "Next update by" stays; an internal
+/// update moves only the internal clock. Under a level without a customer cadence there
+/// is no such clock. Refusals are one line and write nothing.
+#[test]
+fn a_customer_update_sent_restarts_only_the_customer_clock() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    let file = dir.join("policy.toml");
+    let policy = firebreak_policy::Policy::preset_toml("protocol").unwrap().replacen(
+        "update_cadence = \"30m\"\n",
+        "update_cadence = \"30m\"\ncustomer_update_cadence = \"1h\"\n",
+        1,
+    );
+    std::fs::write(&file, policy).unwrap();
+    ok(dir, &["policy", "use", file.to_str().unwrap()]);
+    let declare = |severity: &str| {
+        let args =
+            ["incident", "declare", "--title", "API down", "--severity", severity, "--at", "2026-11-23T14:50:00Z"];
+        ok(dir, &args).trim().to_string()
+    };
+    let id = declare("SEV1");
+    let due = |kind: &str| -> Option<String> {
+        let t = CLI.json(dir, &["timers", &id]);
+        let found = t["deadlines"].as_array().unwrap().iter().find(|d| d["kind"]["type"] == kind).cloned();
+        found.map(|d| d["due"].as_str().unwrap().to_string())
+    };
+    assert_eq!(due("next_customer_update").as_deref(), Some("2026-11-23T15:50:00Z"));
+    assert_eq!(due("next_update").as_deref(), Some("2026-11-23T15:20:00Z"));
+    assert!(ok(dir, &["timers", &id]).contains("Next customer update by"));
+
+    let said = ok(dir, &["comms", "sent", &id, "--template", "customer-update", "--at", "2026-11-23T14:55:00Z"]);
+    assert!(said.contains("customer update logged") && said.contains("customer-update clock restarts"), "{said}");
+    assert_eq!(due("next_customer_update").as_deref(), Some("2026-11-23T15:55:00Z"));
+    assert_eq!(due("next_update").as_deref(), Some("2026-11-23T15:20:00Z"), "the internal clock stays");
+    let shown = CLI.json(dir, &["incident", "show", &id]);
+    let entry = shown["timeline"].as_array().unwrap().iter().find(|e| e["kind"] == "customer-update").cloned();
+    assert!(entry.unwrap()["text"].as_str().unwrap().contains("Update: "), "the customer-update draft was logged");
+
+    ok(dir, &["comms", "sent", &id, "--at", "2026-11-23T14:58:00Z"]);
+    assert_eq!(due("next_update").as_deref(), Some("2026-11-23T15:28:00Z"));
+    assert_eq!(due("next_customer_update").as_deref(), Some("2026-11-23T15:55:00Z"), "the customer clock stays");
+
+    refused(dir, &["comms", "sent", &id, "--template", "customer-update", "--post"], "status page");
+    refused(dir, &["comms", "sent", &id, "--template", "customer-apology"], "customer-update");
+    refused(dir, &["timeline", "add", &id, "--kind", "customer-update", "--text", "x"], "--template customer-update");
+
+    let minor = declare("SEV3");
+    let t = CLI.json(dir, &["timers", &minor]);
+    assert!(t["deadlines"].as_array().unwrap().iter().all(|d| d["kind"]["type"] != "next_customer_update"), "{t}");
+}

@@ -241,3 +241,41 @@ fn the_pdf_reads_back_exactly_and_embeds_every_font() {
     let info = tool("pdfinfo", &[p]);
     assert!(info.contains("Title:") && info.contains("INC-001") && info.contains("Author:          manager"), "{info}");
 }
+
+/// The reference file gives no acknowledge or mitigate time (its timeline is free text):
+/// after the import they are unknown everywhere — null in `incident show --json` and
+/// `pir show --json`, "unknown" in the Markdown and the PDF's figures, "(time unknown)"
+/// in `incident show` — never the resolution time; the resolution is the file's 15:15.
+#[test]
+fn an_imported_review_without_acknowledge_or_mitigate_times_says_unknown() {
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path();
+    ok(dir, &["pir", "import", reference().to_str().unwrap()]);
+    let inc = json(dir, &["incident", "show", "INC-001"]);
+    let m = &inc["milestones"];
+    for step in ["acknowledged_at", "investigating_at", "mitigated_at"] {
+        assert_eq!(m[step], Value::Null, "{step}: {m}");
+    }
+    assert_eq!(m["resolved_at"], "2025-10-05T15:15:00Z", "{m}");
+    let text = ok(dir, &["incident", "show", "INC-001"]);
+    let reached = text.lines().find(|l| l.starts_with("reached:")).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        reached.contains("acknowledged (time unknown)") && reached.contains("mitigated (time unknown)"),
+        "{reached}"
+    );
+    assert!(reached.contains("resolved 2025-10-0") && !reached.contains("resolved (time"), "{reached}");
+
+    let p = json(dir, &["pir", "show", "INC-001"]);
+    let f = &p["figures"];
+    assert_eq!((&f["time_to_acknowledge"], &f["time_to_mitigate"]), (&Value::Null, &Value::Null), "{f}");
+    assert_eq!(f["time_to_resolve"], 45 * 60, "{f}");
+    let md = ok(dir, &["pir", "show", "INC-001"]);
+    let row = md.lines().skip_while(|l| !l.starts_with("| Time to detect")).nth(2).unwrap_or_else(|| panic!("{md}"));
+    assert_eq!(row, "| unknown | unknown | unknown | 45m |", "{md}");
+
+    let pdf = dir.join("review.pdf");
+    ok(dir, &["pir", "export", "INC-001", "--format", "pdf", "-o", pdf.to_str().unwrap()]);
+    let raw = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+    let all = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(all.contains("unknown unknown unknown 45m"), "{raw}");
+}

@@ -7,6 +7,13 @@ use std::sync::Mutex;
 
 pub trait Clock: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
+
+    /// How long the real clock must run for this one to read `at` (negative when it has
+    /// passed): a scheduler sleeping in real time wakes for a drill-time instant with it.
+    /// `None` when this clock is stopped (a paused drill), so no wait reaches `at`.
+    fn real_wait(&self, at: DateTime<Utc>) -> Option<Duration> {
+        Some(at.signed_duration_since(self.now()))
+    }
 }
 
 /// Always the same instant.
@@ -110,11 +117,24 @@ impl<C: Clock> Clock for ScaledClock<C> {
         let s = *self.state.lock().unwrap_or_else(|e| e.into_inner());
         self.drill_now(&s)
     }
+
+    /// Drill time runs `speed` times as fast: the real wait is the drill wait / speed.
+    fn real_wait(&self, at: DateTime<Utc>) -> Option<Duration> {
+        let s = *self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if s.paused {
+            return None;
+        }
+        Some(at.signed_duration_since(self.drill_now(&s)) / i32::try_from(s.speed).unwrap_or(i32::MAX))
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for std::sync::Arc<C> {
     fn now(&self) -> DateTime<Utc> {
         (**self).now()
+    }
+
+    fn real_wait(&self, at: DateTime<Utc>) -> Option<Duration> {
+        (**self).real_wait(at)
     }
 }
 
@@ -142,6 +162,24 @@ mod tests {
         real.advance(Duration::seconds(6));
         assert_eq!(c.now(), drill_start + Duration::minutes(11));
         assert_eq!(c.speed(), 10);
+    }
+
+    /// A drill at 60× reaches a drill instant ten minutes ahead after ten real seconds;
+    /// paused, no real wait reaches it; a plain clock waits the difference itself.
+    #[test]
+    fn the_real_wait_for_a_drill_instant_follows_speed_and_pause() {
+        let real = Arc::new(SteppingClock::new(t0()));
+        let c = ScaledClock::new(real.clone(), t0() - Duration::hours(1), 60);
+        let at = t0() - Duration::minutes(50);
+        assert_eq!(c.real_wait(at), Some(Duration::seconds(10)));
+        real.advance(Duration::seconds(10));
+        assert_eq!(c.now(), at);
+        assert_eq!(c.real_wait(at), Some(Duration::zero()));
+        c.pause();
+        assert_eq!(c.real_wait(at + Duration::minutes(1)), None);
+        let shared: Arc<dyn Clock> = Arc::new(c);
+        assert_eq!(shared.real_wait(at), None, "an Arc forwards to the clock it holds");
+        assert_eq!(real.real_wait(t0() + Duration::minutes(3)), Some(Duration::minutes(3) - Duration::seconds(10)));
     }
 
     #[test]

@@ -268,6 +268,9 @@ impl Incident {
                 let e = entry(*kind, *at, text.clone(), change);
                 self.timeline.insert(op.op_id, e);
             }
+            OpPayload::CustomerUpdate { at, text, .. } => {
+                self.timeline.insert(op.op_id, entry(EntryKind::CustomerUpdate, *at, text.clone(), None));
+            }
             OpPayload::AssignRole { role, from, to, at } => {
                 self.response.set_role(role, to, stamp);
                 let text = match (role.as_str(), from.is_empty(), to.is_empty()) {
@@ -420,6 +423,13 @@ impl Incident {
     /// Milestones from status changes, taken in the order they were made. A move back
     /// to investigating forgets the later milestones (mitigated, resolved) so they are
     /// set again when reached again; acknowledged and investigating keep the first time.
+    ///
+    /// A change below resolved that skips steps reaches them too (detected → mitigated
+    /// acknowledged and investigated by then). A jump to resolved or closed does not say
+    /// when the steps it skipped happened (an imported review goes from detected to
+    /// resolved in one change; so does a false alarm): a milestone first passed by such a
+    /// jump is unknown (`None`), not the resolution time, unless a change that landed on
+    /// it or below resolved carries an earlier or equal time.
     pub fn milestones(&self) -> Milestones {
         let mut changes: Vec<(&TimelineEntry, Status, Status)> = self
             .timeline
@@ -436,21 +446,24 @@ impl Incident {
                 *slot = Some(at);
             }
         };
+        // Per skippable milestone (acknowledged, investigating, mitigated): the earliest
+        // time a change reached it below resolved, and the earliest jump past it.
+        let mut reached: [Step; 3] = Default::default();
         for (e, from, to) in changes {
             let at = e.event_time;
             if to < from {
-                m.mitigated_at = None;
+                reached[2] = Step::default();
                 m.resolved_at = None;
                 m.closed_at = None;
             }
-            if to >= Status::Acknowledged {
-                earliest(&mut m.acknowledged_at, at);
-            }
-            if to >= Status::Investigating {
-                earliest(&mut m.investigating_at, at);
-            }
-            if to >= Status::Mitigated {
-                earliest(&mut m.mitigated_at, at);
+            for (step, status) in
+                reached.iter_mut().zip([Status::Acknowledged, Status::Investigating, Status::Mitigated])
+            {
+                if to >= Status::Resolved {
+                    earliest(&mut step.jumped, at);
+                } else if to >= status {
+                    earliest(&mut step.landed, at);
+                }
             }
             if to >= Status::Resolved {
                 earliest(&mut m.resolved_at, at);
@@ -459,7 +472,23 @@ impl Incident {
                 earliest(&mut m.closed_at, at);
             }
         }
+        [m.acknowledged_at, m.investigating_at, m.mitigated_at] = reached.map(|s| s.known());
         m
+    }
+}
+
+/// How a skippable milestone was reached: by a change that landed on it (or on a later
+/// step below resolved), and by a jump to resolved or closed that passed it.
+#[derive(Default, Clone, Copy)]
+struct Step {
+    landed: Option<DateTime<Utc>>,
+    jumped: Option<DateTime<Utc>>,
+}
+
+impl Step {
+    /// The landing time, unless a jump passed the milestone before it: then unknown.
+    fn known(self) -> Option<DateTime<Utc>> {
+        self.landed.filter(|l| self.jumped.is_none_or(|j| *l <= j))
     }
 }
 

@@ -169,6 +169,34 @@ pub enum OpPayload {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attendees: Vec<String>,
     },
+    /// A customer notice or status-page post was sent: it restarts the customer-update
+    /// clock, not the internal one. A payload type of its own (not an `add_entry` kind,
+    /// which builds before it would fail to parse and quarantine): older builds hold it
+    /// as "from a newer Firebreak" and apply it after an upgrade.
+    CustomerUpdate {
+        notice: CustomerNotice,
+        at: DateTime<Utc>,
+        text: String,
+    },
+}
+
+/// Which customer notice was sent (the customer templates: initial, update, resolution).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerNotice {
+    Initial,
+    Update,
+    Resolution,
+}
+
+impl CustomerNotice {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerNotice::Initial => "initial",
+            CustomerNotice::Update => "update",
+            CustomerNotice::Resolution => "resolution",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -179,7 +207,7 @@ pub struct DecisionInfo {
 
 impl OpPayload {
     /// Every payload type this build understands, as named on the wire.
-    pub const KINDS: [&'static str; 16] = [
+    pub const KINDS: [&'static str; 17] = [
         "declare",
         "set_status",
         "set_severity",
@@ -196,6 +224,7 @@ impl OpPayload {
         "edit_review_text",
         "set_action_item",
         "schedule_review",
+        "customer_update",
     ];
 
     pub fn name(&self) -> &'static str {
@@ -216,6 +245,7 @@ impl OpPayload {
             OpPayload::EditReviewText { .. } => "edit_review_text",
             OpPayload::SetActionItem { .. } => "set_action_item",
             OpPayload::ScheduleReview { .. } => "schedule_review",
+            OpPayload::CustomerUpdate { .. } => "customer_update",
         }
     }
 }

@@ -23,10 +23,13 @@ pub enum EntryKind {
     SeverityChange,
     RoleChange,
     CommsUpdate,
+    /// A customer notice or status-page post sent (written by the `customer_update` op
+    /// only, never by `add_entry`).
+    CustomerUpdate,
 }
 
 impl EntryKind {
-    pub const ALL: [EntryKind; 9] = [
+    pub const ALL: [EntryKind; 10] = [
         EntryKind::Note,
         EntryKind::Decision,
         EntryKind::Action,
@@ -36,6 +39,7 @@ impl EntryKind {
         EntryKind::SeverityChange,
         EntryKind::RoleChange,
         EntryKind::CommsUpdate,
+        EntryKind::CustomerUpdate,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,12 +53,19 @@ impl EntryKind {
             EntryKind::SeverityChange => "severity-change",
             EntryKind::RoleChange => "role-change",
             EntryKind::CommsUpdate => "comms-update",
+            EntryKind::CustomerUpdate => "customer-update",
         }
     }
 
     /// Kinds that only the program writes (as a side effect of another act).
     pub fn is_automatic(self) -> bool {
         matches!(self, EntryKind::StatusChange | EntryKind::SeverityChange)
+    }
+
+    /// Kinds an `add_entry` op may carry: all but the customer update, which has its own
+    /// op type (an older build could not parse it inside `add_entry`).
+    pub fn in_add_entry(self) -> bool {
+        self != EntryKind::CustomerUpdate
     }
 }
 

@@ -239,7 +239,13 @@ fn check_payload(p: &OpPayload) -> Result<(), Invalid> {
             check_level("payload.to", to)?;
             check_instant("payload.at", *at)
         }
-        OpPayload::AddEntry { at, text, decision, .. } => {
+        OpPayload::AddEntry { kind, at, text, decision } => {
+            if !kind.in_add_entry() {
+                return Err(Invalid::new(
+                    "payload.kind",
+                    format!("{kind} entries are written by the customer_update op, not add_entry"),
+                ));
+            }
             check_instant("payload.at", *at)?;
             check_text("payload.text", text)?;
             if let Some(d) = decision {
@@ -313,6 +319,10 @@ fn check_payload(p: &OpPayload) -> Result<(), Invalid> {
                 check_instant("payload.item.due", at)?;
             }
             Ok(())
+        }
+        OpPayload::CustomerUpdate { at, text, .. } => {
+            check_instant("payload.at", *at)?;
+            check_text("payload.text", text)
         }
         OpPayload::ScheduleReview { at, attendees } => {
             if let Some(at) = at {

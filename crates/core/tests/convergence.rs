@@ -245,15 +245,60 @@ fn milestones_follow_the_status_changes_and_reset_on_reopen() {
         mk(Acknowledged, Mitigated, 10),
         mk(Mitigated, Resolved, 20),
         mk(Resolved, Investigating, 30),
-        mk(Investigating, Resolved, 45),
+        mk(Investigating, Mitigated, 40),
+        mk(Mitigated, Resolved, 45),
     ];
     let inc = Incident::from_ops(incident_id(), ops.iter());
     let m = inc.milestones();
     assert_eq!(m.acknowledged_at, Some(t0() + Duration::minutes(2)));
     assert_eq!(m.investigating_at, Some(t0() + Duration::minutes(10)), "skipping a step reaches it");
-    assert_eq!(m.mitigated_at, Some(t0() + Duration::minutes(45)), "a reopen forgets the old mitigation");
+    assert_eq!(m.mitigated_at, Some(t0() + Duration::minutes(40)), "a reopen forgets the old mitigation");
     assert_eq!(m.resolved_at, Some(t0() + Duration::minutes(45)));
     assert_eq!(inc.status.value, Resolved);
+}
+
+/// A jump to resolved says nothing of when the steps it skipped happened: they are
+/// unknown, not the resolution time (an imported review, a false alarm), in any order of
+/// arrival; a step landed on at or before the jump keeps its time, also from a teammate.
+#[test]
+fn milestones_passed_by_a_jump_to_resolved_are_unknown() {
+    use Status::*;
+    let mk = |n: u128, replica: u128, from: Status, to: Status, mins: i64| Op {
+        op_id: OpId(n),
+        replica: ReplicaId(replica),
+        hlc: Hlc { wall_ms: 1_000 + n as u64, counter: 0 },
+        author: "ic".into(),
+        target: incident_id(),
+        v: 1,
+        payload: OpPayload::SetStatus { from, to, at: t0() + Duration::minutes(mins) },
+    };
+    let at = |mins: i64| Some(t0() + Duration::minutes(mins));
+    let jump = [mk(1, 1, Detected, Resolved, 45)];
+    let m = Incident::from_ops(incident_id(), jump.iter()).milestones();
+    assert_eq!((m.acknowledged_at, m.investigating_at, m.mitigated_at), (None, None, None));
+    assert_eq!(m.resolved_at, at(45));
+
+    // Acknowledged, then straight to resolved: only mitigation (and investigating) unknown.
+    let ops = [mk(1, 1, Detected, Acknowledged, 5), mk(2, 1, Acknowledged, Resolved, 45)];
+    let m = Incident::from_ops(incident_id(), ops.iter()).milestones();
+    assert_eq!((m.acknowledged_at, m.investigating_at, m.mitigated_at), (at(5), None, None));
+
+    // A reopen after the jump does not make the first acknowledgement the reopen's time.
+    let ops = [
+        mk(1, 1, Detected, Resolved, 45),
+        mk(2, 1, Resolved, Investigating, 60),
+        mk(3, 1, Investigating, Mitigated, 70),
+    ];
+    let m = Incident::from_ops(incident_id(), ops.iter()).milestones();
+    assert_eq!((m.acknowledged_at, m.investigating_at, m.mitigated_at, m.resolved_at), (None, None, at(70), None));
+
+    // A teammate's acknowledgement made apart, earlier than the jump, is known in any order.
+    let jump = mk(1, 1, Detected, Resolved, 45);
+    let ack = mk(2, 2, Detected, Acknowledged, 3);
+    for order in [[&jump, &ack], [&ack, &jump]] {
+        let m = Incident::from_ops(incident_id(), order).milestones();
+        assert_eq!((m.acknowledged_at, m.mitigated_at, m.resolved_at), (at(3), None, at(45)));
+    }
 }
 
 #[test]

@@ -316,3 +316,51 @@ fn rule_text_is_published() {
     assert!(SEVERITY_REBASE_RULE.contains("restarts from the moment of the change"));
     assert!(SEVERITY_REBASE_RULE.contains("breach on record"));
 }
+
+/// The customer-update clock runs only at levels with a `customer_update_cadence`: from
+/// declaration, restarted by customer updates alone (internal ones leave it), stopped by
+/// resolution, and withdrawn when the severity moves to a level without one.
+#[test]
+fn next_customer_update_runs_on_its_own_cadence_where_the_level_has_one() {
+    let mut p = protocol();
+    let sev1 = p.levels.iter_mut().find(|l| l.id == "SEV1").unwrap();
+    sev1.customer_update_cadence = Some("1h".parse().unwrap());
+    sev1.team_defaults.push("customer_update_cadence".into());
+    let kind = DeadlineKind::NextCustomerUpdate;
+    let customer = |facts: &IncidentFacts, now: &str| {
+        compute_deadlines(&p, facts, at(now), lead()).into_iter().find(|d| d.kind == kind)
+    };
+
+    // SEV2 has no customer cadence: no such clock at all.
+    assert_eq!(customer(&IncidentFacts::new(at("02T10:00"), "SEV2"), "02T10:30"), None);
+
+    let mut facts = IncidentFacts::new(at("02T10:00"), "SEV1");
+    let first = customer(&facts, "02T10:30").unwrap();
+    assert_eq!((first.due, first.label.as_str()), (at("02T11:00"), "Next customer update by"));
+    assert!(first.meaning.contains("no customer update has been sent yet"), "{}", first.meaning);
+    assert!(first.meaning.contains("team default"), "{}", first.meaning);
+
+    // An internal update restarts the internal clock only.
+    facts.comms_updates = vec![at("02T10:20")];
+    assert_eq!(customer(&facts, "02T10:30").unwrap().due, at("02T11:00"));
+    let internal = find(&compute_deadlines(&p, &facts, at("02T10:30"), lead()), &DeadlineKind::NextUpdate);
+    assert_eq!(internal.due, at("02T10:50"), "SEV1 internal cadence is 30 minutes");
+
+    // A customer update restarts the customer clock only.
+    facts.customer_updates = vec![at("02T10:40")];
+    let d = customer(&facts, "02T10:45").unwrap();
+    assert_eq!((d.due, d.state.clone()), (at("02T11:40"), DeadlineState::Pending));
+    assert!(d.meaning.contains("the last customer update"), "{}", d.meaning);
+    let internal = find(&compute_deadlines(&p, &facts, at("02T10:45"), lead()), &DeadlineKind::NextUpdate);
+    assert_eq!(internal.due, at("02T10:50"), "the internal clock did not move");
+    assert_eq!(customer(&facts, "02T11:40").unwrap().state, DeadlineState::Breached { at: at("02T11:40") });
+
+    // A downgrade to a level without a customer cadence withdraws it.
+    facts.severity_changes.push((at("02T11:00"), "SEV2".into()));
+    assert_eq!(customer(&facts, "02T11:10").unwrap().state, DeadlineState::Withdrawn { at: at("02T11:00") });
+
+    // Resolution stops it, shown as met.
+    facts.severity_changes.pop();
+    facts.resolved_at = Some(at("02T11:30"));
+    assert_eq!(customer(&facts, "02T12:00").unwrap().state, DeadlineState::Met { at: at("02T11:30"), on_time: true });
+}

@@ -4,7 +4,7 @@ import { invoke } from "@tauri-apps/api/core";
 
 export type OpId = string;
 export type Status = "detected" | "acknowledged" | "investigating" | "mitigated" | "resolved" | "closed";
-export type EntryKind = "note" | "decision" | "action" | "alert" | "customer-report" | "status-change" | "severity-change" | "role-change" | "comms-update";
+export type EntryKind = "note" | "decision" | "action" | "alert" | "customer-report" | "status-change" | "severity-change" | "role-change" | "comms-update" | "customer-update";
 export type Change = { "type": "declared", severity: string, suggested: string | null, } | { "type": "status", from: Status, to: Status, } | { "type": "severity", from: string, to: string, } | { "type": "role", role: string, from: string, to: string, } | { "type": "handoff", from: string, to: string, } | { "type": "task", task: OpId, done: boolean, } | { "type": "checklist", list: string, item: string, checked: boolean, } | { "type": "decision", decided_by: string, objections: string, } | { "type": "edited", fields: Array<string>, };
 export type Milestones = { acknowledged_at: string | null, investigating_at: string | null, mitigated_at: string | null, resolved_at: string | null, closed_at: string | null, };
 export type ErrorCode = "invalid_input" | "invalid_transition" | "not_found" | "ambiguous" | "storage" | "unavailable" | "unauthorized" | "conflict" | "internal";
@@ -175,7 +175,7 @@ tie_rule: string,
  * Minutes before a due time that a clock turns "due soon" and first notifies.
  */
 lead_minutes: number, };
-export type DeadlineKind = { "type": "acknowledge" } | { "type": "respond" } | { "type": "next_update" } | { "type": "resolve" } | { "type": "rto", 
+export type DeadlineKind = { "type": "acknowledge" } | { "type": "respond" } | { "type": "next_update" } | { "type": "next_customer_update" } | { "type": "resolve" } | { "type": "rto", 
 /**
  * The service name.
  */
@@ -315,7 +315,12 @@ export type CommsInput = { incident: string, text: string, at: string | null,
 /**
  * Also post it to the team's webhook (queued; sent when online, once).
  */
-post: boolean, };
+post: boolean, 
+/**
+ * The template it was written from: a customer one records a customer update (its
+ * own clock); none or an internal one, a status update (the internal cadence).
+ */
+template: Template | null, };
 export type CommsDraftInput = { incident: string, template: Template, };
 export type HandoffInput = { incident: string, 
 /**

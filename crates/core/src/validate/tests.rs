@@ -173,3 +173,27 @@ fn an_oversized_op_is_invalid_but_still_named_by_its_envelope() {
         other => panic!("expected invalid with envelope, got {other:?}"),
     }
 }
+
+/// A customer update is its own op type: valid with a known notice, an event time in
+/// range and bounded text; a bad notice, time or text is refused with its field. The
+/// same entry kind inside `add_entry` is refused (older builds could not parse it there).
+#[test]
+fn a_customer_update_is_checked_field_by_field_and_never_rides_in_add_entry() {
+    let op = |notice: Value, at: Value, text: Value| {
+        base(json!({"type": "customer_update", "notice": notice, "at": at, "text": text}))
+    };
+    let good = op(json!("update"), json!("2026-11-30T11:55:00Z"), json!("We are still working on it."));
+    assert!(matches!(verdict(&good), Received::Valid(_)), "{:?}", verdict(&good));
+    assert!(matches!(
+        verdict(&op(json!("bogus"), json!("2026-11-30T11:55:00Z"), json!("x"))),
+        Received::Invalid { .. }
+    ));
+    assert_eq!(invalid_field(&op(json!("initial"), json!("1969-12-31T23:59:59Z"), json!("x"))), "payload.at");
+    let long = "x".repeat(MAX_TEXT_CHARS + 1);
+    assert_eq!(invalid_field(&op(json!("resolution"), json!("2026-11-30T11:55:00Z"), json!(long))), "payload.text");
+    let entry =
+        |kind: &str| base(json!({"type": "add_entry", "kind": kind, "at": "2026-11-30T11:55:00Z", "text": "sent"}));
+    assert!(matches!(verdict(&entry("comms-update")), Received::Valid(_)));
+    assert_eq!(invalid_field(&entry("customer-update")), "payload.kind");
+    assert!(OpPayload::KINDS.contains(&"customer_update"));
+}

@@ -211,27 +211,57 @@ impl<'p> Ctx<'p> {
     /// The status-update clock: one interval per update sent, each due one cadence after its
     /// start; missed intervals stay on record.
     pub(super) fn next_update(&self, facts: &IncidentFacts, resolved: Option<DateTime<Utc>>) -> Option<Deadline> {
-        let mut starts = vec![facts.declared_at];
-        let mut updates: Vec<DateTime<Utc>> = facts
-            .comms_updates
-            .iter()
-            .copied()
-            .filter(|u| *u > facts.declared_at && resolved.is_none_or(|r| *u < r))
-            .collect();
+        let cadence: &TargetOf<'_> = &|l| Some((l.update_cadence, l.is_reference("update_cadence")));
+        let spec = |first: bool| {
+            let from =
+                if first { "declaration (no status update has been sent yet)" } else { "the last status update" };
+            Spec::new(DeadlineKind::NextUpdate, "Next update by", "Send the next status update", from)
+        };
+        self.cadence_clock(facts.declared_at, &facts.comms_updates, resolved, cadence, &spec)
+    }
+
+    /// The customer-update clock: as [`Self::next_update`] over customer notices and
+    /// status-page posts, at the level's `customer_update_cadence`; none at levels without.
+    pub(super) fn next_customer_update(
+        &self,
+        facts: &IncidentFacts,
+        resolved: Option<DateTime<Utc>>,
+    ) -> Option<Deadline> {
+        let cadence: &TargetOf<'_> =
+            &|l| l.customer_update_cadence.map(|t| (t, l.is_reference("customer_update_cadence")));
+        let spec = |first: bool| {
+            let from =
+                if first { "declaration (no customer update has been sent yet)" } else { "the last customer update" };
+            let what = "Send the next customer notice or status-page post";
+            Spec::new(DeadlineKind::NextCustomerUpdate, "Next customer update by", what, from)
+        };
+        self.cadence_clock(facts.declared_at, &facts.customer_updates, resolved, cadence, &spec)
+    }
+
+    /// A clock restarted by each of `sent` (after `declared`, before `resolved`): one
+    /// interval per send, each due one cadence after its start; missed intervals stay on
+    /// record; resolution stops the last one.
+    fn cadence_clock(
+        &self,
+        declared: DateTime<Utc>,
+        sent: &[DateTime<Utc>],
+        resolved: Option<DateTime<Utc>>,
+        cadence: &TargetOf<'_>,
+        spec: &dyn Fn(bool) -> Spec,
+    ) -> Option<Deadline> {
+        let mut starts = vec![declared];
+        let mut updates: Vec<DateTime<Utc>> =
+            sent.iter().copied().filter(|u| *u > declared && resolved.is_none_or(|r| *u < r)).collect();
         updates.sort();
         updates.dedup();
         starts.extend(updates);
-        let cadence: &TargetOf<'_> = &|l| Some((l.update_cadence, l.is_reference("update_cadence")));
         let mut earlier = Vec::new();
         let last = starts.len() - 1;
         for (i, start) in starts.iter().enumerate() {
             let end = if i == last { resolved } else { Some(starts[i + 1]) };
             let mut run = self.run(*start, end, cadence)?;
             if i == last {
-                let from =
-                    if i == 0 { "declaration (no status update has been sent yet)" } else { "the last status update" };
-                let spec = Spec::new(DeadlineKind::NextUpdate, "Next update by", "Send the next status update", from);
-                return Some(self.finish(spec, run, end, earlier));
+                return Some(self.finish(spec(i == 0), run, end, earlier));
             }
             earlier.append(&mut run.earlier);
             if let (End::Active(f), Some(sent)) = (&run.end, end) {

@@ -12,6 +12,7 @@
 //! | Acknowledge | declaration | the first of acknowledged, responded, mitigated, resolved |
 //! | Respond | declaration | the first of responded (investigating reached), mitigated, resolved |
 //! | Next update | the last status update sent, or declaration before the first one | never met while the incident is open: the next update starts the next interval; resolution (or closing) stops the clock, shown as met at resolution |
+//! | Next customer update, levels with `customer_update_cadence` | the last customer notice or status-page post, or declaration before the first one | as the next update, with customer updates only (an internal update does not restart it, nor a customer update the internal one) |
 //! | Resolve | declaration | resolved (or closed) |
 //! | RTO, per affected service with a tier | declaration | the first of mitigated, resolved, closed (service restored) |
 //! | PIR due, levels with `pir_required` | resolution (or closing) | PIR completed |
@@ -56,6 +57,9 @@ pub struct IncidentFacts {
     pub responded_at: Option<DateTime<Utc>>,
     /// When each status update was sent.
     pub comms_updates: Vec<DateTime<Utc>>,
+    /// When each customer notice or status-page post was sent.
+    #[serde(default)]
+    pub customer_updates: Vec<DateTime<Utc>>,
     /// When it was mitigated (service restored).
     pub mitigated_at: Option<DateTime<Utc>>,
     /// When it was resolved.
@@ -77,6 +81,7 @@ impl IncidentFacts {
             acknowledged_at: None,
             responded_at: None,
             comms_updates: Vec::new(),
+            customer_updates: Vec::new(),
             mitigated_at: None,
             resolved_at: None,
             closed_at: None,
@@ -96,6 +101,9 @@ pub enum DeadlineKind {
     Respond,
     /// The next status update must be sent.
     NextUpdate,
+    /// The next customer notice or status-page post must be sent (levels with a
+    /// `customer_update_cadence` only).
+    NextCustomerUpdate,
     /// The incident must be resolved.
     Resolve,
     /// An affected service must be restored (recovery time objective of its tier).
@@ -230,6 +238,7 @@ pub fn compute_deadlines(
         &|l| Some((l.respond, l.is_reference("respond"))),
     ));
     push(ctx.next_update(facts, resolved));
+    push(ctx.next_customer_update(facts, resolved));
     push(ctx.deadline(
         Spec::new(DeadlineKind::Resolve, "Resolve by", "Resolve the incident", "declaration"),
         declared,

@@ -67,7 +67,7 @@ function Status_order(s: Status): number {
   return ORDER.indexOf(s);
 }
 
-const KINDS = ["note", "decision", "action", "alert", "customer-report", "status-change", "severity-change", "role-change", "comms-update"];
+const KINDS = ["note", "decision", "action", "alert", "customer-report", "status-change", "severity-change", "role-change", "comms-update", "customer-update"];
 
 function timelineFilter(on: DetailHandlers): HTMLElement {
   const kind = h("select", { id: "timeline-kind", "aria-label": "Show entries of kind" }, h("option", { value: "" }, "All kinds"), KINDS.map((k) => h("option", { value: k, selected: k === on.filter.kind }, k.replace("-", " "))));

@@ -76,11 +76,12 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
           ctx.toast("Copied to the clipboard");
         }),
       draft: (template) => api.commsDraft({ incident: id(), template }).catch((e: ApiError) => (ctx.showError(e), "")),
-      sent: (text, post) =>
-        void update(ctx, () => api.commsSent({ incident: id(), text, at: null, post })).then((ok) => {
+      sent: (text, post, template) =>
+        void update(ctx, () => api.commsSent({ incident: id(), text, at: null, post, template })).then((ok) => {
           if (ok) {
             localStorage.removeItem(COMMS_KEY(id()));
-            ctx.toast("Status update logged; the update clock restarts");
+            const customer = template.startsWith("customer_");
+            ctx.toast(customer ? "Customer update logged; the customer-update clock restarts" : "Status update logged; the update clock restarts");
           }
         }),
       handoff: (to, note) => void update(ctx, () => api.handoff({ incident: id(), to, note })),

@@ -21,7 +21,8 @@ export interface ResponseActs {
   takeAction: (action: string, params: Record<string, string>) => void;
   copy: (text: string) => void;
   draft: (template: Template) => Promise<string>;
-  sent: (text: string, post: boolean) => void;
+  /** `template` says which clock it restarts: a customer one the customer-update clock. */
+  sent: (text: string, post: boolean, template: Template) => void;
   handoff: (to: string, note: string) => void;
 }
 
@@ -167,6 +168,8 @@ export function runbookPanel(actions: RunbookView[], acts: ResponseActs): HTMLEl
   );
 }
 
+/** The status-update dialog: an internal update restarts the update clock; a customer
+ * template's notice is recorded as a customer update (the customer-update clock). */
 export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: string, onDraft: (t: string) => void): HTMLElement {
   const sentBefore = inc.timeline.some((e) => e.kind === "comms-update");
   const fitting: Template = ["resolved", "closed"].includes(inc.status) ? "resolution" : sentBefore ? "update" : "initial";
@@ -187,9 +190,19 @@ export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: strin
     text.value = await acts.draft(template.value as Template);
     onDraft(text.value);
   };
-  template.addEventListener("change", () => void load());
-  if (!saved) void load();
   const post = h("input", { type: "checkbox", id: "comms-post" });
+  const isCustomer = () => template.value.startsWith("customer_");
+  // Customer notices go to the status page, not the team webhook.
+  const fitPost = () => {
+    post.disabled = isCustomer();
+    if (post.disabled) post.checked = false;
+  };
+  template.addEventListener("change", () => {
+    fitPost();
+    void load();
+  });
+  fitPost();
+  if (!saved) void load();
   return h(
     "div",
     { class: "panel" },
@@ -200,7 +213,7 @@ export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: strin
       { class: "form-actions left" },
       h("button", { class: "secondary", onclick: () => acts.copy(text.value) }, "Copy"),
       h("label", { class: "inline", title: "Queued while offline; sent once when online" }, post, "Also post to the team webhook"),
-      h("button", { class: "primary", id: "comms-sent", onclick: () => acts.sent(text.value, post.checked) }, "Mark sent"),
+      h("button", { class: "primary", id: "comms-sent", onclick: () => acts.sent(text.value, post.checked, template.value as Template) }, "Mark sent"),
     ),
   );
 }

@@ -185,7 +185,9 @@ export class App {
     const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
     await this.guard(async () => {
       const items = await api.listIncidents();
-      const selected = current.selected ? await api.showIncident(current.selected.id) : null;
+      // The open incident may be gone (a restore replaced the record): then none is open.
+      const open = current.selected && items.some((i) => i.id === current.selected!.id);
+      const selected = open ? await api.showIncident(current.selected!.id) : null;
       // A change this window made itself is already shown: redraw only what differs. The
       // person may have opened another incident meanwhile: that choice stands.
       const now = this.store.get();
@@ -315,6 +317,12 @@ export class App {
         let path: string | undefined;
         await this.guard(async () => {
           path = await api.backupDatabase();
+        });
+        return path;
+      }, async () => {
+        let path: string | null | undefined;
+        await this.guard(async () => {
+          path = await api.exportQuarantine();
         });
         return path;
       }),

@@ -3,8 +3,10 @@ backup…" asks first (the current record is replaced), then the desktop's open 
 (answered with xdotool). A file that is not a backup is refused with the api's reason
 and changes nothing; a real backup replaces the record while the window holds it open,
 the window re-reads it (an incident declared after the backup is gone) and keeps
-writing into the restored record."""
+writing into the restored record. The team server dialog then exports the ops held
+from teammates through the save dialog, as `firebreak sync quarantine --export` does."""
 import json
+import sqlite3
 
 from selenium.webdriver.common.by import By
 
@@ -33,10 +35,22 @@ def restore_from(d, path) -> None:
     answer_dialog("Restore from backup", path)
 
 
+def hold_a_bad_op(db) -> None:
+    """A teammate's op that failed validation, as a sync pull keeps it (held_ops)."""
+    body = json.dumps({"op_id": "7" * 32, "author": "mallory", "payload": {"type": "set_status", "at": "1900-01-01T00:00:00Z"}})
+    with sqlite3.connect(db) as c:
+        c.execute(
+            "INSERT INTO held_ops (op_id, kind, class, reason, retry, author, target, body, received_at)"
+            " VALUES (?, 'set_status', 'quarantined', 'payload.at: 1900-01-01 is outside 1970–2199', 0, 'mallory', NULL, ?, ?)",
+            ("7" * 32, body, "2026-12-01T10:00:00Z"),
+        )
+
+
 def test_restore_from_backup_in_the_window(tmp_path):
     l = AppLauncher(tmp_path / "data", free_port_pair(), ask_where_to_save=True)
     try:
         l.cli("incident", "declare", "--title", "Kept by the backup", "--severity", "SEV2")
+        hold_a_bad_op(tmp_path / "data" / "firebreak.db")
         backup = tmp_path / "laptop.db"
         l.cli("backup", "-o", str(backup))
         l.cli("incident", "declare", "--title", "Declared after the backup", "--severity", "SEV3")
@@ -71,5 +85,17 @@ def test_restore_from_backup_in_the_window(tmp_path):
         d.find_element(By.ID, "declare-submit").click()
         wait(d, lambda drv: "Declared after the restore" in sidebar(drv))
         wait(d, lambda drv: titles(l) == ["Declared after the restore", "Kept by the backup"])
+
+        # The held op (in the backup too) is exported from the team server dialog.
+        click(d, '[data-testid="sync-status"]')
+        click(d, '[data-testid="export-quarantine"]')
+        target = tmp_path / "for-the-admin" / "held.json"
+        target.parent.mkdir()
+        answer_dialog("Save as", target)
+        wait(d, lambda drv: target.exists())
+        held = json.loads(target.read_text())["held"]
+        assert [h["author"] for h in held] == ["mallory"], held
+        wait(d, lambda drv: str(target) in drv.find_element(By.CSS_SELECTOR, '[data-testid="quarantine-export-result"]').text)
+        screenshot(d, "quarantine-exported")
     finally:
         l.close()

@@ -1,9 +1,12 @@
 //! Commands behind the window's files and settings: exports ask where to save (the
 //! desktop's save dialog, opened from Rust so the webview holds no dialog permission)
 //! and start in the folder used last; a review is imported through the open dialog; the
-//! policy, the webhook and the GitHub token are set here. Each is a thin call into
-//! crates/api (files.rs, outbound.rs, remote.rs, policy_in_force.rs).
+//! policy, the webhook and the GitHub token are set here; a backup is restored through
+//! the open dialog and held ops exported through the save dialog. Each is a thin call
+//! into crates/api (files.rs, outbound.rs, remote.rs, policy_in_force.rs, backup.rs,
+//! quarantine.rs).
 use crate::commands::AppState;
+use firebreak_api::backup::RestoreReport;
 use firebreak_api::dto::{MetricsInput, PirExportInput, PolicyView};
 use firebreak_api::files::{ExportFile, GithubInput, SettingsView};
 use firebreak_api::{ApiError, ErrorCode, Result};
@@ -85,6 +88,39 @@ pub async fn import_pir(app: AppHandle, state: State<'_, AppState>) -> Result<Op
     let Some(picked) = picked else { return Ok(None) };
     let path = picked.into_path().map_err(|e| ApiError::invalid(format!("cannot open that file: {e}")))?;
     state.change(|fb| fb.pir_import_file(&path)).map(Some)
+}
+
+/// Picks a backup and restores it over this laptop's record (the window asked first);
+/// the window's Firebreak re-opens the restored database and every view re-reads it.
+/// None when the person cancelled; a refused file changes nothing and says why.
+#[tauri::command]
+pub async fn restore_backup(app: AppHandle, state: State<'_, AppState>) -> Result<Option<RestoreReport>> {
+    let dialog = app
+        .dialog()
+        .file()
+        .set_title("Restore from backup")
+        .add_filter("Firebreak backup", &["db", "fbk"])
+        .add_filter("All files", &["*"]);
+    let picked = tauri::async_runtime::spawn_blocking(move || dialog.blocking_pick_file())
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the open dialog failed: {e}")))?;
+    let Some(picked) = picked else { return Ok(None) };
+    let path = picked.into_path().map_err(|e| ApiError::invalid(format!("cannot open that file: {e}")))?;
+    // Under the state's lock: no command, sync step or tick writes between the restore
+    // and the re-open.
+    let report = state.change(|fb| fb.restore_here(&path))?;
+    // Drills of the old record stop here; the sync loop restarts with the restored remote.
+    state.drill_clocks().clear();
+    state.remote_changed.notify_one();
+    Ok(Some(report))
+}
+
+/// Saves every op held from the team (quarantined or from a newer Firebreak), with its
+/// body as received, for an admin; the file's path, or None when cancelled.
+#[tauri::command]
+pub async fn export_quarantine(app: AppHandle, state: State<'_, AppState>) -> Result<Option<String>> {
+    let file = state.with(|fb| fb.quarantine_export_file())?;
+    save(&app, &state, file).await
 }
 
 #[tauri::command]

@@ -102,6 +102,8 @@ fn main() {
             commands::retry_outbound,
             commands::app_version,
             commands::backup_database,
+            files::restore_backup,
+            files::export_quarantine,
             commands::pir_schedule,
             commands::pir_meeting_proposal,
         ])

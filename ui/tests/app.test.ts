@@ -23,9 +23,9 @@ function fakeBackend() {
     overdue: n === 1,
   }));
   const sync = { url: null as string | null, pulled: 0 };
-  const backup = { fail: false };
+  const backup = { fail: false, refuse: false };
   const outbound = { waiting: 0, failed: [] as { id: number; kind: string; about: string; reason: string; attempts: number }[] };
-  const syncView = () => ({ url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
+  const syncView = () => ({ quarantined: 1, newer: 0, url: sync.url, team: sync.url ? "sre" : null, member: sync.url ? "Ana" : null, token_kept_in: sync.url ? "keyring" : null, pending: 0, rejected: 0, rejected_reason: null, clock_drift: null, last_synced_at: null, online: sync.url ? true : null, syncing: false, last_error: null, pulled: sync.pulled });
   // Answers cross the IPC boundary as JSON: the window never gets the backend's own objects.
   mockIPC((cmd, args) => {
     const answer = backend(cmd, args);
@@ -150,6 +150,15 @@ function fakeBackend() {
       }
       case "app_version":
         return "0.1.0";
+      case "settings":
+        return { webhook_kept_in: null, github_token_kept_in: null, presets: [], export_folder: null };
+      case "restore_backup":
+        // The restored record holds only the first incident declared.
+        if (backup.refuse) throw { code: "invalid_input", message: "/tmp/x.db is not a Firebreak database (no SQLite header)" };
+        incidents.splice(0, incidents.length - 1);
+        return { replica_tag: "ABCDE", adopted: false, ops: 1, note: "the team server token is not in the backup" };
+      case "export_quarantine":
+        return "/home/ana/Documents/Firebreak/firebreak-quarantine-20261123-150000.json";
       case "backup_database":
         if (backup.fail) throw { code: "storage", message: "cannot write in /home/ana/Documents/Firebreak: Permission denied" };
         return "/home/ana/Documents/Firebreak/firebreak-backup-20261123-150000.db";
@@ -442,6 +451,52 @@ describe("App", () => {
       "Backed up to /home/ana/Documents/Firebreak/firebreak-backup-20261123-150000.db. The team server token is not in the backup; set it again after a restore.",
     );
     expect(document.querySelector('[data-testid="error"]')!.hasAttribute("hidden")).toBe(true);
+  });
+
+  it("restores a backup from Settings after a confirmation and re-reads the record; a refused file changes nothing", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    await declareInWindow(app, "before the backup");
+    await declareInWindow(app, "after the backup");
+    (root.querySelector('[data-view="settings"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    const restore = () => (root.querySelector('[data-testid="settings-restore"]') as HTMLElement).click();
+    restore();
+    expect(document.querySelector('[data-testid="restore-confirm-dialog"]')!.textContent).toContain("is replaced by the backup's");
+    (document.querySelector('[data-testid="restore-cancel"]') as HTMLElement).click();
+    expect(backend.calls).not.toContain("restore_backup");
+
+    backend.backup.refuse = true;
+    restore();
+    (document.querySelector('[data-testid="restore-confirm"]') as HTMLElement).click();
+    for (let i = 0; i < 4; i++) await flush();
+    expect(document.querySelector('[data-testid="error"]')!.textContent).toContain("not a Firebreak database");
+    expect(backend.incidents.length).toBe(2);
+    expect(root.textContent).toContain("after the backup");
+
+    backend.backup.refuse = false;
+    const listed = backend.calls.filter((c) => c === "list_incidents").length;
+    restore();
+    (document.querySelector('[data-testid="restore-confirm"]') as HTMLElement).click();
+    for (let i = 0; i < 6; i++) await flush();
+    expect(backend.calls.filter((c) => c === "list_incidents").length).toBeGreaterThan(listed);
+    expect(root.textContent).not.toContain("after the backup");
+    expect(root.textContent).toContain("before the backup");
+    expect(root.querySelector('[data-testid="settings-backup-result"]')!.textContent).toContain("Restored 1 changes");
+  });
+
+  it("exports the held ops from the team server dialog through the save dialog", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    for (let i = 0; i < 4; i++) await flush();
+    (document.querySelector('[data-testid="sync-status"]') as HTMLElement).click();
+    await flush();
+    (document.querySelector('[data-testid="export-quarantine"]') as HTMLElement).click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.calls).toContain("export_quarantine");
+    expect(document.querySelector('[data-testid="quarantine-export-result"]')!.textContent).toBe("Saved to /home/ana/Documents/Firebreak/firebreak-quarantine-20261123-150000.json.");
   });
 
   it("draws a 10,000-entry timeline as the visible rows only, and finds the oldest by search", async () => {

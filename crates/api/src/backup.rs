@@ -2,11 +2,13 @@
 //! `firebreak restore`) and the window (`backup_database`). The store does the work
 //! (`firebreak_store::backup`: a consistent snapshot, a checked, all-or-nothing restore);
 //! this layer names files and says what a person must know: the secrets are not in the
-//! database, so a backup carries none of them.
+//! database, so a backup carries none of them. The window restores over the database it
+//! holds open ([`Firebreak::restore_here`]) and then re-opens it.
 use crate::system::database_path;
 use crate::{ApiError, ErrorCode, Firebreak, Result};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 /// What every backup says: the tokens and the webhook address live in the OS keyring or
 /// the owner-only secrets file, never in the database.
@@ -22,14 +24,16 @@ pub struct BackupReport {
 }
 
 /// A restore done.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct RestoreReport {
     /// The replica tag this laptop carries now.
     pub replica_tag: String,
     /// True when this data directory took over the backup's replica (a laptop replacing
     /// another, or an empty data directory).
     pub adopted: bool,
+    #[ts(type = "number")]
     pub ops: u64,
+    #[ts(type = "string")]
     pub note: &'static str,
 }
 
@@ -47,6 +51,20 @@ impl Firebreak {
         }
         let bytes = self.store.backup_to(dest)?;
         Ok(BackupReport { path: dest.display().to_string(), bytes, note: SECRETS_NOTE })
+    }
+
+    /// Restores the backup `file` over this instance's own database while it holds it
+    /// open (the window), then re-opens it: the restored record is read through a fresh
+    /// connection, with its replica, clock counter and settings, and no drill of the old
+    /// record keeps running here. Refused as [`restore`] is (one line, nothing changed).
+    pub fn restore_here(&mut self, file: &Path) -> Result<RestoreReport> {
+        let dir = self
+            .data_dir()
+            .map(Path::to_path_buf)
+            .ok_or_else(|| ApiError::invalid("this Firebreak keeps no database on disk to restore over"))?;
+        let report = restore(&dir, file)?;
+        self.reopen()?;
+        Ok(report)
     }
 
     /// Writes a backup named `firebreak-backup-<UTC time>.db` into `dir` (created if

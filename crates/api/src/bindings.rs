@@ -87,6 +87,8 @@ pub const COMMANDS: &[Command] = &[
     cmd("retry_outbound", Some("number"), "OutboundView"),
     cmd("app_version", None, "string"),
     cmd("backup_database", None, "string"),
+    cmd("restore_backup", None, "RestoreReport | null"),
+    cmd("export_quarantine", None, "string | null"),
     cmd("pir_schedule", Some("PirScheduleInput"), "PirView"),
     cmd("pir_meeting_proposal", Some("string"), "MeetingProposal"),
 ];
@@ -195,6 +197,7 @@ fn settings_decls() -> Vec<String> {
     vec![
         crate::files::PresetView::decl(),
         crate::files::SettingsView::decl(),
+        crate::backup::RestoreReport::decl(),
         crate::files::GithubInput::decl(),
         firebreak_policy::Weekday::decl(),
         firebreak_policy::ClockTime::decl(),

@@ -30,6 +30,16 @@ impl Firebreak {
         Ok(self.store.held_summary()?)
     }
 
+    /// [`Self::quarantine_export`] as a file for the window's save dialog.
+    pub fn quarantine_export_file(&self) -> Result<crate::files::ExportFile> {
+        let day = self.now().format("%Y%m%d-%H%M%S");
+        Ok(crate::files::ExportFile {
+            name: format!("firebreak-quarantine-{day}.json"),
+            bytes: self.quarantine_export()?.into_bytes(),
+            kind: ("JSON", "json"),
+        })
+    }
+
     /// Every held op with its body as received, as one JSON document for an admin.
     pub fn quarantine_export(&self) -> Result<String> {
         let held = self.store.held_ops()?;

@@ -53,6 +53,18 @@ impl Firebreak {
         Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), vault, drill_clocks: Default::default() })
     }
 
+    /// Opens this instance's database afresh (after a restore wrote over it): a new
+    /// connection, secrets moved as at open, held ops released; drill clocks forgotten.
+    pub(crate) fn reopen(&mut self) -> Result<()> {
+        let Some(dir) = self.data_dir.clone() else { return Ok(()) };
+        let mut store = Store::open(&database_path(&dir))?;
+        Self::move_legacy_secrets(&mut store, &self.vault)?;
+        store.release_held(self.clock.now(), true)?;
+        self.store = store;
+        self.drill_clocks.clear();
+        Ok(())
+    }
+
     /// A throwaway in-memory instance, for tests.
     pub fn in_memory(clock: Box<dyn Clock>) -> Result<Self> {
         Ok(Firebreak {

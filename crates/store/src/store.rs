@@ -294,9 +294,12 @@ impl Store {
     /// database), and the new cursor. One indexed read when nothing changed.
     pub fn incidents_changed_since(&self, cursor: i64) -> Result<(i64, Vec<IncidentId>)> {
         let now = self.op_cursor()?;
-        if now <= cursor {
+        if now == cursor {
             return Ok((cursor, Vec::new()));
         }
+        // A log shorter than the cursor was replaced (a restore, by this process or
+        // another): every incident it holds is news.
+        let cursor = if now < cursor { 0 } else { cursor };
         let mut stmt = self.conn.prepare_cached("SELECT DISTINCT target FROM ops WHERE seq > ?1 AND seq <= ?2")?;
         let ids = stmt.query_map([cursor, now], |r| r.get::<_, String>(0))?;
         let mut out = Vec::new();

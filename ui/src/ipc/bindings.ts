@@ -722,6 +722,16 @@ presets: Array<PresetView>,
  * The folder exports are offered in first (the last one used), if any.
  */
 export_folder: string | null, };
+export type RestoreReport = { 
+/**
+ * The replica tag this laptop carries now.
+ */
+replica_tag: string, 
+/**
+ * True when this data directory took over the backup's replica (a laptop replacing
+ * another, or an empty data directory).
+ */
+adopted: boolean, ops: number, note: string, };
 export type GithubInput = { incident: string, 
 /**
  * owner/name
@@ -914,6 +924,8 @@ export const commands = {
   retryOutbound: (input: number) => invoke<OutboundView>("retry_outbound", { input }),
   appVersion: () => invoke<string>("app_version"),
   backupDatabase: () => invoke<string>("backup_database"),
+  restoreBackup: () => invoke<RestoreReport | null>("restore_backup"),
+  exportQuarantine: () => invoke<string | null>("export_quarantine"),
   pirSchedule: (input: PirScheduleInput) => invoke<PirView>("pir_schedule", { input }),
   pirMeetingProposal: (input: string) => invoke<MeetingProposal>("pir_meeting_proposal", { input }),
 };

@@ -1,7 +1,8 @@
 // The Settings view: what the CLI sets up, in the window: importing a review file, the
-// webhook status updates are posted to, the GitHub token for action-item issues, and a
-// backup of this laptop. Secrets are written, never shown back: the view says only
-// where each is kept.
+// webhook status updates are posted to, the GitHub token for action-item issues, a
+// backup of this laptop and restoring one (after a confirmation; the whole window then
+// re-reads the restored record). Secrets are written, never shown back: the view says
+// only where each is kept.
 import { api } from "../../ipc";
 import type { SettingsView } from "../../ipc";
 import { h } from "../../lib/dom";
@@ -23,6 +24,36 @@ function secretForm(ctx: ViewContext, o: { id: string; label: string; placeholde
     o.keptIn ? h("button", { type: "button", class: "secondary", "data-testid": `${o.id}-clear`, onclick: () => run("") }, "Forget") : null,
     h("span", { class: "meta", "data-testid": `${o.id}-state` }, o.keptIn ? `set (kept in the ${o.keptIn})` : "not set"),
   );
+}
+
+/** Asks before a restore: the current record is replaced by the backup's. */
+function confirmRestore(ctx: ViewContext, restore: () => void): void {
+  const close = () => ctx.overlay(null);
+  ctx.overlay(
+    h(
+      "div",
+      { class: "overlay", role: "dialog", "aria-label": "Restore from backup?" },
+      h(
+        "div",
+        { class: "help", "data-testid": "restore-confirm-dialog" },
+        h("h2", {}, "Restore from backup?"),
+        h("p", {}, "This laptop's current record — every incident, timeline and review on it — is replaced by the backup's. Changes made since the backup that no teammate has are lost."),
+        h("p", { class: "meta" }, "A file that is not a Firebreak backup, is damaged or is from a newer version is refused and nothing changes. Secrets are not in a backup: set the team server token again if this is another laptop's."),
+        h(
+          "div",
+          { class: "form-actions" },
+          h("button", { class: "secondary", "data-testid": "restore-cancel", onclick: close }, "Cancel"),
+          h("button", { class: "primary", "data-testid": "restore-confirm", onclick: () => (close(), restore()) }, "Choose the backup and restore…"),
+        ),
+      ),
+    ),
+  );
+}
+
+/** After a restore: the list, the policy, the identity and sync are read afresh. */
+async function reloadAll(ctx: ViewContext): Promise<void> {
+  const [items, policy, me, sync] = await Promise.all([api.listIncidents(), api.getPolicy(), api.whoami(), api.syncStatus()]);
+  ctx.store.set({ items, policy, me: me.name, sync, selected: null });
 }
 
 export function settingsViewDef(): ViewDef {
@@ -84,6 +115,26 @@ export function settingsViewDef(): ViewDef {
           "Back up this laptop's record",
         ),
         h("p", { class: "meta", "data-testid": "settings-backup-result" }, backupNote),
+        h(
+          "button",
+          {
+            class: "secondary",
+            "data-testid": "settings-restore",
+            onclick: () =>
+              confirmRestore(ctx, () =>
+                void ctx.guard(async () => {
+                  const done = await api.restoreBackup();
+                  if (done === null) return;
+                  await reloadAll(ctx);
+                  settings = await api.settings();
+                  backupNote = `Restored ${done.ops} changes; this laptop is replica ${done.replica_tag}${done.adopted ? " (taken over from the backup)" : ""}. Note: ${done.note}.`;
+                  ctx.toast("Restored from the backup");
+                  ctx.redraw();
+                }),
+              ),
+          },
+          "Restore from backup…",
+        ),
       );
     },
   };

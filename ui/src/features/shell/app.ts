@@ -187,8 +187,10 @@ export class App {
     const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
     await this.guard(async () => {
       const items = await api.listIncidents();
-      const reread = current.selected && (named === null || named.includes(current.selected.id));
-      const selected = reread && current.selected ? await api.showIncident(current.selected.id) : current.selected;
+      // The open incident may be gone (a restore replaced the record): then none is open.
+      const open = current.selected && items.some((i) => i.id === current.selected!.id);
+      const reread = open && (named === null || named.includes(current.selected!.id));
+      const selected = !open ? null : reread ? await api.showIncident(current.selected!.id) : current.selected;
       // A change this window made itself is already shown: redraw only what differs. The
       // person may have opened another incident meanwhile: that choice stands.
       const now = this.store.get();
@@ -318,6 +320,12 @@ export class App {
         let path: string | undefined;
         await this.guard(async () => {
           path = await api.backupDatabase();
+        });
+        return path;
+      }, async () => {
+        let path: string | null | undefined;
+        await this.guard(async () => {
+          path = await api.exportQuarantine();
         });
         return path;
       }),

@@ -1,6 +1,6 @@
 // Online/offline, waiting changes and the last sync, always visible; and the settings
 // dialog for the team server (the token is sent to Rust and never shown again), with
-// the laptop's backup action beside it.
+// the laptop's backup action and the export of held (quarantined) ops beside it.
 import type { RemoteInput, SyncView } from "../../ipc";
 import { h } from "../../lib/dom";
 import { localTime } from "../../lib/format";
@@ -60,9 +60,10 @@ export function backupDone(path: string): string {
 
 /**
  * The team server dialog. `backup` writes this laptop's database into the export folder
- * and resolves to the file's path (undefined when it failed and the error is shown).
+ * and resolves to the file's path (undefined when it failed and the error is shown);
+ * `exportHeld` saves the held ops through the save dialog (null when cancelled).
  */
-export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, close: () => void, backup?: () => Promise<string | undefined>): HTMLElement {
+export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, close: () => void, backup?: () => Promise<string | undefined>, exportHeld?: () => Promise<string | null | undefined>): HTMLElement {
   const url = h("input", { id: "remote-url", value: current.url ?? "", placeholder: "https://firebreak.example:8443" });
   const team = h("input", { id: "remote-team", value: current.team ?? "", placeholder: "team" });
   const token = h("input", { id: "remote-token", type: "password", placeholder: current.url ? "(unchanged unless you type a new one)" : "token from your team admin", autocomplete: "off" });
@@ -97,6 +98,7 @@ export function remoteDialog(current: SyncView, save: (r: RemoteInput) => void, 
           )
         : null,
       backup ? backupRow(backup) : null,
+      exportHeld ? heldRow(current, exportHeld) : null,
       h("div", { class: "form-actions" }, h("button", { type: "button", class: "secondary", onclick: close }, "Cancel"), h("button", { type: "submit", class: "primary" }, "Save")),
     ),
   );
@@ -113,4 +115,20 @@ function backupRow(backup: () => Promise<string | undefined>): HTMLElement {
     });
   });
   return h("p", { class: "hint" }, button, " ", said);
+}
+
+/** Held ops (quarantined, or from a newer version) exported for an admin, as the CLI's
+ * `firebreak sync quarantine --export FILE` does. */
+function heldRow(current: SyncView, exportHeld: () => Promise<string | null | undefined>): HTMLElement {
+  const said = h("span", { "data-testid": "quarantine-export-result" });
+  const held = current.quarantined + current.newer;
+  const button = h("button", { type: "button", class: "link", "data-testid": "export-quarantine" }, "Export quarantined ops…");
+  button.addEventListener("click", () => {
+    button.disabled = true;
+    void exportHeld().then((path) => {
+      button.disabled = false;
+      said.textContent = path ? `Saved to ${path}.` : "";
+    });
+  });
+  return h("p", { class: "hint" }, button, ` ${held} held (${current.quarantined} quarantined, ${current.newer} from a newer version) `, said);
 }

@@ -231,17 +231,17 @@ impl PgStorage {
         Ok(row.get(0))
     }
 
+    /// Every request checks its token: prepared once per connection, one round trip.
     pub async fn authenticate(&self, hash: &str) -> Result<Option<Principal>> {
-        let row = self
-            .client()
-            .await?
-            .query_opt(
+        let c = self.client().await?;
+        let statement = c
+            .prepare_cached(
                 "SELECT t.team_id, teams.name, t.person FROM tokens t
                  JOIN teams ON teams.id = t.team_id
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-                &[&hash],
             )
             .await?;
+        let row = c.query_opt(&statement, &[&hash]).await?;
         Ok(row.map(|r| Principal { team_id: r.get(0), team: r.get(1), person: r.get(2) }))
     }
 
@@ -295,32 +295,42 @@ impl PgStorage {
         Ok(PushOutcome { acks: plan.acks, max_seq: plan.next_seq - 1 })
     }
 
+    /// One statement, prepared once per connection, so one round trip: a thousand
+    /// waiting laptops make this the busiest query (each push wakes a team's pulls and
+    /// each comes straight back). A statement reads one snapshot, so the epoch, the
+    /// newest sequence and the page agree, as the transaction that held them did.
     pub async fn pull(&self, team: i64, after: i64, limit: u32, max_bytes: usize) -> Result<Page> {
-        let mut c = self.client().await?;
-        let tx = c
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
+        let c = self.client().await?;
+        let statement = c
+            .prepare_cached(
+                "SELECT m.epoch, m.max_seq, p.seq, p.body
+                 FROM (SELECT (SELECT value FROM server_meta WHERE key = 'epoch') AS epoch,
+                              (SELECT next_seq - 1 FROM teams WHERE id = $1) AS max_seq) m
+                 LEFT JOIN (
+                   SELECT seq, body FROM (
+                     SELECT seq, body, row_number() OVER w AS n, sum(octet_length(body)) OVER w AS total
+                     FROM (SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
+                     WINDOW w AS (ORDER BY seq)
+                   ) t WHERE n = 1 OR total <= $4
+                 ) p ON true
+                 ORDER BY p.seq",
+            )
             .await?;
-        let epoch: String = tx.query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[]).await?.get(0);
-        let max_seq: i64 = tx.query_one("SELECT next_seq - 1 FROM teams WHERE id = $1", &[&team]).await?.get(0);
         // The first op always; later ones while the page stays within `max_bytes`.
         let max_bytes = i64::try_from(max_bytes).unwrap_or(i64::MAX);
-        let ops: Vec<(i64, String)> = tx
-            .query(
-                "SELECT seq, body FROM (
-                   SELECT seq, body, row_number() OVER w AS n, sum(octet_length(body)) OVER w AS total
-                   FROM (SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
-                   WINDOW w AS (ORDER BY seq)
-                 ) t WHERE n = 1 OR total <= $4 ORDER BY seq",
-                &[&team, &after, &i64::from(limit), &max_bytes],
-            )
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        tx.commit().await?;
+        let rows = c.query(&statement, &[&team, &after, &i64::from(limit), &max_bytes]).await?;
+        let first = rows.first().ok_or_else(|| StorageError::NotFound(format!("no team {team}")))?;
+        let epoch: Option<String> = first.try_get(0)?;
+        let max_seq: Option<i64> = first.try_get(1)?;
+        let (Some(epoch), Some(max_seq)) = (epoch, max_seq) else {
+            return Err(StorageError::NotFound(format!("no team {team} or no epoch")));
+        };
+        let mut ops = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let (Some(seq), Some(body)) = (r.try_get::<_, Option<i64>>(2)?, r.try_get::<_, Option<String>>(3)?) {
+                ops.push((seq, body));
+            }
+        }
         let last = ops.last().map_or(after, |o| o.0);
         Ok(Page { epoch, more: last < max_seq, ops, max_seq })
     }

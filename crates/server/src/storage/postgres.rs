@@ -227,8 +227,9 @@ impl PgStorage {
     }
 
     pub async fn epoch(&self) -> Result<String> {
-        let row = self.client().await?.query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[]).await?;
-        Ok(row.get(0))
+        let c = self.client().await?;
+        let statement = c.prepare_cached("SELECT value FROM server_meta WHERE key = 'epoch'").await?;
+        Ok(c.query_one(&statement, &[]).await?.get(0))
     }
 
     /// Every request checks its token: prepared once per connection, one round trip.
@@ -248,12 +249,13 @@ impl PgStorage {
     pub async fn push(&self, team: i64, ops: Vec<PushedOp>) -> Result<PushOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let next_seq: i64 = tx.query_one("SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE", &[&team]).await?.get(0);
+        // Statements prepared once per connection: a push is a handful of round trips.
+        let lock = tx.prepare_cached("SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE").await?;
+        let next_seq: i64 = tx.query_one(&lock, &[&team]).await?.get(0);
         let ids: Vec<String> = ops.iter().map(|o| o.id.to_string()).collect();
         let mut existing = HashMap::new();
-        for row in
-            tx.query("SELECT op_id, seq, body FROM ops WHERE team_id = $1 AND op_id = ANY($2)", &[&team, &ids]).await?
-        {
+        let find = tx.prepare_cached("SELECT op_id, seq, body FROM ops WHERE team_id = $1 AND op_id = ANY($2)").await?;
+        for row in tx.query(&find, &[&team, &ids]).await? {
             let id: String = row.get(0);
             let id = OpId::from_str(&id).map_err(|e| StorageError::Task(e.to_string()))?;
             existing.insert(id, (row.get::<_, i64>(1), row.get::<_, String>(2)));
@@ -276,12 +278,13 @@ impl PgStorage {
             let (seqs, rest): (Vec<i64>, Vec<(String, String)>) =
                 plan.inserts.iter().map(|(s, id, b)| (*s, (id.clone(), b.clone()))).unzip();
             let (op_ids, bodies): (Vec<String>, Vec<String>) = rest.into_iter().unzip();
-            tx.execute(
-                "INSERT INTO ops(team_id, seq, op_id, body)
-                 SELECT $1, s, o, b FROM UNNEST($2::bigint[], $3::text[], $4::text[]) AS t(s, o, b)",
-                &[&team, &seqs, &op_ids, &bodies],
-            )
-            .await?;
+            let insert = tx
+                .prepare_cached(
+                    "INSERT INTO ops(team_id, seq, op_id, body)
+                     SELECT $1, s, o, b FROM UNNEST($2::bigint[], $3::text[], $4::text[]) AS t(s, o, b)",
+                )
+                .await?;
+            tx.execute(&insert, &[&team, &seqs, &op_ids, &bodies]).await?;
         }
         for (target, id) in &plan.declarations {
             tx.execute("INSERT INTO declarations(team_id, target, op_id) VALUES ($1, $2, $3)", &[&team, target, id])
@@ -290,7 +293,8 @@ impl PgStorage {
         for (id, body) in &plan.conflicts {
             tx.execute("INSERT INTO conflicts(team_id, op_id, body) VALUES ($1, $2, $3)", &[&team, id, body]).await?;
         }
-        tx.execute("UPDATE teams SET next_seq = $2 WHERE id = $1", &[&team, &plan.next_seq]).await?;
+        let advance = tx.prepare_cached("UPDATE teams SET next_seq = $2 WHERE id = $1").await?;
+        tx.execute(&advance, &[&team, &plan.next_seq]).await?;
         tx.commit().await?;
         Ok(PushOutcome { acks: plan.acks, max_seq: plan.next_seq - 1 })
     }
@@ -354,7 +358,9 @@ impl PgStorage {
 
     /// Tells every instance listening on [`CHANNEL`] that the team's sequence moved.
     pub async fn announce(&self, team: i64) -> Result<()> {
-        self.client().await?.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &team.to_string()]).await?;
+        let c = self.client().await?;
+        let statement = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
+        c.execute(&statement, &[&CHANNEL, &team.to_string()]).await?;
         Ok(())
     }
 

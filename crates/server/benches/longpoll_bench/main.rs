@@ -31,7 +31,7 @@ use tokio::task::JoinHandle;
 
 /// The goal from issue 13: propagation p99 with 1,000 concurrent long-polls.
 const GOAL_P99: Duration = Duration::from_millis(250);
-/// How long a client's pull asks to be held (the sync loop's own figure).
+/// How long a client's pull asks to be held (`SyncOptions::live_wait`'s default).
 const HOLD: Duration = Duration::from_secs(25);
 /// After the last push: how long deliveries may still arrive before they count as lost.
 const DRAIN: Duration = Duration::from_secs(15);
@@ -87,7 +87,7 @@ struct Pushed {
     acked: Instant,
 }
 
-/// What every client and writer counts as it goes.
+/// What the clients count as they go.
 #[derive(Default)]
 struct Counters {
     delivered: AtomicU64,

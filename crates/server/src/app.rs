@@ -2,8 +2,7 @@
 //! and served by `main.rs`). Routes and bodies are described in `firebreak_sync::wire`.
 use crate::auth::Principal;
 use crate::error::AppError;
-use crate::storage::PushedOp;
-use crate::storage::Storage;
+use crate::storage::{Page, PushedOp, Storage};
 use crate::wake::{Busy, PollLimits, Waiters};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, Request, State};
@@ -22,6 +21,7 @@ use firebreak_sync::wire::{
 };
 use serde::Deserialize;
 use serde_json::value::RawValue;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -36,6 +36,8 @@ pub struct AppState {
     storage: Arc<Storage>,
     waiters: Arc<Waiters>,
     shutdown: watch::Receiver<bool>,
+    /// Pages pulls have read from storage (see [`AppState::page_reads`]).
+    page_reads: Arc<AtomicU64>,
 }
 
 impl AppState {
@@ -50,7 +52,7 @@ impl AppState {
     pub fn with_limits(storage: Arc<Storage>, shutdown: watch::Receiver<bool>, limits: PollLimits) -> Self {
         let waiters = Arc::new(Waiters::new(limits));
         storage.listen(Arc::downgrade(&waiters));
-        AppState { storage, waiters, shutdown }
+        AppState { storage, waiters, shutdown, page_reads: Arc::default() }
     }
 
     pub fn storage(&self) -> &Storage {
@@ -60,6 +62,13 @@ impl AppState {
     /// Held pulls on this instance (for tests).
     pub fn waiters(&self) -> &Waiters {
         &self.waiters
+    }
+
+    /// Pages read from storage by pulls so far: one per plain pull, and for a held one
+    /// one when it starts and one per wake-up (a thousand waiting laptops make this the
+    /// server's busiest query; tests count it).
+    pub fn page_reads(&self) -> u64 {
+        self.page_reads.load(Ordering::Relaxed)
     }
 
     /// The team's sequence moved: wake its held pulls here and on other instances. A
@@ -259,33 +268,46 @@ async fn pull(
             .min(MAX_WAIT),
     };
     let deadline = Instant::now() + wait;
-    let page = state.storage.pull(m.team_id, after, limit, MAX_PULL_PAGE_BYTES).await?;
-    let answer_now = !page.ops.is_empty() || page.max_seq < after || wait.is_zero();
-    let page = if answer_now {
-        page
+    let read = || {
+        state.page_reads.fetch_add(1, Ordering::Relaxed);
+        state.storage.pull(m.team_id, after, limit, MAX_PULL_PAGE_BYTES)
+    };
+    // News, or a cursor past the team's newest (a restored server): answered at once.
+    let answer_now = |page: &Page| !page.ops.is_empty() || page.max_seq < after;
+    let page = if wait.is_zero() {
+        read().await?
     } else {
-        // Nothing new: hold the request, in one of the member's and team's slots.
-        let held = state.waiters.hold(m.team_id, &m.person).map_err(|busy| {
-            tracing::info!(team = %m.team, person = %m.person, ?busy, "held pull refused: too many");
-            AppError::TooManyPolls(match busy {
-                Busy::Member(n) => format!("{} already has {n} pulls waiting; try again later", m.person),
-                Busy::Team(n) => format!("team {} already has {n} pulls waiting; try again later", m.team),
-            })
-        })?;
-        let mut shutdown = state.shutdown.clone();
-        loop {
-            let notified = held.notify().notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            let page = state.storage.pull(m.team_id, after, limit, MAX_PULL_PAGE_BYTES).await?;
-            let now = Instant::now();
-            if !page.ops.is_empty() || page.max_seq < after || now >= deadline || *shutdown.borrow() {
-                break page;
+        // A slot first, listening before the read: a push between the read and the wait
+        // still wakes it, and the page is read once per wake-up, not once more up front.
+        match state.waiters.hold(m.team_id, &m.person) {
+            Err(busy) => {
+                let page = read().await?;
+                if !answer_now(&page) {
+                    tracing::info!(team = %m.team, person = %m.person, ?busy, "held pull refused: too many");
+                    return Err(AppError::TooManyPolls(match busy {
+                        Busy::Member(n) => format!("{} already has {n} pulls waiting; try again later", m.person),
+                        Busy::Team(n) => format!("team {} already has {n} pulls waiting; try again later", m.team),
+                    }));
+                }
+                page
             }
-            tokio::select! {
-                _ = &mut notified => {}
-                _ = tokio::time::sleep(SAFETY_RECHECK.min(deadline - now)) => {}
-                _ = shutdown.changed() => {}
+            Ok(held) => {
+                let mut shutdown = state.shutdown.clone();
+                loop {
+                    let notified = held.notify().notified();
+                    tokio::pin!(notified);
+                    notified.as_mut().enable();
+                    let page = read().await?;
+                    let now = Instant::now();
+                    if answer_now(&page) || now >= deadline || *shutdown.borrow() {
+                        break page;
+                    }
+                    tokio::select! {
+                        _ = &mut notified => {}
+                        _ = tokio::time::sleep(SAFETY_RECHECK.min(deadline - now)) => {}
+                        _ = shutdown.changed() => {}
+                    }
+                }
             }
         }
     };

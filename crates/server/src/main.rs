@@ -2,7 +2,7 @@
 //! the same database. anyhow lives here, at the edge.
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
-use firebreak_server::serve::{load_tls, serve, ServeOptions};
+use firebreak_server::serve::{load_tls, raise_open_file_limit, serve, ServeOptions, FEW_OPEN_FILES};
 use firebreak_server::wake::{PollLimits, MAX_POLLS_PER_MEMBER, MAX_POLLS_PER_TEAM};
 use firebreak_server::{app, AppState, Storage};
 use std::io::Write;
@@ -144,6 +144,7 @@ fn backup(db: &str, output: &std::path::Path) -> Result<()> {
 }
 
 async fn run(storage: Storage, listen: &str, options: ServeOptions, limits: PollLimits) -> Result<()> {
+    open_file_limit();
     let listener = std::net::TcpListener::bind(listen).with_context(|| format!("listening on {listen}"))?;
     let addr = listener.local_addr()?;
     let backend = storage.backend();
@@ -160,6 +161,26 @@ async fn run(storage: Storage, listen: &str, options: ServeOptions, limits: Poll
     };
     serve(listener, app(state), options, stop).await.context("serving")?;
     Ok(())
+}
+
+/// Every held long-poll keeps a socket open: take the most open files allowed, and say
+/// so when that is still few.
+fn open_file_limit() {
+    match raise_open_file_limit() {
+        Ok((before, after)) => {
+            if after > before {
+                tracing::info!(before, after, "raised the open-file limit (a socket per waiting laptop)");
+            }
+            if after < FEW_OPEN_FILES {
+                tracing::warn!(
+                    limit = after,
+                    "the open-file limit allows fewer than {FEW_OPEN_FILES} connections at once; each laptop's \
+                     waiting pull holds one (raise LimitNOFILE or `ulimit -Hn`)"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "could not read or raise the open-file limit"),
+    }
 }
 
 async fn shutdown_signal() {

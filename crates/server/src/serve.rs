@@ -19,6 +19,30 @@ pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 /// After a stop signal: how long requests in flight may finish before they are cut.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// Below this many open files the server warns at start: every laptop holding a
+/// long-poll keeps a socket open, and a team of teams easily has a thousand.
+pub const FEW_OPEN_FILES: u64 = 4_096;
+
+/// Raises this process's soft limit on open files to its hard limit and returns
+/// (before, after). Every held long-poll is an open socket; systemd and most shells
+/// start services at a soft limit of 1,024 (with a far higher hard limit that a process
+/// may raise itself to), which a thousand laptops exhaust: past it the listener cannot
+/// accept, and new connections wait until another closes.
+#[cfg(unix)]
+pub fn raise_open_file_limit() -> std::io::Result<(u64, u64)> {
+    let (before, hard) = rlimit::Resource::NOFILE.get()?;
+    if before >= hard {
+        return Ok((before, before));
+    }
+    let after = rlimit::increase_nofile_limit(hard)?;
+    Ok((before, after))
+}
+
+/// Elsewhere there is no such limit to raise.
+#[cfg(not(unix))]
+pub fn raise_open_file_limit() -> std::io::Result<(u64, u64)> {
+    Ok((u64::MAX, u64::MAX))
+}
 
 /// How to serve: TLS or not, and the header-read timeout (shorter in tests).
 #[derive(Clone)]

@@ -197,6 +197,37 @@ async fn a_held_pull_returns_as_soon_as_an_op_arrives() {
     assert!(started.elapsed() >= Duration::from_millis(300));
 }
 
+/// A held pull reads its page once when it starts and once per wake-up. With a
+/// thousand laptops waiting, every push wakes a team's pulls and each comes straight
+/// back: a second read up front would be a third more of the server's busiest query.
+#[tokio::test]
+async fn a_held_pull_reads_its_page_once_to_start_and_once_per_wake_up() {
+    let storage = Arc::new(Storage::open("sqlite::memory:").await.unwrap());
+    storage.create_team("sre").await.unwrap();
+    storage.add_member("sre", "ana").await.unwrap();
+    let token = storage.issue_token("sre", "ana").await.unwrap();
+    let (_stop, rx) = tokio::sync::watch::channel(false);
+    let state = AppState::new(storage.clone(), rx);
+    let app = app(state.clone());
+    call(&app, "GET", "/v1/teams/sre/ops?after=0", Some(&token), None).await;
+    assert_eq!(state.page_reads(), 1, "a plain pull reads once");
+    let waiter = {
+        let (app, token) = (app.clone(), token.clone());
+        tokio::spawn(async move { call(&app, "GET", "/v1/teams/sre/ops?after=0&wait=10s", Some(&token), None).await })
+    };
+    for _ in 0..500 {
+        if state.waiters().held(1) == 1 && state.page_reads() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!((state.waiters().held(1), state.page_reads()), (1, 2), "held after one read");
+    call(&app, "POST", "/v1/teams/sre/ops", Some(&token), push_body(vec![op("ana", 1)])).await;
+    let (status, page) = waiter.await.unwrap();
+    assert_eq!((status, page["ops"].as_array().map(Vec::len)), (StatusCode::OK, Some(1)));
+    assert_eq!(state.page_reads(), 3, "woken once, read once more");
+}
+
 /// Waiting pulls past the member's or the team's cap are answered at once with 429
 /// `too_many_polls` and `Retry-After`; a pull that finds news or does not wait is never
 /// refused, and a slot is given back when its pull ends.

@@ -334,3 +334,43 @@ async fn two_clients_see_each_others_ops_live_and_the_server_stops_gracefully() 
     assert!(stopped.elapsed() < Duration::from_secs(5), "graceful stop took {:?}", stopped.elapsed());
     assert!(held.await.unwrap().is_ok(), "the held pull was answered before stopping");
 }
+
+/// Every laptop's waiting pull holds a socket, and services start with a soft limit on
+/// open files of 1,024 (systemd), which a thousand laptops exhaust: past it the
+/// listener cannot accept. The server raises its soft limit to the hard one at start,
+/// so here 100 laptops, each on its own connection, all get a push under a soft limit
+/// of 64 (without the raise, the connections past ~55 are never accepted).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_waiting_laptops_than_the_soft_open_file_limit_all_get_the_push() {
+    const LAPTOPS: usize = 100;
+    let dir = tempfile::tempdir().unwrap();
+    let db = sqlite_db(&dir);
+    let token = team_with_member(&db, "sre", "ana");
+    let server = ServerProcess::start_with_soft_open_files(&db, 64, &["--max-polls-per-member", "200"]);
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", server.pid())).unwrap();
+    let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap();
+    let (soft, hard): (u64, u64) = match line.split_whitespace().skip(3).take(2).collect::<Vec<_>>()[..] {
+        [s, h] => (s.parse().unwrap(), h.parse().unwrap()),
+        _ => panic!("unexpected {line:?}"),
+    };
+    assert!(hard > 2 * LAPTOPS as u64, "the hard limit ({hard}) leaves this test nothing to show");
+    assert_eq!(soft, hard, "the soft limit is raised to the hard one: {line}");
+    let pulls: Vec<_> = (0..LAPTOPS)
+        .map(|_| {
+            let t = transport(&server.url, "sre", &token);
+            tokio::spawn(async move { t.pull(0, 10, Some(Duration::from_secs(25))).await })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    transport(&server.url, "sre", &token).push(&PushRequest { ops: vec![op("ana", 7)] }).await.unwrap();
+    let answered = tokio::time::timeout(Duration::from_secs(20), async {
+        let mut got = 0;
+        for p in pulls {
+            let page = p.await.unwrap().unwrap();
+            got += page.ops.len();
+        }
+        got
+    })
+    .await;
+    assert_eq!(answered.ok(), Some(LAPTOPS), "every waiting laptop got the one pushed op");
+}

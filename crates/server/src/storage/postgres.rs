@@ -227,33 +227,35 @@ impl PgStorage {
     }
 
     pub async fn epoch(&self) -> Result<String> {
-        let row = self.client().await?.query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[]).await?;
-        Ok(row.get(0))
+        let c = self.client().await?;
+        let statement = c.prepare_cached("SELECT value FROM server_meta WHERE key = 'epoch'").await?;
+        Ok(c.query_one(&statement, &[]).await?.get(0))
     }
 
+    /// Every request checks its token: prepared once per connection, one round trip.
     pub async fn authenticate(&self, hash: &str) -> Result<Option<Principal>> {
-        let row = self
-            .client()
-            .await?
-            .query_opt(
+        let c = self.client().await?;
+        let statement = c
+            .prepare_cached(
                 "SELECT t.team_id, teams.name, t.person FROM tokens t
                  JOIN teams ON teams.id = t.team_id
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-                &[&hash],
             )
             .await?;
+        let row = c.query_opt(&statement, &[&hash]).await?;
         Ok(row.map(|r| Principal { team_id: r.get(0), team: r.get(1), person: r.get(2) }))
     }
 
     pub async fn push(&self, team: i64, ops: Vec<PushedOp>) -> Result<PushOutcome> {
         let mut c = self.client().await?;
         let tx = c.transaction().await?;
-        let next_seq: i64 = tx.query_one("SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE", &[&team]).await?.get(0);
+        // Statements prepared once per connection: a push is a handful of round trips.
+        let lock = tx.prepare_cached("SELECT next_seq FROM teams WHERE id = $1 FOR UPDATE").await?;
+        let next_seq: i64 = tx.query_one(&lock, &[&team]).await?.get(0);
         let ids: Vec<String> = ops.iter().map(|o| o.id.to_string()).collect();
         let mut existing = HashMap::new();
-        for row in
-            tx.query("SELECT op_id, seq, body FROM ops WHERE team_id = $1 AND op_id = ANY($2)", &[&team, &ids]).await?
-        {
+        let find = tx.prepare_cached("SELECT op_id, seq, body FROM ops WHERE team_id = $1 AND op_id = ANY($2)").await?;
+        for row in tx.query(&find, &[&team, &ids]).await? {
             let id: String = row.get(0);
             let id = OpId::from_str(&id).map_err(|e| StorageError::Task(e.to_string()))?;
             existing.insert(id, (row.get::<_, i64>(1), row.get::<_, String>(2)));
@@ -276,12 +278,13 @@ impl PgStorage {
             let (seqs, rest): (Vec<i64>, Vec<(String, String)>) =
                 plan.inserts.iter().map(|(s, id, b)| (*s, (id.clone(), b.clone()))).unzip();
             let (op_ids, bodies): (Vec<String>, Vec<String>) = rest.into_iter().unzip();
-            tx.execute(
-                "INSERT INTO ops(team_id, seq, op_id, body)
-                 SELECT $1, s, o, b FROM UNNEST($2::bigint[], $3::text[], $4::text[]) AS t(s, o, b)",
-                &[&team, &seqs, &op_ids, &bodies],
-            )
-            .await?;
+            let insert = tx
+                .prepare_cached(
+                    "INSERT INTO ops(team_id, seq, op_id, body)
+                     SELECT $1, s, o, b FROM UNNEST($2::bigint[], $3::text[], $4::text[]) AS t(s, o, b)",
+                )
+                .await?;
+            tx.execute(&insert, &[&team, &seqs, &op_ids, &bodies]).await?;
         }
         for (target, id) in &plan.declarations {
             tx.execute("INSERT INTO declarations(team_id, target, op_id) VALUES ($1, $2, $3)", &[&team, target, id])
@@ -290,37 +293,48 @@ impl PgStorage {
         for (id, body) in &plan.conflicts {
             tx.execute("INSERT INTO conflicts(team_id, op_id, body) VALUES ($1, $2, $3)", &[&team, id, body]).await?;
         }
-        tx.execute("UPDATE teams SET next_seq = $2 WHERE id = $1", &[&team, &plan.next_seq]).await?;
+        let advance = tx.prepare_cached("UPDATE teams SET next_seq = $2 WHERE id = $1").await?;
+        tx.execute(&advance, &[&team, &plan.next_seq]).await?;
         tx.commit().await?;
         Ok(PushOutcome { acks: plan.acks, max_seq: plan.next_seq - 1 })
     }
 
+    /// One statement, prepared once per connection, so one round trip: a thousand
+    /// waiting laptops make this the busiest query (each push wakes a team's pulls and
+    /// each comes straight back). A statement reads one snapshot, so the epoch, the
+    /// newest sequence and the page agree, as the transaction that held them did.
     pub async fn pull(&self, team: i64, after: i64, limit: u32, max_bytes: usize) -> Result<Page> {
-        let mut c = self.client().await?;
-        let tx = c
-            .build_transaction()
-            .isolation_level(tokio_postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
+        let c = self.client().await?;
+        let statement = c
+            .prepare_cached(
+                "SELECT m.epoch, m.max_seq, p.seq, p.body
+                 FROM (SELECT (SELECT value FROM server_meta WHERE key = 'epoch') AS epoch,
+                              (SELECT next_seq - 1 FROM teams WHERE id = $1) AS max_seq) m
+                 LEFT JOIN (
+                   SELECT seq, body FROM (
+                     SELECT seq, body, row_number() OVER w AS n, sum(octet_length(body)) OVER w AS total
+                     FROM (SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
+                     WINDOW w AS (ORDER BY seq)
+                   ) t WHERE n = 1 OR total <= $4
+                 ) p ON true
+                 ORDER BY p.seq",
+            )
             .await?;
-        let epoch: String = tx.query_one("SELECT value FROM server_meta WHERE key = 'epoch'", &[]).await?.get(0);
-        let max_seq: i64 = tx.query_one("SELECT next_seq - 1 FROM teams WHERE id = $1", &[&team]).await?.get(0);
         // The first op always; later ones while the page stays within `max_bytes`.
         let max_bytes = i64::try_from(max_bytes).unwrap_or(i64::MAX);
-        let ops: Vec<(i64, String)> = tx
-            .query(
-                "SELECT seq, body FROM (
-                   SELECT seq, body, row_number() OVER w AS n, sum(octet_length(body)) OVER w AS total
-                   FROM (SELECT seq, body FROM ops WHERE team_id = $1 AND seq > $2 ORDER BY seq LIMIT $3) page
-                   WINDOW w AS (ORDER BY seq)
-                 ) t WHERE n = 1 OR total <= $4 ORDER BY seq",
-                &[&team, &after, &i64::from(limit), &max_bytes],
-            )
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect();
-        tx.commit().await?;
+        let rows = c.query(&statement, &[&team, &after, &i64::from(limit), &max_bytes]).await?;
+        let first = rows.first().ok_or_else(|| StorageError::NotFound(format!("no team {team}")))?;
+        let epoch: Option<String> = first.try_get(0)?;
+        let max_seq: Option<i64> = first.try_get(1)?;
+        let (Some(epoch), Some(max_seq)) = (epoch, max_seq) else {
+            return Err(StorageError::NotFound(format!("no team {team} or no epoch")));
+        };
+        let mut ops = Vec::with_capacity(rows.len());
+        for r in &rows {
+            if let (Some(seq), Some(body)) = (r.try_get::<_, Option<i64>>(2)?, r.try_get::<_, Option<String>>(3)?) {
+                ops.push((seq, body));
+            }
+        }
         let last = ops.last().map_or(after, |o| o.0);
         Ok(Page { epoch, more: last < max_seq, ops, max_seq })
     }
@@ -344,7 +358,9 @@ impl PgStorage {
 
     /// Tells every instance listening on [`CHANNEL`] that the team's sequence moved.
     pub async fn announce(&self, team: i64) -> Result<()> {
-        self.client().await?.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &team.to_string()]).await?;
+        let c = self.client().await?;
+        let statement = c.prepare_cached("SELECT pg_notify($1, $2)").await?;
+        c.execute(&statement, &[&CHANNEL, &team.to_string()]).await?;
         Ok(())
     }
 

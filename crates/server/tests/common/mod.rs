@@ -64,9 +64,23 @@ impl ServerProcess {
 
     /// With more arguments (e.g. `--tls-cert`, `--tls-key`).
     pub fn start_with(db: &str, args: &[&str]) -> Self {
-        let mut child = Command::new(bin())
+        let mut cmd = Command::new(bin());
+        cmd.args(["--db", db, "--listen", "127.0.0.1:0"]).args(args);
+        Self::spawn(cmd)
+    }
+
+    /// Started by a shell that first lowers the soft limit on open files to `soft`, as
+    /// a service manager does (systemd's default is 1,024, its hard limit far higher).
+    pub fn start_with_soft_open_files(db: &str, soft: u32, args: &[&str]) -> Self {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", &format!("ulimit -Sn {soft} && exec \"$0\" \"$@\""), bin()])
             .args(["--db", db, "--listen", "127.0.0.1:0"])
-            .args(args)
+            .args(args);
+        Self::spawn(cmd)
+    }
+
+    fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -81,6 +95,10 @@ impl ServerProcess {
             .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
             .to_string();
         ServerProcess { child, url }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// SIGKILL: no chance to finish anything.

@@ -42,10 +42,6 @@ cargo bench -q -p firebreak-metrics 2>&1 | grep -Ev "^\s*$|Finished|Running" || 
 cargo bench -q -p firebreak-server --bench sync_bench 2>&1 | grep -Ev "^\s*$|Finished|Running" || true
 
 section "server: 1,000 long-polling clients across 100 teams"
-if [ -f crates/server/benches/longpoll_bench.rs ]; then
-  FIREBREAK_SERVER_BIN="$rel/firebreak-server" FIREBREAK_BENCH_SECS="$poll_secs" \
-    cargo bench -q -p firebreak-server --bench longpoll_bench 2>&1 | grep -Ev "^\s*$|Finished|Running" || true
-else
-  echo "longpoll_bench is not in this checkout"
-fi
+FIREBREAK_SERVER_BIN="$rel/firebreak-server" FIREBREAK_BENCH_SECS="$poll_secs" \
+  cargo bench -q -p firebreak-server --bench longpoll_bench 2>&1 | grep -Ev "^\s*$|Finished|Running"
 section "done"

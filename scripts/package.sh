@@ -32,13 +32,14 @@ cp "$release/firebreak" "src-tauri/binaries/firebreak-$triple"
 # The Debian changelog of this version (dated by the last commit), for the desktop .deb.
 when=$(git log -1 --format=%cD 2>/dev/null || date -R)
 printf 'firebreak (%s) stable; urgency=medium\n\n  * Firebreak %s.\n\n -- Firebreak maintainers <dev@firebreak.invalid>  %s\n' \
-  "$version" "$version" "$when" > src-tauri/binaries/changelog
+  "$version" "$version" "$when" | gzip -9n > src-tauri/binaries/changelog.gz
 
 say "desktop: release build and .deb (Tauri bundler)"
 # --config merges the packaging-only settings (the CLI as external binary, Debian fields)
 # over src-tauri/tauri.conf.json; `tauri build` turns on custom-protocol (embedded UI).
 (cd src-tauri && ../ui/node_modules/.bin/tauri build --ci --bundles deb --config tauri.package.conf.json)
-cp "$release"/bundle/deb/*.deb "$dist/"
+# Named as Debian names it (package_version_arch.deb), not after the product name.
+cp "$release"/bundle/deb/*_"$version"_"$arch".deb "$dist/firebreak_${version}_${arch}.deb"
 
 say "desktop: AppImage"
 bash scripts/appimage.sh "$(ls "$dist"/*.deb)" "$version" "$arch" "$dist"

@@ -143,6 +143,7 @@ impl Store {
         ops: Vec<(Option<OpId>, IncidentId, OpPayload)>,
     ) -> Result<Vec<Op>> {
         let tx = self.conn.transaction()?;
+        let mut stamper = Stamper::read(&tx)?;
         let mut out = Vec::with_capacity(ops.len());
         // Log every op, then fold each incident's ops into its projection once: an
         // import of n entries costs n row writes, not n rewrites of a growing incident.
@@ -153,7 +154,7 @@ impl Store {
                     d.human_id = next_human_id(&tx)?;
                 }
             }
-            let mut op = stamp_op(&tx, now, author, target, payload)?;
+            let mut op = stamper.stamp(&tx, now, author, target, payload)?;
             if let Some(id) = op_id {
                 op.op_id = id;
             }
@@ -162,6 +163,7 @@ impl Store {
             }
             out.push(op);
         }
+        stamper.save(&tx)?;
         for (target, ops) in &by_incident {
             project_all(&tx, *target, ops)?;
         }
@@ -433,31 +435,59 @@ fn stamp_op(
     target: IncidentId,
     payload: OpPayload,
 ) -> Result<Op> {
-    let replica = read_replica(tx)?;
-    let mut hlc = read_hlc(tx)?;
-    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-    // A clock state pushed far ahead (by a version that adopted any stamp it saw) would
-    // make every local op invalid; start again from this clock instead.
-    let limit = now.checked_add_signed(validate::MAX_STAMP_AHEAD).map_or(u64::MAX, |l| l.timestamp_millis() as u64);
-    if hlc.last.wall_ms > limit {
-        hlc.last = Hlc { wall_ms: now_ms, counter: 0 };
-    }
-    let stamp: Hlc = hlc.tick(now_ms);
-    write_meta(tx, META_HLC, &serde_json::to_string(&hlc).map_err(corrupt)?)?;
-    let op = Op {
-        op_id: OpId(rand::random::<u128>()),
-        replica,
-        hlc: stamp,
-        author: author.to_string(),
-        target,
-        v: validate::OP_FORMAT,
-        payload,
-    };
-    validate::validate(&op, now).map_err(|e| StoreError::Invalid(format!("{} refused: {e}", op.payload.name())))?;
-    if let Some(first) = crate::held::second_declaration(tx, &op)? {
-        return Err(StoreError::Invalid(format!("incident {target} is already declared (by op {first})")));
-    }
+    let mut stamper = Stamper::read(tx)?;
+    let op = stamper.stamp(tx, now, author, target, payload)?;
+    stamper.save(tx)?;
     Ok(op)
+}
+
+/// This replica's id and hybrid clock, read once for a batch of local ops (an import
+/// writes thousands) and saved once after it, inside the batch's transaction.
+struct Stamper {
+    replica: ReplicaId,
+    hlc: HlcState,
+}
+
+impl Stamper {
+    fn read(tx: &Transaction<'_>) -> Result<Self> {
+        Ok(Stamper { replica: read_replica(tx)?, hlc: read_hlc(tx)? })
+    }
+
+    fn save(&self, tx: &Transaction<'_>) -> Result<()> {
+        write_meta(tx, META_HLC, &serde_json::to_string(&self.hlc).map_err(corrupt)?)
+    }
+
+    /// The next local op: stamped, validated, and not a second declaration.
+    fn stamp(
+        &mut self,
+        tx: &Transaction<'_>,
+        now: DateTime<Utc>,
+        author: &str,
+        target: IncidentId,
+        payload: OpPayload,
+    ) -> Result<Op> {
+        let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+        // A clock state pushed far ahead (by a version that adopted any stamp it saw)
+        // would make every local op invalid; start again from this clock instead.
+        let limit = now.checked_add_signed(validate::MAX_STAMP_AHEAD).map_or(u64::MAX, |l| l.timestamp_millis() as u64);
+        if self.hlc.last.wall_ms > limit {
+            self.hlc.last = Hlc { wall_ms: now_ms, counter: 0 };
+        }
+        let op = Op {
+            op_id: OpId(rand::random::<u128>()),
+            replica: self.replica,
+            hlc: self.hlc.tick(now_ms),
+            author: author.to_string(),
+            target,
+            v: validate::OP_FORMAT,
+            payload,
+        };
+        validate::validate(&op, now).map_err(|e| StoreError::Invalid(format!("{} refused: {e}", op.payload.name())))?;
+        if let Some(first) = crate::held::second_declaration(tx, &op)? {
+            return Err(StoreError::Invalid(format!("incident {target} is already declared (by op {first})")));
+        }
+        Ok(op)
+    }
 }
 
 /// Logs an op (once), queues it when local, and folds it into its incident's

@@ -77,6 +77,25 @@ describe("clocks", () => {
     expect(clockState(d, due, 5 * 60_000)).toBe("breached");
     expect(clockState(deadline("2026-11-23T14:45:00Z", { type: "met", at: "2026-11-23T14:40:00Z", on_time: true }), due + 1, 1)).toBe("met");
   });
+  it("leaves a clock's text alone while it reads the same (no repaint each second)", () => {
+    const root = document.createElement("div");
+    root.append(renderClock(deadline("2026-11-23T14:45:00Z"), due - 3 * 3_600_000, 5 * 60_000));
+    const time = root.querySelector(".clock-time")!;
+    const watch = new MutationObserver(() => {});
+    watch.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    // 2h 30m 10s and 2h 30m 9s left read the same: nothing is written.
+    const start = due - 2.5 * 3_600_000 - 10_000; // 2h 30m 10s left
+    tickClocks(root, start, 5 * 60_000);
+    watch.takeRecords();
+    tickClocks(root, start + 1_000, 5 * 60_000);
+    expect(watch.takeRecords().map((r) => `${r.type} ${r.attributeName} ${(r.target as Element).className ?? r.target.nodeName}`)).toEqual([]);
+    expect(time.textContent).toBe("2h 30m");
+    // A minute later the text moves, and is written.
+    tickClocks(root, start + 61_000, 5 * 60_000);
+    expect(watch.takeRecords().length).toBeGreaterThan(0);
+    expect(time.textContent).toBe("2h 29m");
+    watch.disconnect();
+  });
   it("ticks a running clock across its states and leaves met clocks alone", () => {
     const root = document.createElement("div");
     root.append(renderClock(deadline("2026-11-23T14:45:00Z"), due - 6 * 60_000, 5 * 60_000));

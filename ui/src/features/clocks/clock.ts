@@ -74,7 +74,10 @@ export function tickClocks(root: ParentNode, now: number, leadMs: number): void 
     const left = Date.parse(el.dataset.due!) - now;
     const state: ClockState = left <= 0 ? "breached" : left <= leadMs ? "due-soon" : "pending";
     const time = el.querySelector(".clock-time");
-    if (time) time.textContent = formatRemaining(left);
+    // Written only when the text differs: an unchanged text left alone costs no layout
+    // or repaint (clocks an hour or more away change once a minute).
+    const text = formatRemaining(left);
+    if (time && time.textContent !== text) time.textContent = text;
     if (el.dataset.state !== state) {
       el.dataset.state = state;
       el.classList.remove("clock-pending", "clock-due-soon", "clock-breached");

@@ -22,7 +22,10 @@ section "build (release)"
 bash scripts/setup.sh >/dev/null
 (cd ui && npx vite build --logLevel warn)
 cargo build --release --locked -p firebreak-cli -p firebreak-server
-cargo build --release --locked -p firebreak-app -p bare-window --features firebreak-app/custom-protocol,bare-window/custom-protocol
+# One package per invocation, with the features scripts/package.sh builds the window with,
+# so the packaged build is reused instead of rebuilt with features unified across both.
+cargo build --release --locked -p firebreak-app --features tauri/custom-protocol
+cargo build --release --locked -p bare-window --features bare-window/custom-protocol
 rel="$CARGO_TARGET_DIR/release"
 python3 -c 'import typst' 2>/dev/null || pip install -q typst 2>/dev/null || echo "typst could not be installed; its yardstick is skipped"
 

@@ -116,15 +116,21 @@ def pss_mb(pids):
     return total / 1024
 
 
-def cold_start(drv, binary, ready_js, runs):
-    """Seconds from asking for a window to `ready_js` being true, per run; plus PSS and
-    idle CPU of the last run's process tree."""
+MARKS_JS = "return performance.getEntriesByType('mark').map(m => [m.name, m.startTime])"
+
+
+def cold_start(drv, binary, ready_js, runs, marks=None):
+    """Seconds from asking for a window to `ready_js` being true, per run. The page's own
+    start-up marks (ui/src/features/shell/app.ts), if any, are added to `marks`."""
     times = []
     for _ in range(runs):
         t0 = time.monotonic()
         d = drv.start(binary)
         t1 = wait_js(d, ready_js)
         times.append(t1 - t0)
+        if marks is not None:
+            for name, at in d.execute_script(MARKS_JS):
+                marks.setdefault(name, []).append(at)
         d.quit()
         time.sleep(1.0)
     return times
@@ -274,10 +280,10 @@ def main():
         list_ready = "return document.querySelectorAll('[data-testid=\"incident-row\"]').length > 0"
         bare_ready = "return document.getElementById('ready') !== null"
         # Alternate the two so that machine noise falls on both alike.
-        app_starts, bare_starts = [], []
+        app_starts, bare_starts, marks = [], [], {}
         for _ in range(a.runs):
             bare_starts += cold_start(bare_env_drv, a.bare, bare_ready, 1)
-            app_starts += cold_start(drv, a.app, list_ready, 1)
+            app_starts += cold_start(drv, a.app, list_ready, 1, marks)
         app_cpu, app_mem, app_n = resources(drv, a.app, list_ready, a.idle_seconds)
         bare_cpu, bare_mem, bare_n = resources(bare_env_drv, a.bare, bare_ready, a.idle_seconds)
     finally:
@@ -311,6 +317,9 @@ def main():
     print(f"{'typed note shown (10,000-entry incident)':58} {statistics.median(notes):>9.0f} ms "
           f"{'—':>12} {'':>7}  <= 50 ms   [{fmt(notes)}]")
     print(f"cold starts: app {fmt(app_starts, scale=1000)}; bare {fmt(bare_starts, scale=1000)}")
+    if marks:
+        steps = ", ".join(f"{name} {statistics.median(at):.0f} ms" for name, at in sorted(marks.items(), key=lambda kv: statistics.median(kv[1])))
+        print(f"app start-up inside the page (medians from the page's start): {steps}")
 
 
 if __name__ == "__main__":

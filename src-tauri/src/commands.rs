@@ -118,6 +118,14 @@ pub fn show_incident(state: State<'_, AppState>, input: String) -> Result<Incide
 }
 
 #[tauri::command]
+pub fn timeline_page(
+    state: State<'_, AppState>,
+    input: firebreak_api::timeline_page::TimelineQuery,
+) -> Result<firebreak_api::timeline_page::TimelinePage> {
+    state.with(|fb| fb.timeline_page(&input))
+}
+
+#[tauri::command]
 pub fn declare_incident(state: State<'_, AppState>, input: DeclareInput) -> Result<IncidentDetail> {
     state.change(|fb| fb.declare(input))
 }

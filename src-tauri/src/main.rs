@@ -14,7 +14,27 @@ use firebreak_api::system::{default_data_dir, SystemClock};
 use firebreak_api::Firebreak;
 use tauri::Manager;
 
+/// The newest entries an incident's detail carries: more than a tall window shows.
+const TIMELINE_FIRST_PAGE: u32 = 100;
+
+/// WebKitGTK composites pages with OpenGL by default; where there is no GPU (virtual
+/// machines, remote desktops, many servers-turned-laptops) that is software GL, which
+/// re-composites the whole window for every changed countdown. Firebreak draws text and
+/// boxes, which WebKit paints well without compositing. Measured under Xvfb with 1,000
+/// incidents: idle CPU 4.3 % → 1.1 % of a core, the web process's memory 227 → 123 MB.
+/// `FIREBREAK_GPU_COMPOSITING=1`, or setting WebKit's own variable, keeps WebKit's default.
+/// Runs first in `main`, before any other thread exists.
+#[cfg(target_os = "linux")]
+fn paint_without_compositing() {
+    let keep = std::env::var_os("FIREBREAK_GPU_COMPOSITING").is_some_and(|v| v == "1");
+    if !keep && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
+    }
+}
+
 fn main() {
+    #[cfg(target_os = "linux")]
+    paint_without_compositing();
     let data_dir = std::env::var_os("FIREBREAK_DATA_DIR").map_or_else(default_data_dir, std::path::PathBuf::from);
     let context = tauri::generate_context!();
     let identifier = context.config().identifier.clone();
@@ -29,18 +49,7 @@ fn main() {
         // Plugins are set up before this hook, so a second start has handed over and
         // exited before the database is opened.
         .setup(move |app| {
-            let fb = match Firebreak::open(&data_dir, Box::new(SystemClock)) {
-                Ok(fb) => fb,
-                Err(e) => {
-                    eprintln!("firebreak: cannot open {}: {e}", data_dir.display());
-                    std::process::exit(1);
-                }
-            };
-            app.manage(commands::AppState::new(fb));
-            one_window::save_when_settled(app.handle());
-            scheduler::spawn(app.handle().clone());
-            changes::spawn(app.handle().clone());
-            background_sync::spawn(app.handle().clone());
+            open_data_dir(app, &data_dir);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -50,6 +59,7 @@ fn main() {
             commands::suggest_severity,
             commands::list_incidents,
             commands::show_incident,
+            commands::timeline_page,
             commands::declare_incident,
             commands::set_status,
             commands::set_severity,
@@ -109,4 +119,22 @@ fn main() {
         ])
         .run(context)
         .expect("error while running Firebreak");
+}
+
+/// Opens the data directory (or exits saying why) and starts the background tasks.
+fn open_data_dir(app: &tauri::App, data_dir: &std::path::Path) {
+    let mut fb = match Firebreak::open(data_dir, Box::new(SystemClock)) {
+        Ok(fb) => fb,
+        Err(e) => {
+            eprintln!("firebreak: cannot open {}: {e}", data_dir.display());
+            std::process::exit(1);
+        }
+    };
+    // The window reads long timelines a page at a time (ui/src/features/incidents/timeline.ts).
+    fb.page_timelines(TIMELINE_FIRST_PAGE);
+    app.manage(commands::AppState::new(fb));
+    one_window::save_when_settled(app.handle());
+    scheduler::spawn(app.handle().clone());
+    changes::spawn(app.handle().clone());
+    background_sync::spawn(app.handle().clone());
 }

@@ -11,8 +11,12 @@ use tauri_plugin_notification::NotificationExt;
 
 const MAX_SLEEP: Duration = Duration::from_secs(30);
 
+/// The first pass waits this long after start: the window reads its list first.
+const FIRST_PASS_AFTER: Duration = Duration::from_millis(1500);
+
 pub fn spawn(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(FIRST_PASS_AFTER).await;
         loop {
             let wake = app.state::<AppState>().changed.clone();
             // A panic in one tick (bad stored data, a plugin) is logged; the next tick runs.

@@ -5,12 +5,20 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
 import { CHANGED_EVENT } from "../src/ipc";
 import { App } from "../src/features/shell/app";
-import type { DeclareInput, EntryInput, EntryView, IncidentDetail, StatusInput } from "../src/ipc";
+import type { DeclareInput, EntryInput, EntryView, IncidentDetail, StatusInput, TimelineQuery } from "../src/ipc";
 
 const NEXT: Record<string, string[]> = {
   detected: ["acknowledged", "investigating", "mitigated", "resolved"],
   investigating: ["mitigated", "resolved"],
 };
+
+/** What the window is sent of an incident: its newest entries, the rest by page. */
+const paged = (inc: IncidentDetail): IncidentDetail => ({
+  ...inc,
+  timeline: inc.timeline.slice(-100),
+  timeline_total: inc.timeline.length,
+  updates_sent: inc.timeline.filter((e) => e.kind === "comms-update").length,
+});
 
 function fakeBackend() {
   const incidents: IncidentDetail[] = [];
@@ -61,7 +69,14 @@ function fakeBackend() {
       case "list_incidents":
         return incidents.map(({ id, human_id, title, severity, status, drill, detected_at, deadlines }) => ({ id, human_id, title, severity, status, drill, detected_at, next_deadline: deadlines[0] ?? null }));
       case "show_incident":
-        return find(a.input as string);
+        return paged(find(a.input as string));
+      case "timeline_page": {
+        const q = a.input as TimelineQuery;
+        const inc = find(q.incident);
+        const text = q.text.trim().toLowerCase();
+        const all = [...inc.timeline].reverse().filter((e) => (!q.kind || e.kind === q.kind) && (!text || `${e.text} ${e.author}`.toLowerCase().includes(text)));
+        return { incident: inc.id, offset: q.offset, entries: all.slice(q.offset, q.offset + q.limit), total: all.length };
+      }
       case "declare_incident": {
         const input = a.input as DeclareInput;
         if (!input.title.trim()) throw { code: "invalid_input", message: "the title must not be empty" };
@@ -79,6 +94,8 @@ function fakeBackend() {
           milestones: { acknowledged_at: null, investigating_at: null, mitigated_at: null, resolved_at: null, closed_at: null },
           next_statuses: NEXT.detected as IncidentDetail["next_statuses"],
           timeline: [],
+          timeline_total: 0,
+          updates_sent: 0,
           roles: [],
           tasks: [],
           last_handoff: null,
@@ -88,7 +105,7 @@ function fakeBackend() {
           missing: { level: input.severity, roles: [], roles_alert_at: null, checklist: [], checklist_name: "", review_open: false },
         };
         incidents.unshift(inc);
-        return inc;
+        return paged(inc);
       }
       case "add_entry": {
         const input = a.input as EntryInput;
@@ -105,7 +122,7 @@ function fakeBackend() {
         inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "status-change", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: `Status: ${inc.status} → ${input.status}`, change: null, revisions: 0, history: [], pinned: false });
         inc.status = input.status;
         inc.next_statuses = (NEXT[input.status] ?? []) as IncidentDetail["next_statuses"];
-        return inc;
+        return paged(inc);
       }
       case "sync_status":
         return syncView();
@@ -146,7 +163,7 @@ function fakeBackend() {
         inc.timeline.push({ id: `e${inc.timeline.length}`, kind: "note", event_time: new Date().toISOString(), recorded_time: new Date().toISOString(), author: "Ana", text: "Closed without its required review (forced): the review is a draft", change: null, revisions: 0, history: [], pinned: false });
         inc.status = "closed";
         inc.next_statuses = [];
-        return inc;
+        return paged(inc);
       }
       case "app_version":
         return "0.1.0";
@@ -240,6 +257,30 @@ describe("App", () => {
     await flush();
     await flush();
     expect(root.querySelector('[data-testid="detail-status"]')?.textContent).toBe("investigating");
+  });
+
+  it("opens another incident without redrawing the list, and a typed entry redraws no row of it", async () => {
+    const backend = fakeBackend();
+    const app = new App(root);
+    await app.start();
+    await declareInWindow(app, "first");
+    await declareInWindow(app, "second");
+    const rows = () => [...root.querySelectorAll<HTMLElement>('[data-testid="incident-row"]')];
+    const before = rows();
+    expect(before.map((r) => r.classList.contains("selected"))).toEqual([true, false]);
+    before[1].click();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(document.querySelector('[data-testid="detail-title"]')!.textContent).toContain("first");
+    expect(rows()).toEqual(before);
+    expect(rows().every((r, i) => r === before[i])).toBe(true);
+    expect(rows().map((r) => r.getAttribute("aria-selected"))).toEqual(["false", "true"]);
+    const input = document.getElementById("entry-text") as HTMLInputElement;
+    input.value = "looking at the pool";
+    (input.form as HTMLFormElement).requestSubmit();
+    for (let i = 0; i < 3; i++) await flush();
+    expect(backend.calls.filter((c) => c === "add_entry")).toHaveLength(1);
+    expect(root.querySelector('[data-testid="timeline-entry"] .text')!.textContent).toBe("looking at the pool");
+    expect(rows().every((r, i) => r === before[i])).toBe(true);
   });
 
   it("shows a backend error as code and message, and keeps the form open", async () => {
@@ -517,9 +558,15 @@ describe("App", () => {
     expect(rows()[0].textContent).toContain("entry number 9999");
     expect(rows().length).toBeGreaterThan(10);
     expect(rows().length).toBeLessThan(100);
+    // Only the newest entries came with the incident (the rest are read a page at a time
+    // as they come into view: the real-window test scrolls to them); a search asks the core.
+    const pagesRead = () => backend.calls.filter((c) => c === "timeline_page").length;
+    expect(pagesRead()).toBe(0);
     const search = document.getElementById("timeline-search") as HTMLInputElement;
     search.value = "entry number 0";
     search.dispatchEvent(new Event("input"));
+    for (let i = 0; i < 3; i++) await flush();
+    expect(pagesRead()).toBe(1);
     expect(rows().map((r) => r.querySelector(".text")!.textContent)).toEqual(["entry number 0"]);
   });
 

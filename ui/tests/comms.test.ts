@@ -7,7 +7,7 @@ import { commsPanel, type ResponseActs } from "../src/features/response/panels";
 import type { IncidentDetail, Template } from "../src/ipc";
 
 function incident(): IncidentDetail {
-  return { id: "id-1", human_id: "INC-1", status: "investigating", timeline: [] } as unknown as IncidentDetail;
+  return { id: "id-1", human_id: "INC-1", status: "investigating", timeline: [], timeline_total: 0, updates_sent: 0 } as unknown as IncidentDetail;
 }
 
 function acts(sent: ResponseActs["sent"]): ResponseActs {

@@ -70,6 +70,26 @@ describe("clocks", () => {
     expect(formatRemaining((2 * 60 + 5) * 60_000)).toBe("2h 05m");
     expect(formatRemaining(-(26 * 3_600_000))).toBe("-1d 2h");
   });
+  it("shows whole minutes in the list until the lead, then the seconds", () => {
+    const lead = 5 * 60_000;
+    expect(formatRemaining(14 * 60_000 + 59_000, true, lead)).toBe("14m");
+    expect(formatRemaining(4 * 60_000 + 7_000, true, lead)).toBe("04:07");
+    expect(formatRemaining(-42_000, true, lead)).toBe("-00:42");
+    expect(formatRemaining((2 * 60 + 5) * 60_000, true, lead)).toBe("2h 05m");
+    // A list row's clock is written once a minute while it is beyond the lead.
+    const root = document.createElement("div");
+    const start = due - (19 * 60 + 59) * 1_000; // 19m 59s left
+    root.append(renderClock(deadline("2026-11-23T14:45:00Z"), start, lead, false, true));
+    const time = root.querySelector(".clock-time")!;
+    expect(time.textContent).toBe("19m");
+    const watch = new MutationObserver(() => undefined);
+    watch.observe(root, { subtree: true, childList: true, characterData: true, attributes: true });
+    for (let s = 1; s < 60; s++) tickClocks(root, start + s * 1_000, lead);
+    expect(watch.takeRecords()).toEqual([]);
+    tickClocks(root, due - 4 * 60_000, lead);
+    expect(time.textContent).toBe("04:00");
+    watch.disconnect();
+  });
   it("derives pending, due soon and breached from the due time and the lead", () => {
     const d = deadline("2026-11-23T14:45:00Z");
     expect(clockState(d, due - 10 * 60_000, 5 * 60_000)).toBe("pending");
@@ -122,21 +142,6 @@ describe("runbook commands", () => {
     expect(fillCommand(t, {}, { deployment: "workers", replicas: "200" })).toBe("kubectl scale deployment/workers --replicas=200");
     expect(fillCommand(t, { replicas: "300" }, { deployment: "workers", replicas: "200" })).toBe("kubectl scale deployment/workers --replicas=300");
     expect(fillCommand(t, { replicas: "  " }, { deployment: "workers" })).toBe("kubectl scale deployment/workers --replicas={replicas}");
-  });
-});
-
-import { filterEntries } from "../src/features/incidents/detail";
-
-describe("timeline filter", () => {
-  const entry = (kind: string, text: string, author = "ana") =>
-    ({ id: text, kind, text, author, event_time: "", recorded_time: "", change: null, revisions: 0, history: [], pinned: false }) as never;
-  const all = [entry("note", "paged the DBA"), entry("decision", "roll back 1.42", "bo"), entry("alert", "error rate 30%")];
-  it("filters by kind and by words, in text or author", () => {
-    expect(filterEntries(all, { kind: "decision", query: "" }).length).toBe(1);
-    expect(filterEntries(all, { kind: "", query: "ROLL" }).map((e: { text: string }) => e.text)).toEqual(["roll back 1.42"]);
-    expect(filterEntries(all, { kind: "", query: "bo" }).length).toBe(1);
-    expect(filterEntries(all, { kind: "", query: "" }).length).toBe(3);
-    expect(filterEntries(all, { kind: "note", query: "rate" }).length).toBe(0);
   });
 });
 

@@ -98,7 +98,13 @@ pub struct IncidentDetail {
     pub milestones: Milestones,
     /// Statuses the lifecycle allows next, in order.
     pub next_statuses: Vec<Status>,
+    /// The timeline, oldest first: whole, or, where a window reads it a page at a time
+    /// ([`crate::Firebreak::page_timelines`]), its newest entries only.
     pub timeline: Vec<EntryView>,
+    /// How many entries the whole timeline has.
+    pub timeline_total: u32,
+    /// How many status updates have been sent.
+    pub updates_sent: u32,
     /// Who holds which role now.
     pub roles: Vec<RoleView>,
     pub tasks: Vec<TaskView>,
@@ -205,6 +211,8 @@ impl IncidentDetail {
             milestones: inc.milestones(),
             next_statuses: Status::ALL.into_iter().filter(|to| status.check_transition(*to).is_ok()).collect(),
             timeline: inc.entries().into_iter().map(|e| EntryView::of(inc, e)).collect(),
+            timeline_total: 0,
+            updates_sent: inc.timeline.values().filter(|e| e.kind == EntryKind::CommsUpdate).count() as u32,
             roles: inc
                 .response
                 .holders()

@@ -10,6 +10,7 @@ pub mod actions;
 pub mod backup;
 pub mod bindings;
 mod changes;
+pub mod clock_views;
 pub mod clocks;
 pub mod comms;
 pub mod customer;
@@ -41,6 +42,7 @@ pub use response::{PROCESS_LIST, RESPONSE_PROCESS};
 mod service;
 pub mod sync_session;
 pub mod system;
+pub mod timeline_page;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use service::Firebreak;

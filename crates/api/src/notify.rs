@@ -13,7 +13,7 @@
 //! time (its deadlines, its missing-role alert, its meeting reminder), a real incident on
 //! the system clock; the next wake is given in real time for the scheduler's sleep.
 use crate::dto::IncidentSummary;
-use crate::{clocks, ApiError, ErrorCode, Firebreak, Result};
+use crate::{clocks, Firebreak, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::instant;
 use firebreak_policy::{Deadline, DeadlineState};
@@ -171,14 +171,17 @@ impl Firebreak {
         // Per incident: (its row and deadlines, what it misses, its meeting, its now).
         let mut running = Vec::new();
         let mut tracked = Vec::new();
-        for row in self.list()? {
+        let (list_now, lead_minutes) = (self.now(), lead.num_minutes());
+        for (row, view) in self.with_clock_views()? {
+            let Some(inc) = view else { continue };
+            let Some(row) = crate::service::summarize(&policy, list_now, lead_minutes, row, Some(&inc)) else {
+                continue;
+            };
             if !row.status.is_open() && row.next_deadline.is_none() {
                 continue;
             }
-            let id = row.id.parse().map_err(|_| ApiError::new(ErrorCode::Internal, "bad id"))?;
-            let Some(inc) = self.store.incident(id)? else { continue };
             let now = self.now_for(inc.id);
-            let deadlines = clocks::deadlines(&policy, &inc, now, lead.num_minutes());
+            let deadlines = clocks::deadlines(&policy, &inc, now, lead_minutes);
             tracked.push((crate::requirements::missing(&policy, &inc), inc.review.meeting_at.value, now, inc.id));
             running.push((row, deadlines));
         }
@@ -222,8 +225,9 @@ impl Firebreak {
             .chain(roles.into_iter().flat_map(|(_, k)| k))
             .chain(reminders.into_iter().map(|(_, k)| k))
             .collect();
-        for key in keys {
-            self.store.set_setting(&key, &stamp)?;
+        // Recorded in one transaction: after a gap, hundreds of stages are one write.
+        if !keys.is_empty() {
+            self.store.set_settings(keys.iter().map(|k| (k.as_str(), stamp.as_str())))?;
         }
         Ok(NotificationBatch { notifications, next_wake: wakes.into_iter().min() })
     }

@@ -152,26 +152,31 @@ pub fn roles_summary(alerts: &[RoleAlert]) -> Notification {
 pub fn with_level_notes(policy: &Policy, timeline: Vec<EntryView>) -> Vec<EntryView> {
     let mut out = Vec::with_capacity(timeline.len());
     for e in timeline {
-        let named = match &e.change {
-            Some(Change::Declared { severity, .. }) => Some(severity.clone()),
-            Some(Change::Severity { to, .. }) => Some(to.clone()),
-            _ => None,
-        };
-        let note = named.and_then(|level| policy.map_level(&level)).and_then(|m| m.note());
-        let derived = note.map(|text| EntryView {
-            id: format!("policy-note:{}", e.id),
-            kind: EntryKind::Note,
-            event_time: e.event_time,
-            recorded_time: e.recorded_time,
-            author: "Firebreak".into(),
-            text,
-            change: None,
-            revisions: 0,
-            history: Vec::new(),
-            pinned: false,
-        });
+        let derived = level_note(policy, &e);
         out.push(e);
         out.extend(derived);
     }
     out
+}
+
+/// The note derived after `e`, if it names a level of another built-in preset.
+pub fn level_note(policy: &Policy, e: &EntryView) -> Option<EntryView> {
+    let named = match &e.change {
+        Some(Change::Declared { severity, .. }) => Some(severity.clone()),
+        Some(Change::Severity { to, .. }) => Some(to.clone()),
+        _ => None,
+    };
+    let text = named.and_then(|level| policy.map_level(&level)).and_then(|m| m.note())?;
+    Some(EntryView {
+        id: format!("policy-note:{}", e.id),
+        kind: EntryKind::Note,
+        event_time: e.event_time,
+        recorded_time: e.recorded_time,
+        author: "Firebreak".into(),
+        text,
+        change: None,
+        revisions: 0,
+        history: Vec::new(),
+        pinned: false,
+    })
 }

@@ -5,6 +5,7 @@ use crate::dto::*;
 use crate::policy_in_force;
 use crate::secrets::{Preference, Vault};
 use crate::system::{database_path, os_user_name};
+use crate::timeline_page::TimelineQuery;
 use crate::{ApiError, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
 use firebreak_core::clock::Clock;
@@ -34,6 +35,9 @@ pub struct Firebreak {
     /// Drill clocks of drills running in this process, by incident: their events and
     /// deadlines use drill time.
     drill_clocks: std::collections::HashMap<uuid::Uuid, std::sync::Arc<dyn Clock>>,
+    /// `Some(n)`: an incident's detail carries only its newest `n` timeline entries, and
+    /// the rest is read a page at a time ([`Self::timeline_page`]). The window's way.
+    detail_page: Option<u32>,
 }
 
 impl Firebreak {
@@ -50,7 +54,14 @@ impl Firebreak {
         Self::move_legacy_secrets(&mut store, &vault)?;
         // Ops held for a newer Firebreak may be understood by this build.
         store.release_held(clock.now(), true)?;
-        Ok(Firebreak { store, clock, data_dir: Some(data_dir.to_path_buf()), vault, drill_clocks: Default::default() })
+        Ok(Firebreak {
+            store,
+            clock,
+            data_dir: Some(data_dir.to_path_buf()),
+            vault,
+            drill_clocks: Default::default(),
+            detail_page: None,
+        })
     }
 
     /// Opens this instance's database afresh (after a restore wrote over it): a new
@@ -73,6 +84,7 @@ impl Firebreak {
             data_dir: None,
             vault: Vault::in_memory(),
             drill_clocks: Default::default(),
+            detail_page: None,
         })
     }
 
@@ -261,9 +273,43 @@ impl Firebreak {
         if let Some(level) = policy.map_level(&detail.severity) {
             detail.severity = level.id;
         }
-        detail.timeline = crate::requirements::with_level_notes(&policy, std::mem::take(&mut detail.timeline));
+        match self.detail_page {
+            None => {
+                detail.timeline = crate::requirements::with_level_notes(&policy, std::mem::take(&mut detail.timeline));
+                detail.timeline_total = detail.timeline.len() as u32;
+            }
+            Some(limit) => {
+                let q = TimelineQuery {
+                    incident: inc.id.to_string(),
+                    offset: 0,
+                    limit,
+                    kind: String::new(),
+                    text: String::new(),
+                };
+                let page = self.timeline_page(&q)?;
+                detail.timeline = page.entries.into_iter().rev().collect();
+                detail.timeline_total = page.total;
+            }
+        }
         detail.missing = crate::requirements::missing(&policy, inc);
         Ok(detail)
+    }
+
+    /// From now on an incident's detail carries only its newest `newest` timeline
+    /// entries and the window reads the rest a page at a time: opening an incident of
+    /// ten thousand entries reads and sends what is shown (the window's setting; the CLI
+    /// shows whole timelines).
+    pub fn page_timelines(&mut self, newest: u32) {
+        self.detail_page = Some(newest.min(crate::timeline_page::MAX_PAGE));
+    }
+
+    /// The incident as a detail is made from it: whole, or, when timelines are paged,
+    /// its clock view (the page is read apart).
+    fn for_detail(&self, id: uuid::Uuid) -> Result<Incident> {
+        if self.detail_page.is_some() {
+            return self.clock_view(id);
+        }
+        self.store.incident(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no incident {id}")))
     }
 
     pub(crate) fn find(&self, key: &str) -> Result<Incident> {
@@ -274,10 +320,10 @@ impl Firebreak {
     }
 
     pub(crate) fn detail(&self, id: uuid::Uuid) -> Result<IncidentDetail> {
-        let inc = self
-            .store
-            .incident(id)?
-            .ok_or_else(|| ApiError::new(ErrorCode::Internal, format!("incident {id} vanished after writing")))?;
+        let inc = self.for_detail(id).map_err(|e| match e.code {
+            ErrorCode::NotFound => ApiError::new(ErrorCode::Internal, format!("incident {id} vanished after writing")),
+            _ => e,
+        })?;
         self.view(&inc)
     }
 
@@ -319,42 +365,16 @@ impl Firebreak {
     pub fn list(&self) -> Result<Vec<IncidentSummary>> {
         let policy = self.policy()?;
         let (now, lead) = (self.now(), self.lead_minutes()?);
-        Ok(self
-            .store
-            .list()?
-            .into_iter()
-            .filter_map(|r| {
-                // Closed incidents have no running clock; skip unfolding them unless the
-                // row lost a column. A row the store could not read fully is completed
-                // from the fold of its ops; one incident whose ops cannot be read either
-                // shows without its clock (or, with no status at all, is left out) rather
-                // than failing the list for every incident.
-                let status = r.status.parse().ok();
-                let closed = status == Some(Status::Closed);
-                let inc =
-                    (!closed || r.detected_at.is_none()).then(|| self.store.incident(r.id).ok().flatten()).flatten();
-                let status = status.or_else(|| inc.as_ref().map(|i| i.status.value))?;
-                let detected_at =
-                    r.detected_at.or_else(|| inc.as_ref().and_then(|i| i.declaration.as_ref()).map(|d| d.detected_at));
-                let next_deadline = inc
-                    .filter(|_| !closed)
-                    .and_then(|inc| clocks::most_urgent(&clocks::deadlines(&policy, &inc, now, lead)).cloned());
-                Some(IncidentSummary {
-                    id: r.id.to_string(),
-                    human_id: r.human_id,
-                    title: r.title,
-                    severity: policy.map_level(&r.severity).map_or(r.severity, |l| l.id),
-                    status,
-                    drill: r.drill,
-                    detected_at: detected_at.unwrap_or_default(),
-                    next_deadline,
-                })
-            })
-            .collect::<Vec<_>>())
+        let rows = self.with_clock_views()?;
+        Ok(rows.into_iter().filter_map(|(r, inc)| summarize(&policy, now, lead, r, inc.as_ref())).collect())
     }
 
     pub fn show(&self, key: &str) -> Result<IncidentDetail> {
-        self.view(&self.find(key)?)
+        if key.trim().is_empty() {
+            return Err(ApiError::invalid("an incident id is required"));
+        }
+        let (id, _) = self.store.find_key(key)?;
+        self.view(&self.for_detail(id)?)
     }
 
     pub fn set_status(&mut self, input: StatusInput) -> Result<IncidentDetail> {
@@ -478,4 +498,32 @@ fn not_before_detection(inc: &Incident, at: DateTime<Utc>, what: &str) -> Result
         ))),
         _ => Ok(()),
     }
+}
+
+/// One row of the list, from the store's row and the incident's clock view. A row the
+/// store could not read fully is completed from the view; one whose view cannot be read
+/// either shows without its clock (or, with no status at all, is left out) rather than
+/// failing the list for every incident.
+pub(crate) fn summarize(
+    policy: &firebreak_policy::Policy,
+    now: DateTime<Utc>,
+    lead: i64,
+    r: firebreak_store::IncidentRow,
+    inc: Option<&Incident>,
+) -> Option<IncidentSummary> {
+    let status = r.status.parse().ok().or_else(|| inc.map(|i| i.status.value))?;
+    let detected_at = r.detected_at.or_else(|| inc.and_then(|i| i.declaration.as_ref()).map(|d| d.detected_at));
+    let next_deadline = inc
+        .filter(|_| status != Status::Closed)
+        .and_then(|inc| clocks::most_urgent(&clocks::deadlines(policy, inc, now, lead)).cloned());
+    Some(IncidentSummary {
+        id: r.id.to_string(),
+        human_id: r.human_id,
+        title: r.title,
+        severity: policy.map_level(&r.severity).map_or(r.severity, |l| l.id),
+        status,
+        drill: r.drill,
+        detected_at: detected_at.unwrap_or_default(),
+        next_deadline,
+    })
 }

@@ -22,7 +22,7 @@ mod sync;
 pub use backup::Restored;
 pub use held::{HeldClass, HeldOp, HeldSummary, Intake};
 pub use outbound::{Attempt, NewOutbound, Outbound, OutboundState};
-pub use store::{IncidentRow, Store};
+pub use store::{EntryKey, EntryPage, IncidentRow, Store};
 pub use sync::{ClockDrift, RejectedOp, RemoteAddress, RemoteConfig, SyncCursor, SyncStatus};
 
 use thiserror::Error;

@@ -11,6 +11,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0006_outbound_delivery.sql"),
     include_str!("migrations/0007_projection_rows.sql"),
     include_str!("migrations/0008_pin_rows.sql"),
+    include_str!("migrations/0009_clock_views.sql"),
 ];
 
 /// The newest schema (`PRAGMA user_version`) this build knows.

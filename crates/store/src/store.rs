@@ -14,6 +14,8 @@ pub struct Store {
     pub(crate) conn: Connection,
     /// How many whole incidents this store has read (see [`Store::incidents_read`]).
     incidents_read: std::sync::atomic::AtomicU64,
+    /// Transactions committed (see [`Store::commits`]), counted by SQLite's commit hook.
+    commits: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// The listing columns of an incident, read without unfolding its state.
@@ -26,6 +28,12 @@ pub struct IncidentRow {
     pub status: String,
     pub drill: bool,
     pub detected_at: Option<DateTime<Utc>>,
+    /// The local arrival number of the incident's newest op: its version, for what is
+    /// cached per incident.
+    pub last_seq: i64,
+    /// The clock view cached at exactly `last_seq` (see [`Store::save_clock_views`]);
+    /// `None` when there is none or it is stale.
+    pub clock_view: Option<String>,
 }
 
 pub(crate) const META_REPLICA: &str = "replica_id";
@@ -61,7 +69,13 @@ impl Store {
         // Every statement on the write and read paths is prepared once per connection.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
-        let mut store = Store { conn, incidents_read: Default::default() };
+        let commits = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let counter = commits.clone();
+        conn.commit_hook(Some(move || {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            false // let the commit go ahead
+        }));
+        let mut store = Store { conn, incidents_read: Default::default(), commits };
         if store.meta(META_PROJECTION_FORMAT)?.as_deref() != Some(PROJECTION_FORMAT) {
             // Projections written by an older layout (or none yet): fold them afresh.
             store.rebuild_projections()?;
@@ -248,35 +262,57 @@ impl Store {
     /// column reads as empty (`detected_at` as unknown, `None`); a row whose id does not
     /// parse cannot be opened and is left out.
     pub fn list(&self) -> Result<Vec<IncidentRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, human_id, title, severity, status, drill, detected_at FROM incidents
-             WHERE declared = 1 ORDER BY detected_at DESC, id DESC",
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, i.human_id, i.title, i.severity, i.status, i.drill, i.detected_at,
+                    (SELECT max(seq) FROM ops WHERE target = i.id), c.seq, c.body
+             FROM incidents i LEFT JOIN clock_views c ON c.incident = i.id
+             WHERE i.declared = 1 ORDER BY i.detected_at DESC, i.id DESC",
         )?;
         let rows = stmt.query_map([], |r| {
             let text = |i: usize| r.get::<_, Option<String>>(i).ok().flatten();
-            Ok((text(0), text(1), text(2), text(3), text(4), r.get::<_, Option<bool>>(5).ok().flatten(), text(6)))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, human_id, title, severity, status, drill, detected_at) = row?;
-            let Some(id) = id.and_then(|id| IncidentId::parse_str(&id).ok()) else { continue };
-            out.push(IncidentRow {
+            let number = |i: usize| r.get::<_, Option<i64>>(i).ok().flatten();
+            let (last_seq, cached_at) = (number(7).unwrap_or(0), number(8));
+            let id = text(0).and_then(|id| IncidentId::parse_str(&id).ok());
+            Ok(id.map(|id| IncidentRow {
                 id,
-                human_id: human_id.unwrap_or_default(),
-                title: title.unwrap_or_default(),
-                severity: severity.unwrap_or_default(),
-                status: status.unwrap_or_default(),
-                drill: drill.unwrap_or(false),
+                human_id: text(1).unwrap_or_default(),
+                title: text(2).unwrap_or_default(),
+                severity: text(3).unwrap_or_default(),
+                status: text(4).unwrap_or_default(),
+                drill: r.get::<_, Option<bool>>(5).ok().flatten().unwrap_or(false),
                 // RFC 3339 first; chrono's own form also reads years past 9999 (`+10000-…`).
-                detected_at: detected_at.and_then(|s| {
+                detected_at: text(6).and_then(|s| {
                     DateTime::parse_from_rfc3339(&s)
                         .map(|d| d.with_timezone(&Utc))
                         .or_else(|_| s.parse::<DateTime<Utc>>())
                         .ok()
                 }),
-            });
+                last_seq,
+                clock_view: text(9).filter(|_| cached_at == Some(last_seq)),
+            }))
+        })?;
+        // A row whose id does not parse cannot be opened: left out.
+        Ok(rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// Caches clock views, each at the incident version (`last_seq`) it was made from, in
+    /// one transaction. A cache write: a later op on the incident makes its row stale.
+    pub fn save_clock_views(&self, views: &[(IncidentId, i64, String)]) -> Result<()> {
+        if views.is_empty() {
+            return Ok(());
         }
-        Ok(out)
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO clock_views(incident, seq, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(incident) DO UPDATE SET seq = excluded.seq, body = excluded.body",
+            )?;
+            for (id, seq, body) in views {
+                put.execute(params![id.to_string(), seq, body])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Every op in the log, in local arrival order.
@@ -324,7 +360,7 @@ impl Store {
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
-            "DELETE FROM incidents; DELETE FROM timeline_rows; DELETE FROM revision_rows; DELETE FROM pin_rows;",
+            "DELETE FROM incidents; DELETE FROM timeline_rows; DELETE FROM revision_rows; DELETE FROM pin_rows; DELETE FROM clock_views;",
         )?;
         for (target, ops) in &by_incident {
             project_all(&tx, *target, ops)?;
@@ -335,15 +371,33 @@ impl Store {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        let mut stmt = self.conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
+        Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
+        self.set_settings([(key, value)])
+    }
+
+    /// Sets several settings in one transaction: one write to disk, not one per key.
+    pub fn set_settings<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        {
+            let mut put = tx.prepare_cached(
+                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            )?;
+            for (key, value) in pairs {
+                put.execute(params![key, value])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
+    }
+
+    /// How many transactions this store has committed since it was opened: the tests'
+    /// measure of writes to disk (each commit is one).
+    pub fn commits(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn delete_setting(&self, key: &str) -> Result<()> {
@@ -529,7 +583,9 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool>
 
 mod projection;
 use projection::load_incident;
+mod timeline_page;
 pub(crate) use projection::project_all;
+pub use timeline_page::{EntryKey, EntryPage};
 
 #[cfg(test)]
 mod tests;

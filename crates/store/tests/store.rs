@@ -184,3 +184,37 @@ fn acknowledged_writes_survive_kill_9() {
     let ops = s.all_ops().unwrap();
     assert_eq!(ops.len(), inc.timeline.len(), "one entry per op (the declaration included)");
 }
+
+fn cached(store: &Store, id: uuid::Uuid) -> Option<String> {
+    store.list().unwrap().into_iter().find(|r| r.id == id).unwrap().clock_view
+}
+
+/// The clock-view cache: a view is served only at the incident version it was made
+/// from, any later op on the incident makes it stale, and it survives a reopen but not a
+/// rebuild of the projections (which may fold differently).
+#[test]
+fn a_clock_view_is_served_at_its_version_only_and_survives_a_reopen_not_a_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("firebreak.db");
+    let mut s = Store::open(&path).unwrap();
+    let (a, b) = (declare(&mut s, "a", t0()), declare(&mut s, "b", t0()));
+    assert_eq!(cached(&s, a), None, "nothing cached yet");
+    let rows = s.list().unwrap();
+    let version = |id| rows.iter().find(|r| r.id == id).unwrap().last_seq;
+    assert!(version(b) > version(a), "each incident's version is its newest op");
+    s.save_clock_views(&[(a, version(a), "view of a".into()), (b, version(b), "view of b".into())]).unwrap();
+    assert_eq!(cached(&s, a).as_deref(), Some("view of a"));
+
+    note(&mut s, a, "a changed", t0());
+    assert_eq!(cached(&s, a), None, "a later op on the incident makes its view stale");
+    assert_eq!(cached(&s, b).as_deref(), Some("view of b"), "another incident's view stands");
+    // A view saved for an older version is not served either.
+    s.save_clock_views(&[(a, version(a), "old view of a".into())]).unwrap();
+    assert_eq!(cached(&s, a), None);
+
+    drop(s);
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(cached(&s, b).as_deref(), Some("view of b"), "kept across a reopen");
+    s.rebuild_projections().unwrap();
+    assert_eq!(cached(&s, b), None, "a rebuild empties the cache");
+}

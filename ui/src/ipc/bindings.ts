@@ -624,6 +624,20 @@ export type EntryAdded = {
  * The incident's internal id.
  */
 incident: string, human_id: string, entry: EntryView, };
+export type TimelineQuery = { incident: string, offset: number, limit: number, kind: string, text: string, };
+export type TimelinePage = { 
+/**
+ * The incident's internal id.
+ */
+incident: string, offset: number, 
+/**
+ * Newest first: the filtered timeline's entries `offset ..`.
+ */
+entries: Array<EntryView>, 
+/**
+ * How many entries the filtered timeline has.
+ */
+total: number, };
 export type MissingRequirements = { 
 /**
  * The policy's level the incident is read as ("" when the policy has none).
@@ -655,7 +669,20 @@ export type IncidentDetail = { id: string, human_id: string, title: string, summ
 /**
  * Statuses the lifecycle allows next, in order.
  */
-next_statuses: Array<Status>, timeline: Array<EntryView>, 
+next_statuses: Array<Status>, 
+/**
+ * The timeline, oldest first: whole, or, where a window reads it a page at a time
+ * ([`crate::Firebreak::page_timelines`]), its newest entries only.
+ */
+timeline: Array<EntryView>, 
+/**
+ * How many entries the whole timeline has.
+ */
+timeline_total: number, 
+/**
+ * How many status updates have been sent.
+ */
+updates_sent: number, 
 /**
  * Who holds which role now.
  */
@@ -872,6 +899,7 @@ export const commands = {
   suggestSeverity: (input: Answer[]) => invoke<Suggestion | null>("suggest_severity", { input }),
   listIncidents: () => invoke<IncidentSummary[]>("list_incidents"),
   showIncident: (input: string) => invoke<IncidentDetail>("show_incident", { input }),
+  timelinePage: (input: TimelineQuery) => invoke<TimelinePage>("timeline_page", { input }),
   declareIncident: (input: DeclareInput) => invoke<IncidentDetail>("declare_incident", { input }),
   setStatus: (input: StatusInput) => invoke<IncidentDetail>("set_status", { input }),
   setSeverity: (input: SeverityInput) => invoke<IncidentDetail>("set_severity", { input }),

@@ -19,14 +19,19 @@ export interface VirtualListOptions<T> {
   render: (item: T) => HTMLElement;
   /** Rows rendered beyond each edge of the viewport. */
   overscan?: number;
+  /** For lists read a page at a time: the row drawn where an item is not loaded yet
+   * (an `undefined` item), and a call with the indexes of those in view, to load them. */
+  placeholder?: (index: number) => HTMLElement;
+  missing?: (indexes: number[]) => void;
 }
 
 export interface VirtualList<T> {
   /** The list element: mount it, then call `mount()`. */
   readonly el: HTMLElement;
   mount(): void;
-  /** Shows these items; rows whose item is unchanged (same object) keep their element. */
-  update(items: T[]): void;
+  /** Shows these items; rows whose item is unchanged (same object) keep their element.
+   * An `undefined` item is one not loaded yet (see `placeholder`). */
+  update(items: (T | undefined)[]): void;
   scrollToIndex(index: number, align?: "start" | "center" | "end" | "auto"): void;
   /** How many rows are in the DOM now (for tests and the benchmark). */
   rendered(): number;
@@ -43,7 +48,7 @@ export function virtualList<T>(opts: VirtualListOptions<T>): VirtualList<T> {
   const own = opts.scroller === undefined;
   if (own) el.classList.add("vlist-scroll");
   const scroller = (): HTMLElement | null => (own ? el : opts.scroller!());
-  let items: T[] = [];
+  let items: (T | undefined)[] = [];
   const cache = new Map<string, { item: T; node: HTMLElement }>();
   let cleanup: (() => void) | null = null;
 
@@ -59,9 +64,18 @@ export function virtualList<T>(opts: VirtualListOptions<T>): VirtualList<T> {
     const keep = new Set<string>();
     const nodes: HTMLElement[] = [];
     const offset = v.options.scrollMargin;
+    const holes: number[] = [];
     for (const row of rows) {
       const item = items[row.index];
-      if (item === undefined) continue;
+      if (item === undefined) {
+        if (!opts.placeholder) continue;
+        holes.push(row.index);
+        const node = opts.placeholder(row.index);
+        node.dataset.index = String(row.index);
+        node.style.transform = `translateY(${row.start - offset}px)`;
+        nodes.push(node);
+        continue;
+      }
       const key = opts.key(item);
       keep.add(key);
       let hit = cache.get(key);
@@ -77,14 +91,15 @@ export function virtualList<T>(opts: VirtualListOptions<T>): VirtualList<T> {
     // Only touch the DOM when the rows shown differ, so focus and selection survive.
     const same = nodes.length === el.children.length && nodes.every((n, i) => el.children[i] === n);
     if (!same) el.replaceChildren(...nodes);
-    for (const n of nodes) v.measureElement(n);
+    for (const n of nodes) if (n.dataset.hole === undefined) v.measureElement(n);
+    if (holes.length > 0) opts.missing?.(holes);
   };
 
   const v = new Virtualizer<HTMLElement, HTMLElement>({
     count: 0,
     getScrollElement: scroller,
     estimateSize: () => opts.estimate,
-    getItemKey: (i) => (items[i] === undefined ? i : opts.key(items[i])),
+    getItemKey: (i) => (items[i] === undefined ? i : opts.key(items[i]!)),
     scrollToFn: elementScroll,
     observeElementRect: (inst, cb) => {
       const s = inst.scrollElement;
@@ -113,7 +128,7 @@ export function virtualList<T>(opts: VirtualListOptions<T>): VirtualList<T> {
       v._willUpdate();
       draw();
     },
-    update(next: T[]) {
+    update(next: (T | undefined)[]) {
       items = next;
       v.setOptions({ ...v.options, count: items.length, scrollMargin: el.isConnected ? margin() : v.options.scrollMargin });
       v._willUpdate();

@@ -21,8 +21,11 @@ export function clockState(d: Deadline, now: number, leadMs: number): ClockState
   }
 }
 
-/** Right to the second under an hour ("04:07", "-00:42"); hours and days beyond. */
-export function formatRemaining(ms: number): string {
+/** Right to the second under an hour ("04:07", "-00:42"); hours and days beyond. A
+ * `coarse` clock (a row of the list) shows whole minutes ("14m") until it is within the
+ * lead or overdue, where the seconds count: it changes once a minute, not every second. */
+export function formatRemaining(ms: number, coarse = false, leadMs = 0): string {
+  if (coarse && ms > leadMs && ms < 3_600_000) return `${Math.floor(ms / 60_000)}m`;
   const sign = ms < 0 ? "-" : "";
   const s = Math.floor(Math.abs(ms) / 1000);
   const days = Math.floor(s / 86400);
@@ -34,10 +37,10 @@ export function formatRemaining(ms: number): string {
   return `${sign}${String(mins).padStart(2, "0")}:${String(secs).padStart(2, "0")}`;
 }
 
-function clockText(d: Deadline, state: ClockState, now: number): string {
+function clockText(d: Deadline, state: ClockState, now: number, coarse: boolean, leadMs: number): string {
   if (d.state.type === "met") return d.state.on_time ? "met" : "met late";
   if (state === "withdrawn") return "withdrawn";
-  return formatRemaining(Date.parse(d.due) - now);
+  return formatRemaining(Date.parse(d.due) - now, coarse, leadMs);
 }
 
 function hover(d: Deadline): string {
@@ -46,7 +49,7 @@ function hover(d: Deadline): string {
   return `${d.label} ${localTime(d.due)} (${d.target}, ${source})\n${d.meaning}${breaches}`;
 }
 
-export function renderClock(d: Deadline, now: number, leadMs: number, big = false): HTMLElement {
+export function renderClock(d: Deadline, now: number, leadMs: number, big = false, coarse = false): HTMLElement {
   const state = clockState(d, now, leadMs);
   return h(
     "div",
@@ -57,10 +60,11 @@ export function renderClock(d: Deadline, now: number, leadMs: number, big = fals
       "data-testid": "clock",
       "data-kind": d.kind.type,
       "data-state": state,
+      "data-coarse": coarse ? "yes" : null,
       title: hover(d),
     },
     h("span", { class: "clock-label" }, d.label),
-    h("span", { class: "clock-time" }, clockText(d, state, now)),
+    h("span", { class: "clock-time" }, clockText(d, state, now, coarse, leadMs)),
     state === "breached" ? h("span", { class: "clock-flag" }, "BREACHED") : state === "due-soon" ? h("span", { class: "clock-flag" }, "DUE SOON") : null,
     d.from_reference ? null : h("span", { class: "clock-default", title: "team default, not a reference figure" }, "*"),
   );
@@ -76,7 +80,7 @@ export function tickClocks(root: ParentNode, now: number, leadMs: number): void 
     const time = el.querySelector(".clock-time");
     // Written only when the text differs: an unchanged text left alone costs no layout
     // or repaint (clocks an hour or more away change once a minute).
-    const text = formatRemaining(left);
+    const text = formatRemaining(left, el.dataset.coarse === "yes", leadMs);
     if (time && time.textContent !== text) time.textContent = text;
     if (el.dataset.state !== state) {
       el.dataset.state = state;

@@ -26,11 +26,6 @@ export interface TimelineFilter {
   query: string;
 }
 
-export function filterEntries(entries: EntryView[], f: TimelineFilter): EntryView[] {
-  const q = f.query.trim().toLowerCase();
-  return entries.filter((e) => (!f.kind || e.kind === f.kind) && (!q || `${e.text} ${e.author}`.toLowerCase().includes(q)));
-}
-
 export interface DetailHandlers {
   filter: TimelineFilter;
   onFilter: (f: TimelineFilter) => void;
@@ -240,7 +235,7 @@ export function renderDetail(inc: IncidentDetail, policy: PolicyView, rank: (l: 
       "nav",
       { class: "tabs", role: "tablist" },
       TABS.filter(([id]) => id !== "evaluation" || inc.drill).map(([id, label]) =>
-        h("button", { role: "tab", class: `tab${on.tab === id ? " active" : ""}`, "aria-selected": on.tab === id ? "true" : "false", "data-tab": id, onclick: () => on.onTab(id) }, id === "timeline" ? `${label} (${inc.timeline.length})` : label),
+        h("button", { role: "tab", class: `tab${on.tab === id ? " active" : ""}`, "aria-selected": on.tab === id ? "true" : "false", "data-tab": id, onclick: () => on.onTab(id) }, id === "timeline" ? `${label} (${inc.timeline_total})` : label),
       ),
     ),
     on.tab === "timeline"

@@ -42,7 +42,7 @@ export function incidentRow(i: IncidentSummary, opts: RowOptions): HTMLElement {
       h("span", { class: "age", title: `Detected ${new Date(i.detected_at).toLocaleString()}` }, age(opts.now - Date.parse(i.detected_at))),
     ),
     h("div", { class: "row-title" }, i.title),
-    i.next_deadline && !i.drill ? renderClock(i.next_deadline, opts.now, opts.leadMs) : null,
+    i.next_deadline && !i.drill ? renderClock(i.next_deadline, opts.now, opts.leadMs, false, true) : null,
     i.drill && i.next_deadline ? h("span", { class: "meta drill-clock" }, `${i.next_deadline.label} (drill clock)`) : null,
   );
 }

@@ -4,20 +4,19 @@
 import { api } from "../../ipc";
 import type { ActionChange, ActionItem, ActionRow, AgendaItem, ApiError, ExportFormat, ChecklistView, EntryKind, EntryView, Evaluation, IncidentDetail, PirView, ReviewState, RunbookView, Status } from "../../ipc";
 import { h } from "../../lib/dom";
-import { virtualList } from "../../lib/virtual";
-import type { VirtualList } from "../../lib/virtual";
+import { toApiError } from "../../ipc";
+import { PagedTimeline } from "./timeline";
 import { evaluationPanel } from "../drills/drills";
 import { checklistsPanel, commsPanel, handoffPanel, rolesPanel, runbookPanel } from "../response/panels";
 import type { ResponseActs } from "../response/panels";
 import { reviewPanel } from "../review/review";
 import type { ViewContext, ViewDef } from "../shell/view";
-import { entryRow, filterEntries, renderDetail } from "./detail";
+import { entryRow, renderDetail } from "./detail";
 import type { DetailHandlers, Tab, TimelineFilter } from "./detail";
 
 export const DRAFT_KEY = (id: string) => `firebreak.draft.${id}`;
 const COMMS_KEY = (id: string) => `firebreak.comms.${id}`;
 
-/** An entry's row is drawn again only when the entry itself changed. */
 /** The timeline (oldest first, by event time, then as recorded) with `entry` in its place. */
 export function withEntry(timeline: EntryView[], entry: EntryView): EntryView[] {
   const key = (e: EntryView): [number, number] => [Date.parse(e.event_time), Date.parse(e.recorded_time)];
@@ -31,8 +30,6 @@ export function withEntry(timeline: EntryView[], entry: EntryView): EntryView[] 
   return [...timeline.slice(0, i), entry, ...timeline.slice(i)];
 }
 
-const sameEntry = (a: EntryView, b: EntryView) => a === b || JSON.stringify(a) === JSON.stringify(b);
-
 export function incidentsView(): ViewDef & { resetTab(): void } {
   let tab: Tab = "timeline";
   let filter: TimelineFilter = { kind: "", query: "" };
@@ -42,7 +39,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
   let pir: PirView | null = null;
   let agenda: AgendaItem[] = [];
   let evaluation: Evaluation | null = null;
-  let timeline: { incident: string; list: VirtualList<EntryView>; handlers: { current: DetailHandlers | null } } | null = null;
+  let timeline: { paged: PagedTimeline; handlers: { current: DetailHandlers | null } } | null = null;
 
   const selected = (ctx: ViewContext) => ctx.store.get().selected!;
 
@@ -185,25 +182,22 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
     }
   };
 
-  /** The incident's timeline list, made once per incident and fed the filtered entries. */
-  const timelineFor = (inc: IncidentDetail, handlers: DetailHandlers): VirtualList<EntryView> => {
-    if (!timeline || timeline.incident !== inc.id) {
-      timeline?.list.destroy();
+  /** The incident's timeline, made once per incident and shown afresh with each read. */
+  const timelineFor = (ctx: ViewContext, inc: IncidentDetail, handlers: DetailHandlers): PagedTimeline => {
+    if (!timeline || timeline.paged.incident !== inc.id) {
+      timeline?.paged.destroy();
       const current: { current: DetailHandlers | null } = { current: handlers };
-      const list = virtualList<EntryView>({
-        tag: "ol",
-        attrs: { class: "timeline", "data-testid": "timeline", "aria-label": "Timeline, newest first" },
-        scroller: () => document.getElementById("main"),
-        key: (e) => e.id,
-        same: sameEntry,
-        estimate: 34,
+      const paged = new PagedTimeline({
+        incident: inc.id,
+        fetch: (q) => api.timelinePage(q),
         render: (e) => entryRow(e, current.current!),
+        onError: (e) => ctx.showError(toApiError(e)),
       });
-      timeline = { incident: inc.id, list, handlers: current };
+      timeline = { paged, handlers: current };
     }
     timeline.handlers.current = handlers;
-    timeline.list.update(filterEntries([...inc.timeline].reverse(), filter));
-    return timeline.list;
+    timeline.paged.show(inc, filter);
+    return timeline.paged;
   };
 
   const followDrill = async (ctx: ViewContext): Promise<void> => {
@@ -269,15 +263,15 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
     const inc = selected(ctx);
     const ok = await ctx.guard(async () => {
       const added = await api.addEntry({ incident: inc.id, kind, text, at });
+      // Written: the draft goes before the redraw, so the entry box comes back empty.
+      localStorage.removeItem(DRAFT_KEY(inc.id));
       const shown = ctx.store.get().selected;
       if (kind === "comms-update") ctx.store.set({ selected: await api.showIncident(inc.id) });
-      else if (shown?.id === added.incident) ctx.store.set({ selected: { ...shown, timeline: withEntry(shown.timeline, added.entry) } });
+      else if (shown?.id === added.incident) {
+        ctx.store.set({ selected: { ...shown, timeline: withEntry(shown.timeline, added.entry), timeline_total: shown.timeline_total + 1 } });
+      } else ctx.redraw();
     });
-    if (ok) {
-      localStorage.removeItem(DRAFT_KEY(inc.id));
-      ctx.redraw();
-      document.getElementById("entry-text")?.focus();
-    }
+    if (ok) document.getElementById("entry-text")?.focus();
   };
 
   return {
@@ -300,7 +294,7 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
         // Filtering redraws the timeline's rows only, so the search box keeps its focus.
         onFilter: (f) => {
           filter = f;
-          if (timeline?.incident === inc.id) timeline.list.update(filterEntries([...inc.timeline].reverse(), filter));
+          if (timeline?.paged.incident === inc.id) timeline.paged.setFilter(filter);
           else ctx.redraw();
         },
         onTab: (t) => void openTab(ctx, t),
@@ -321,12 +315,12 @@ export function incidentsView(): ViewDef & { resetTab(): void } {
         draft: localStorage.getItem(DRAFT_KEY(inc.id)) ?? "",
         onDraft: (text) => localStorage.setItem(DRAFT_KEY(inc.id), text),
       };
-      if (tab === "timeline") handlers.timeline = timelineFor(inc, handlers).el;
+      if (tab === "timeline") handlers.timeline = timelineFor(ctx, inc, handlers).list.el;
       // A drill's clocks run on drill time: show them as the core computed them.
       return renderDetail(inc, policy, ctx.rank, inc.drill ? Date.parse(inc.computed_at) : ctx.now(), handlers);
     },
     mounted() {
-      if (tab === "timeline") timeline?.list.mount();
+      if (tab === "timeline") timeline?.paged.list.mount();
     },
     async changed(ctx, c) {
       const inc = ctx.store.get().selected;

@@ -171,7 +171,7 @@ export function runbookPanel(actions: RunbookView[], acts: ResponseActs): HTMLEl
 /** The status-update dialog: an internal update restarts the update clock; a customer
  * template's notice is recorded as a customer update (the customer-update clock). */
 export function commsPanel(inc: IncidentDetail, acts: ResponseActs, saved: string, onDraft: (t: string) => void): HTMLElement {
-  const sentBefore = inc.timeline.some((e) => e.kind === "comms-update");
+  const sentBefore = inc.updates_sent > 0;
   const fitting: Template = ["resolved", "closed"].includes(inc.status) ? "resolution" : sentBefore ? "update" : "initial";
   const template = h(
     "select",

@@ -11,13 +11,21 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::corrupt;
 
 /// Folds ops of one incident into its projection: its head (the incident without its
-/// timeline and revisions) is loaded once and written once; each timeline entry and
-/// revision the ops make is a row of its own. So an op costs the same whatever the size
-/// of its incident: the fold never reads the timeline to apply an op, only to show it.
+/// timeline, revisions and pins) is loaded once and written once; each timeline entry,
+/// revision and pin the ops make is a row of its own. So an op costs the same whatever
+/// the size of its incident: the fold never reads the timeline to apply an op, only to
+/// show it. Ops that leave the head alone ([`Incident::changes_head`], e.g. a note) are
+/// folded into an empty incident and only their rows are written: the head is neither
+/// read nor rewritten.
 pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
     let id = target.to_string();
-    let state: Option<String> =
-        tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let head_changes = ops.iter().any(|op| Incident::changes_head(&op.payload));
+    let state: Option<String> = if head_changes {
+        let mut get = tx.prepare_cached("SELECT state FROM incidents WHERE id = ?1")?;
+        get.query_row([&id], |r| r.get(0)).optional()?
+    } else {
+        None
+    };
     let mut inc: Incident = match state {
         Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
         None => Incident::new(target),
@@ -63,25 +71,28 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             put.execute(params![id, rev.op.to_string(), serde_json::to_string(rev).map_err(corrupt)?])?;
         }
     }
+    if !head_changes {
+        return Ok(());
+    }
     let decl = inc.declaration.as_ref();
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
          ON CONFLICT(id) DO UPDATE SET human_id = excluded.human_id, declared = excluded.declared,
            title = excluded.title, severity = excluded.severity, status = excluded.status,
            drill = excluded.drill, detected_at = excluded.detected_at, state = excluded.state",
-        params![
-            id,
-            decl.map(|d| d.human_id.clone()),
-            decl.is_some(),
-            inc.title.value,
-            inc.severity.value,
-            inc.status.value.as_str(),
-            decl.is_some_and(|d| d.drill),
-            inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            serde_json::to_string(&inc).map_err(corrupt)?
-        ],
-    )?;
+    )?
+    .execute(params![
+        id,
+        decl.map(|d| d.human_id.clone()),
+        decl.is_some(),
+        inc.title.value,
+        inc.severity.value,
+        inc.status.value.as_str(),
+        decl.is_some_and(|d| d.drill),
+        inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        serde_json::to_string(&inc).map_err(corrupt)?
+    ])?;
     Ok(())
 }
 

@@ -376,7 +376,7 @@ pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-pub(crate) fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
+pub(crate) fn read_meta(tx: &Connection, key: &str) -> Result<Option<String>> {
     let mut stmt = tx.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
     Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
 }
@@ -402,9 +402,27 @@ fn read_replica(tx: &Transaction<'_>) -> Result<ReplicaId> {
         .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
 }
 
-/// This replica's hybrid clock as last saved.
-pub(crate) fn read_hlc(tx: &Transaction<'_>) -> Result<HlcState> {
-    Ok(read_meta(tx, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default())
+/// This replica's hybrid clock: the later of the saved state (saved when ops from
+/// elsewhere are taken in, and when the clock starts again, see [`Stamper::stamp`]) and
+/// the stamp of the newest op in the log. A local op is the newest op, so writing one
+/// never writes the clock too.
+pub(crate) fn read_hlc(conn: &Connection) -> Result<HlcState> {
+    let saved: HlcState =
+        read_meta(conn, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default();
+    Ok(HlcState { last: saved.last.max(newest_stamp(conn)?) })
+}
+
+/// The stamp of the op that arrived last (a zero stamp for an empty log): one read at
+/// the end of the log's index.
+pub(crate) fn newest_stamp(conn: &Connection) -> Result<Hlc> {
+    let mut stmt = conn.prepare_cached("SELECT wall_ms, counter FROM ops ORDER BY seq DESC LIMIT 1")?;
+    let newest = stmt.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).optional()?;
+    // Stored from u64/u32 (`wall_ms as i64`): read back the same bits; an out-of-range
+    // counter (only a hand-edited row has one) saturates rather than stopping every write.
+    Ok(newest.map_or_else(Hlc::default, |(wall, counter)| Hlc {
+        wall_ms: wall as u64,
+        counter: u32::try_from(counter.max(0)).unwrap_or(u32::MAX),
+    }))
 }
 
 /// The next human id of this replica (`INC-<tag>-<n>`), counted inside `tx`.
@@ -442,18 +460,26 @@ fn stamp_op(
 }
 
 /// This replica's id and hybrid clock, read once for a batch of local ops (an import
-/// writes thousands) and saved once after it, inside the batch's transaction.
+/// writes thousands), inside the batch's transaction. The clock needs no saving after
+/// it (the batch's last op is the newest in the log, see [`read_hlc`]), unless it
+/// started again.
 struct Stamper {
     replica: ReplicaId,
     hlc: HlcState,
+    /// The clock started again from the wall clock: save it, or the state pushed ahead
+    /// would be read again.
+    restarted: bool,
 }
 
 impl Stamper {
     fn read(tx: &Transaction<'_>) -> Result<Self> {
-        Ok(Stamper { replica: read_replica(tx)?, hlc: read_hlc(tx)? })
+        Ok(Stamper { replica: read_replica(tx)?, hlc: read_hlc(tx)?, restarted: false })
     }
 
     fn save(&self, tx: &Transaction<'_>) -> Result<()> {
+        if !self.restarted {
+            return Ok(());
+        }
         write_meta(tx, META_HLC, &serde_json::to_string(&self.hlc).map_err(corrupt)?)
     }
 
@@ -472,6 +498,7 @@ impl Stamper {
         let limit = now.checked_add_signed(validate::MAX_STAMP_AHEAD).map_or(u64::MAX, |l| l.timestamp_millis() as u64);
         if self.hlc.last.wall_ms > limit {
             self.hlc.last = Hlc { wall_ms: now_ms, counter: 0 };
+            self.restarted = true;
         }
         let op = Op {
             op_id: OpId(rand::random::<u128>()),

@@ -33,7 +33,7 @@ pub(crate) const META_HLC: &str = "hlc_last";
 pub(crate) const META_COUNTER: &str = "incident_counter";
 /// The layout of the projections (see [`project_all`]); another value rebuilds them.
 const META_PROJECTION_FORMAT: &str = "projection_format";
-const PROJECTION_FORMAT: &str = "3";
+const PROJECTION_FORMAT: &str = "4";
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies migrations, and gives
@@ -147,7 +147,7 @@ impl Store {
         let mut out = Vec::with_capacity(ops.len());
         // Log every op, then fold each incident's ops into its projection once: an
         // import of n entries costs n row writes, not n rewrites of a growing incident.
-        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<(i64, Op)>> = Default::default();
         for (op_id, target, mut payload) in ops {
             if let OpPayload::Declare(d) = &mut payload {
                 if d.human_id.is_empty() {
@@ -158,8 +158,8 @@ impl Store {
             if let Some(id) = op_id {
                 op.op_id = id;
             }
-            if log_op(&tx, &op, true)? {
-                by_incident.entry(target).or_default().push(op.clone());
+            if let Some(seq) = log_op(&tx, &op, true)? {
+                by_incident.entry(target).or_default().push((seq, op.clone()));
             }
             out.push(op);
         }
@@ -318,9 +318,15 @@ impl Store {
     /// Throws the projections away and folds them again from the op log alone (each
     /// incident once).
     pub fn rebuild_projections(&mut self) -> Result<()> {
-        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
-        for op in self.all_ops()? {
-            by_incident.entry(op.target).or_default().push(op);
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<(i64, Op)>> = Default::default();
+        {
+            let mut stmt = self.conn.prepare("SELECT seq, body FROM ops ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (seq, body) = row?;
+                let op: Op = serde_json::from_str(&body).map_err(corrupt)?;
+                by_incident.entry(op.target).or_default().push((seq, op));
+            }
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
@@ -520,16 +526,16 @@ impl Stamper {
 /// Logs an op (once), queues it when local, and folds it into its incident's
 /// projection. Returns false when the op was already in the log.
 pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
-    if !log_op(tx, op, local)? {
+    let Some(seq) = log_op(tx, op, local)? else {
         return Ok(false);
-    }
-    project_all(tx, op.target, std::slice::from_ref(op))?;
+    };
+    project_all(tx, op.target, &[(seq, op.clone())])?;
     Ok(true)
 }
 
 /// Logs an op (once) and queues it when local, without touching the projection.
-/// Returns false when the op was already in the log.
-pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
+/// Returns its number in the log (`ops.seq`), or `None` when it was already there.
+pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<Option<i64>> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
@@ -546,12 +552,13 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool>
         body
     ])?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(None);
     }
+    let seq = tx.last_insert_rowid();
     if local {
-        tx.prepare_cached("INSERT INTO outbox(op_id) VALUES (?1)")?.execute([op.op_id.to_string()])?;
+        tx.prepare_cached("INSERT INTO outbox(seq) VALUES (?1)")?.execute([seq])?;
     }
-    Ok(true)
+    Ok(Some(seq))
 }
 
 mod projection;

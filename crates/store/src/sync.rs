@@ -67,6 +67,9 @@ pub struct ClockDrift {
 
 const META_CLOCK_DRIFT: &str = "clock_drift";
 
+/// Takes an op (by id) out of the outbox, which is keyed by the op's number in the log.
+pub(crate) const UNQUEUE: &str = "DELETE FROM outbox WHERE seq = (SELECT seq FROM ops WHERE op_id = ?1)";
+
 /// The pull cursor: the server epoch it belongs to and the last sequence applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncCursor {
@@ -93,8 +96,7 @@ impl Store {
     /// Up to `limit` unacknowledged local ops, oldest first.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Op>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT ops.body FROM outbox JOIN ops ON ops.op_id = outbox.op_id
-             ORDER BY ops.seq LIMIT ?1",
+            "SELECT ops.body FROM outbox JOIN ops ON ops.seq = outbox.seq ORDER BY outbox.seq LIMIT ?1",
         )?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let bodies = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
@@ -105,7 +107,7 @@ impl Store {
     pub fn ack_outbox(&mut self, ids: &[OpId]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
-            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            let mut stmt = tx.prepare_cached(UNQUEUE)?;
             for id in ids {
                 stmt.execute([id.to_string()])?;
             }
@@ -163,8 +165,7 @@ impl Store {
         let replica = self.replica_id()?.to_string();
         let tx = self.conn.transaction()?;
         tx.execute(
-            "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
-             ON CONFLICT(op_id) DO NOTHING",
+            "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
             [replica],
         )?;
         tx.execute("UPDATE sync_state SET epoch = NULL, cursor = 0 WHERE id = 1", [])?;
@@ -188,8 +189,7 @@ impl Store {
             Some(e) if e == epoch => return Ok(false),
             Some(_) => {
                 tx.execute(
-                    "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
-                     ON CONFLICT(op_id) DO NOTHING",
+                    "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
                     [replica],
                 )?;
                 true
@@ -229,7 +229,8 @@ impl Store {
             params![url, team],
         )?;
         tx.execute(
-            "INSERT INTO outbox(op_id) SELECT op_id FROM sync_rejected WHERE true ON CONFLICT(op_id) DO NOTHING",
+            "INSERT INTO outbox(seq) SELECT ops.seq FROM sync_rejected JOIN ops USING (op_id) WHERE true
+             ON CONFLICT(seq) DO NOTHING",
             [],
         )?;
         tx.execute("DELETE FROM sync_rejected", [])?;
@@ -272,7 +273,7 @@ impl Store {
         let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let tx = self.conn.transaction()?;
         {
-            let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            let mut unqueue = tx.prepare_cached(UNQUEUE)?;
             let mut record = tx.prepare_cached(
                 "INSERT INTO sync_rejected(op_id, reason, rejected_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(op_id) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at",

@@ -17,9 +17,13 @@ use super::corrupt;
 /// show it. Ops that leave the head alone ([`Incident::changes_head`], e.g. a note) are
 /// folded into an empty incident and only their rows are written: the head is neither
 /// read nor rewritten.
-pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
+///
+/// `ops` are the incident's ops with their numbers in the log (`ops.seq`): a timeline row
+/// is keyed by the number of the op that made it, so an incident's rows are appended at
+/// the end of its range.
+pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[(i64, Op)]) -> Result<()> {
     let id = target.to_string();
-    let head_changes = ops.iter().any(|op| Incident::changes_head(&op.payload));
+    let head_changes = ops.iter().any(|(_, op)| Incident::changes_head(&op.payload));
     let state: Option<String> = if head_changes {
         let mut get = tx.prepare_cached("SELECT state FROM incidents WHERE id = ?1")?;
         get.query_row([&id], |r| r.get(0)).optional()?
@@ -33,7 +37,7 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
     // A pin merges with the entry's pin register (last writer wins): read just those.
     {
         let mut get = tx.prepare_cached("SELECT body FROM pin_rows WHERE incident = ?1 AND entry = ?2")?;
-        for op in ops {
+        for (_, op) in ops {
             if let OpPayload::PinEntry { entry, .. } = &op.payload {
                 let body: Option<String> = get.query_row(params![id, entry.to_string()], |r| r.get(0)).optional()?;
                 if let Some(body) = body {
@@ -42,7 +46,7 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             }
         }
     }
-    for op in ops {
+    for (_, op) in ops {
         inc.apply(op);
     }
     let entries = std::mem::take(&mut inc.timeline);
@@ -57,11 +61,14 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             put.execute(params![id, entry.to_string(), serde_json::to_string(pin).map_err(corrupt)?])?;
         }
         let mut put = tx.prepare_cached(
-            "INSERT INTO timeline_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(incident, op_id) DO UPDATE SET body = excluded.body",
+            "INSERT INTO timeline_rows(incident, seq, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident, seq) DO UPDATE SET body = excluded.body",
         )?;
-        for (op_id, entry) in &entries {
-            put.execute(params![id, op_id.to_string(), serde_json::to_string(entry).map_err(corrupt)?])?;
+        // An op makes at most one entry, keyed by the op's id.
+        for (seq, op) in ops {
+            if let Some(entry) = entries.get(&op.op_id) {
+                put.execute(params![id, seq, serde_json::to_string(entry).map_err(corrupt)?])?;
+            }
         }
         let mut put = tx.prepare_cached(
             "INSERT INTO revision_rows(incident, op_id, body) VALUES (?1, ?2, ?3)

@@ -84,12 +84,13 @@ pub(crate) fn take_in<B: AsRef<str>>(
     let mut applied = Vec::new();
     let mut by_incident: BTreeMap<IncidentId, Vec<(i64, Op)>> = BTreeMap::new();
     let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    let mark = crate::outbox::settle(tx)?;
     let mut unqueue = tx.prepare_cached(crate::sync::UNQUEUE)?;
     for body in bodies {
         let body = body.as_ref();
         match classify(tx, body, now)? {
             Ok(op) => {
-                if let Some(seq) = log_op(tx, &op, false)? {
+                if let Some(seq) = log_op(tx, &op)? {
                     hlc.observe(op.hlc, now_ms);
                     out.applied += 1;
                     by_incident.entry(op.target).or_default().push((seq, op.clone()));
@@ -108,6 +109,7 @@ pub(crate) fn take_in<B: AsRef<str>>(
             }
         }
     }
+    crate::outbox::skip_to_end(tx, mark)?;
     for (target, ops) in &by_incident {
         project_all(tx, *target, ops)?;
     }
@@ -231,6 +233,7 @@ impl Store {
             return Ok(0);
         }
         let mut hlc = crate::store::read_hlc(&tx)?;
+        let mark = crate::outbox::settle(&tx)?;
         let mut released = 0;
         let mut by_incident: BTreeMap<IncidentId, Vec<(i64, Op)>> = BTreeMap::new();
         let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
@@ -238,7 +241,7 @@ impl Store {
             match classify(&tx, &body, now)? {
                 Ok(op) => {
                     tx.execute("DELETE FROM held_ops WHERE id = ?1", [id])?;
-                    if let Some(seq) = log_op(&tx, &op, false)? {
+                    if let Some(seq) = log_op(&tx, &op)? {
                         hlc.observe(op.hlc, now_ms);
                         by_incident.entry(op.target).or_default().push((seq, op));
                         released += 1;
@@ -252,6 +255,7 @@ impl Store {
                 }
             }
         }
+        crate::outbox::skip_to_end(&tx, mark)?;
         for (target, ops) in &by_incident {
             project_all(&tx, *target, ops)?;
         }

@@ -145,6 +145,7 @@ mod tests {
         let seq: i64 =
             s.conn.query_row("SELECT seq FROM ops WHERE op_id = ?1", [next.op_id.to_string()], |r| r.get(0)).unwrap();
         assert_eq!(seq, 31);
+        assert_eq!(s.outbox_batch(10).unwrap(), [&ops[1..], &[next][..]].concat(), "queued after the rows");
         assert!(s.conn.execute("INSERT INTO outbox(seq) VALUES (99)", []).is_err(), "outbox → ops");
         assert!(s
             .conn

@@ -61,6 +61,7 @@ impl Store {
         // Every statement on the write and read paths is prepared once per connection.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
+        crate::outbox::init(&conn)?;
         let mut store = Store { conn, incidents_read: Default::default() };
         if store.meta(META_PROJECTION_FORMAT)?.as_deref() != Some(PROJECTION_FORMAT) {
             // Projections written by an older layout (or none yet): fold them afresh.
@@ -96,7 +97,7 @@ impl Store {
     pub fn commit(&mut self, now: DateTime<Utc>, author: &str, target: IncidentId, payload: OpPayload) -> Result<Op> {
         let tx = self.conn.transaction()?;
         let op = stamp_op(&tx, now, author, target, payload)?;
-        write_op(&tx, &op, true)?;
+        write_op(&tx, &op)?;
         tx.commit()?;
         Ok(op)
     }
@@ -112,7 +113,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let id = new_incident_id(now);
         let op = stamp_op(&tx, now, author, id, OpPayload::Declare(build(next_human_id(&tx)?)))?;
-        write_op(&tx, &op, true)?;
+        write_op(&tx, &op)?;
         tx.commit()?;
         Ok((id, op))
     }
@@ -158,7 +159,7 @@ impl Store {
             if let Some(id) = op_id {
                 op.op_id = id;
             }
-            if let Some(seq) = log_op(&tx, &op, true)? {
+            if let Some(seq) = log_op(&tx, &op)? {
                 by_incident.entry(target).or_default().push((seq, op.clone()));
             }
             out.push(op);
@@ -312,7 +313,7 @@ impl Store {
     }
 
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
+        crate::outbox::len(&self.conn)
     }
 
     /// Throws the projections away and folds them again from the op log alone (each
@@ -387,7 +388,7 @@ pub(crate) fn read_meta(tx: &Connection, key: &str) -> Result<Option<String>> {
     Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
 }
 
-pub(crate) fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+pub(crate) fn write_meta(tx: &Connection, key: &str, value: &str) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?;
@@ -448,7 +449,7 @@ pub(crate) fn stamp_and_write(
     payload: OpPayload,
 ) -> Result<Op> {
     let op = stamp_op(tx, now, author, target, payload)?;
-    write_op(tx, &op, true)?;
+    write_op(tx, &op)?;
     Ok(op)
 }
 
@@ -523,19 +524,21 @@ impl Stamper {
     }
 }
 
-/// Logs an op (once), queues it when local, and folds it into its incident's
-/// projection. Returns false when the op was already in the log.
-pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
-    let Some(seq) = log_op(tx, op, local)? else {
+/// Logs a local op (once) and folds it into its incident's projection. Returns false
+/// when the op was already in the log.
+pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
+    let Some(seq) = log_op(tx, op)? else {
         return Ok(false);
     };
     project_all(tx, op.target, &[(seq, op.clone())])?;
     Ok(true)
 }
 
-/// Logs an op (once) and queues it when local, without touching the projection.
+/// Logs an op (once), without touching the projection. A local op is queued for the
+/// server by being logged (past the outbox mark, see `crate::outbox`); an op from
+/// elsewhere must be logged between `outbox::settle` and `outbox::skip_to_end`.
 /// Returns its number in the log (`ops.seq`), or `None` when it was already there.
-pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<Option<i64>> {
+pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op) -> Result<Option<i64>> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
@@ -554,11 +557,7 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<Optio
     if inserted == 0 {
         return Ok(None);
     }
-    let seq = tx.last_insert_rowid();
-    if local {
-        tx.prepare_cached("INSERT INTO outbox(seq) VALUES (?1)")?.execute([seq])?;
-    }
-    Ok(Some(seq))
+    Ok(Some(tx.last_insert_rowid()))
 }
 
 mod projection;

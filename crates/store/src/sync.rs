@@ -95,17 +95,14 @@ pub struct SyncStatus {
 impl Store {
     /// Up to `limit` unacknowledged local ops, oldest first.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Op>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT ops.body FROM outbox JOIN ops ON ops.seq = outbox.seq ORDER BY outbox.seq LIMIT ?1",
-        )?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let bodies = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
-        bodies.map(|b| serde_json::from_str(&b?).map_err(corrupt)).collect()
+        let bodies = crate::outbox::batch(&self.conn, limit)?;
+        bodies.iter().map(|b| serde_json::from_str(b).map_err(corrupt)).collect()
     }
 
     /// Removes acknowledged ops from the outbox (unknown ids are ignored).
     pub fn ack_outbox(&mut self, ids: &[OpId]) -> Result<()> {
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         {
             let mut stmt = tx.prepare_cached(UNQUEUE)?;
             for id in ids {
@@ -164,6 +161,7 @@ impl Store {
     pub fn requeue_all_local_ops(&mut self) -> Result<u64> {
         let replica = self.replica_id()?.to_string();
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         tx.execute(
             "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
             [replica],
@@ -188,6 +186,7 @@ impl Store {
         let restored = match known.as_deref() {
             Some(e) if e == epoch => return Ok(false),
             Some(_) => {
+                crate::outbox::settle(&tx)?;
                 tx.execute(
                     "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
                     [replica],
@@ -228,6 +227,7 @@ impl Store {
                member = NULL",
             params![url, team],
         )?;
+        crate::outbox::settle(&tx)?;
         tx.execute(
             "INSERT INTO outbox(seq) SELECT ops.seq FROM sync_rejected JOIN ops USING (op_id) WHERE true
              ON CONFLICT(seq) DO NOTHING",
@@ -272,6 +272,7 @@ impl Store {
     pub fn reject_outbox(&mut self, rejected: &[(OpId, String)], now: DateTime<Utc>) -> Result<()> {
         let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         {
             let mut unqueue = tx.prepare_cached(UNQUEUE)?;
             let mut record = tx.prepare_cached(

@@ -126,8 +126,8 @@ impl Firebreak {
 
     /// The views of the entries `keys[i]` for each `i` of `which` that still exists.
     fn entry_views(&self, id: uuid::Uuid, keys: &[EntryKey], which: &[usize]) -> Result<HashMap<usize, EntryView>> {
-        let ids: Vec<_> = which.iter().map(|i| keys[*i].id).collect();
-        let page = self.store.timeline_entries(id, &ids)?;
+        let wanted: Vec<&EntryKey> = which.iter().map(|i| &keys[*i]).collect();
+        let page = self.store.timeline_entries(id, &wanted)?;
         let mut shown = Incident::new(id);
         shown.revisions = page.revisions;
         shown.response.pins = page.pins;

@@ -140,7 +140,7 @@ fn run(cli: Cli) -> Result<serde_json::Value, ApiError> {
         Command::Checklist(args) => response::checklist(fb, args, &out),
         Command::Task(cmd) => response::task(fb, cmd, &out),
         Command::Runbook(cmd) => response::runbook(fb, cmd, &out),
-        Command::Pir(cmd) => pir::command(fb, cmd, &out),
+        Command::Pir(cmd) => pir::command(fb, cmd, &out, json),
         Command::Actions(args) => actions::list(fb, args, &out),
         Command::Metrics(args) => data::metrics(fb, args, &out),
         Command::Drill(cmd) => drill::command(fb, &dir, cmd, &out),

@@ -76,7 +76,8 @@ pub enum PirCmd {
     },
 }
 
-pub fn command(fb: &mut Firebreak, cmd: PirCmd, out: Out<'_>) -> Result<Value, ApiError> {
+/// `json`: the answer is printed as JSON (`--json`), so values only JSON shows are built.
+pub fn command(fb: &mut Firebreak, cmd: PirCmd, out: Out<'_>, json: bool) -> Result<Value, ApiError> {
     use firebreak_api::pir::{ActionItemInput, PirStateInput, PirTextInput};
     Ok(match cmd {
         PirCmd::Show { id } => {
@@ -88,8 +89,9 @@ pub fn command(fb: &mut Firebreak, cmd: PirCmd, out: Out<'_>) -> Result<Value, A
             let human = fb
                 .pir_import_yaml(&text)
                 .map_err(|e| ApiError::new(e.code, format!("{}: {}", file.display(), e.message)))?;
-            let p = fb.pir(&human)?;
-            out(p.to_json(), format!("imported {human}"))
+            // The whole review is read back only for `--json`: a person is told its id.
+            let v = if json { fb.pir(&human)?.to_json() } else { serde_json::json!({ "imported": human }) };
+            out(v, format!("imported {human}"))
         }
         PirCmd::Export { id, format, output, start } => {
             let bytes: Vec<u8> = match format.parse()? {

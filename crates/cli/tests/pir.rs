@@ -54,9 +54,10 @@ fn the_reference_example_imports_and_exports_losslessly() {
     ok(d2.path(), &["pir", "export", "INC-001", "--format", "yaml", "-o", again.to_str().unwrap()]);
     assert_eq!(yaml(&again), yaml(&out));
 
-    // Importing the same file again updates, and adds nothing twice.
-    ok(dir, &["pir", "import", reference().to_str().unwrap()]);
-    let p2 = json(dir, &["pir", "show", "INC-001"]);
+    // Importing the same file again updates, and adds nothing twice; `--json` answers with
+    // the whole review (as `pir show`), the text only with its id.
+    let p2 = json(dir, &["pir", "import", reference().to_str().unwrap()]);
+    assert_eq!(p2, json(dir, &["pir", "show", "INC-001"]));
     assert_eq!(p2["action_items"].as_array().unwrap().len(), 2);
     assert_eq!(
         p2["incident"]["timeline"].as_array().unwrap().len(),

@@ -183,6 +183,34 @@ impl Incident {
         inc
     }
 
+    /// Whether [`Incident::apply`] of this payload can change anything besides the
+    /// incident's timeline entries, their revisions and the key-event pins (the pieces a
+    /// store keeps as rows of their own). `false` means the rest of the incident (its
+    /// head) is left exactly as it was, whatever it was: the store then neither reads
+    /// nor rewrites the head for the op. Property-tested in tests/convergence.rs; every
+    /// new op type must be placed here.
+    pub fn changes_head(payload: &OpPayload) -> bool {
+        match payload {
+            OpPayload::AddEntry { .. }
+            | OpPayload::CustomerUpdate { .. }
+            | OpPayload::ReviseEntry { .. }
+            | OpPayload::PinEntry { .. } => false,
+            OpPayload::Declare(_)
+            | OpPayload::SetStatus { .. }
+            | OpPayload::SetSeverity { .. }
+            | OpPayload::EditIncident { .. }
+            | OpPayload::AssignRole { .. }
+            | OpPayload::AddTask { .. }
+            | OpPayload::CompleteTask { .. }
+            | OpPayload::CheckItem { .. }
+            | OpPayload::Handoff { .. }
+            | OpPayload::SetReviewState { .. }
+            | OpPayload::EditReviewText { .. }
+            | OpPayload::SetActionItem { .. }
+            | OpPayload::ScheduleReview { .. } => true,
+        }
+    }
+
     pub fn is_declared(&self) -> bool {
         self.declaration.is_some()
     }

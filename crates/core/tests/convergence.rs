@@ -181,6 +181,55 @@ proptest! {
     }
 }
 
+/// The incident without the pieces a store keeps as rows of their own.
+fn head_json(inc: &Incident) -> String {
+    let mut head = inc.clone();
+    head.timeline.clear();
+    head.revisions.clear();
+    head.response.pins.clear();
+    state_json(&head)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// An op that `Incident::changes_head` says leaves the head alone does so on any
+    /// state the other ops build (in any order: the ops come shuffled by kind).
+    #[test]
+    fn ops_said_to_leave_the_head_alone_do(ops in ops_strategy()) {
+        let mut inc = Incident::new(incident_id());
+        for op in &ops {
+            let before = head_json(&inc);
+            inc.apply(op);
+            if !Incident::changes_head(&op.payload) {
+                prop_assert_eq!(&before, &head_json(&inc), "{} changed the head", op.payload.name());
+            }
+        }
+    }
+}
+
+/// Negative control for the check above: a note does change the whole state, and a
+/// status change does change the head.
+#[test]
+fn head_check_sees_head_changes() {
+    let mk = |id: u128, payload: OpPayload| Op {
+        op_id: OpId(id),
+        replica: ReplicaId(1),
+        hlc: Hlc { wall_ms: 1_000 + id as u64, counter: 0 },
+        author: "x".into(),
+        target: incident_id(),
+        v: 1,
+        payload,
+    };
+    let mut inc = Incident::new(incident_id());
+    let (head, whole) = (head_json(&inc), state_json(&inc));
+    inc.apply(&mk(1, OpPayload::AddEntry { kind: EntryKind::Note, at: t0(), text: "n".into(), decision: None }));
+    assert_eq!(head, head_json(&inc));
+    assert_ne!(whole, state_json(&inc));
+    inc.apply(&mk(2, OpPayload::SetStatus { from: Status::Detected, to: Status::Mitigated, at: t0() }));
+    assert_ne!(head, head_json(&inc));
+}
+
 /// An edit that changes at least one field puts one entry on the timeline.
 fn edits_something(p: &OpPayload) -> bool {
     matches!(p, OpPayload::EditIncident { title, summary, services, impact_started_at, detected_at }

@@ -31,7 +31,7 @@
 //! `secret.where.*` settings) is a fact of this laptop, not of the backup, and is kept.
 use crate::atomic::TempFile;
 use crate::migrate::KNOWN_SCHEMA;
-use crate::store::{restrict_to_owner, META_COUNTER, META_HLC, META_REPLICA};
+use crate::store::{newest_stamp, restrict_to_owner, META_COUNTER, META_HLC, META_REPLICA};
 use crate::{Result, StoreError};
 use firebreak_core::hlc::HlcState;
 use firebreak_core::ids::ReplicaId;
@@ -144,7 +144,9 @@ pub fn restore(live: &Path, file: &Path) -> Result<Restored> {
             let counter: u64 = meta(&tx, META_COUNTER)?.and_then(|s| s.parse().ok()).unwrap_or(0);
             set_meta(&tx, META_COUNTER, &counter.max(h.counter).to_string())?;
             let hlc: HlcState = meta(&tx, META_HLC)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-            let later = HlcState { last: hlc.last.max(h.hlc.last) };
+            // The clock is the saved state or the newest op's stamp, whichever is later
+            // (see `read_hlc`); the live database's newest ops are not in the backup.
+            let later = HlcState { last: hlc.last.max(newest_stamp(&tx)?).max(h.hlc.last) };
             set_meta(&tx, META_HLC, &serde_json::to_string(&later).map_err(crate::store::corrupt)?)?;
             tx.commit()?;
             false
@@ -253,7 +255,8 @@ impl LiveFacts {
         let replica: ReplicaId =
             replica.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?;
         let counter = meta(conn, META_COUNTER)?.and_then(|s| s.parse().ok()).unwrap_or(0);
-        let hlc = meta(conn, META_HLC)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let saved: HlcState = meta(conn, META_HLC)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+        let hlc = HlcState { last: saved.last.max(newest_stamp(conn)?) };
         let own_changes =
             conn.query_row("SELECT EXISTS(SELECT 1 FROM ops WHERE replica = ?1)", [replica.to_string()], |r| r.get(0))?;
         let mut stmt = conn.prepare("SELECT key, value FROM settings WHERE key LIKE 'secret.where.%'")?;

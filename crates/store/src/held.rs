@@ -82,17 +82,18 @@ pub(crate) fn take_in<B: AsRef<str>>(
 ) -> Result<(Intake, Vec<Op>)> {
     let mut out = Intake::default();
     let mut applied = Vec::new();
-    let mut by_incident: BTreeMap<IncidentId, Vec<Op>> = BTreeMap::new();
+    let mut by_incident: BTreeMap<IncidentId, Vec<(i64, Op)>> = BTreeMap::new();
     let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
-    let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+    let mark = crate::outbox::settle(tx)?;
+    let mut unqueue = tx.prepare_cached(crate::sync::UNQUEUE)?;
     for body in bodies {
         let body = body.as_ref();
         match classify(tx, body, now)? {
             Ok(op) => {
-                if log_op(tx, &op, false)? {
+                if let Some(seq) = log_op(tx, &op)? {
                     hlc.observe(op.hlc, now_ms);
                     out.applied += 1;
-                    by_incident.entry(op.target).or_default().push(op.clone());
+                    by_incident.entry(op.target).or_default().push((seq, op.clone()));
                     applied.push(op);
                 } else {
                     unqueue.execute([op.op_id.to_string()])?;
@@ -108,6 +109,7 @@ pub(crate) fn take_in<B: AsRef<str>>(
             }
         }
     }
+    crate::outbox::skip_to_end(tx, mark)?;
     for (target, ops) in &by_incident {
         project_all(tx, *target, ops)?;
     }
@@ -231,16 +233,17 @@ impl Store {
             return Ok(0);
         }
         let mut hlc = crate::store::read_hlc(&tx)?;
+        let mark = crate::outbox::settle(&tx)?;
         let mut released = 0;
-        let mut by_incident: BTreeMap<IncidentId, Vec<Op>> = BTreeMap::new();
+        let mut by_incident: BTreeMap<IncidentId, Vec<(i64, Op)>> = BTreeMap::new();
         let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
         for (id, body) in rows {
             match classify(&tx, &body, now)? {
                 Ok(op) => {
                     tx.execute("DELETE FROM held_ops WHERE id = ?1", [id])?;
-                    if log_op(&tx, &op, false)? {
+                    if let Some(seq) = log_op(&tx, &op)? {
                         hlc.observe(op.hlc, now_ms);
-                        by_incident.entry(op.target).or_default().push(op);
+                        by_incident.entry(op.target).or_default().push((seq, op));
                         released += 1;
                     }
                 }
@@ -252,6 +255,7 @@ impl Store {
                 }
             }
         }
+        crate::outbox::skip_to_end(&tx, mark)?;
         for (target, ops) in &by_incident {
             project_all(&tx, *target, ops)?;
         }

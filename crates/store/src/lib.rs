@@ -3,9 +3,9 @@
 //! folded incident states) that make reads cheap.
 //!
 //! Invariants:
-//! - An op, its outbox row and the projection it changes are written in one
-//!   transaction; when [`Store::commit`] returns, all three are on disk
-//!   (WAL, `synchronous=FULL`).
+//! - An op and the projection it changes are written in one transaction; a local op is
+//!   queued for the server by being logged (see `outbox.rs`); when [`Store::commit`]
+//!   returns, all of it is on disk (WAL, `synchronous=FULL`).
 //! - Projections are a cache: [`Store::rebuild_projections`] recomputes them from the op
 //!   log alone and must give the same states.
 //! - Migrations are embedded in the binary and applied on open, in order, once.
@@ -15,6 +15,7 @@ pub mod backup;
 mod held;
 mod migrate;
 mod outbound;
+mod outbox;
 pub mod remote_url;
 mod store;
 mod sync;

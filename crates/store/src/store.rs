@@ -28,8 +28,9 @@ pub struct IncidentRow {
     pub status: String,
     pub drill: bool,
     pub detected_at: Option<DateTime<Utc>>,
-    /// The local arrival number of the incident's newest op: its version, for what is
-    /// cached per incident.
+    /// The incident's version, for what is cached per incident: the local arrival number
+    /// of the newest op that rewrote its head or added a timeline entry (a revision or a
+    /// pin moves no clock and leaves it).
     pub last_seq: i64,
     /// The clock view cached at exactly `last_seq` (see [`Store::save_clock_views`]);
     /// `None` when there is none or it is stale.
@@ -41,7 +42,7 @@ pub(crate) const META_HLC: &str = "hlc_last";
 pub(crate) const META_COUNTER: &str = "incident_counter";
 /// The layout of the projections (see [`project_all`]); another value rebuilds them.
 const META_PROJECTION_FORMAT: &str = "projection_format";
-const PROJECTION_FORMAT: &str = "3";
+const PROJECTION_FORMAT: &str = "4";
 
 impl Store {
     /// Opens (creating if needed) the database at `path`, applies migrations, and gives
@@ -69,6 +70,7 @@ impl Store {
         // Every statement on the write and read paths is prepared once per connection.
         conn.set_prepared_statement_cache_capacity(64);
         migrate(&mut conn)?;
+        crate::outbox::init(&conn)?;
         let commits = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         let counter = commits.clone();
         conn.commit_hook(Some(move || {
@@ -110,7 +112,7 @@ impl Store {
     pub fn commit(&mut self, now: DateTime<Utc>, author: &str, target: IncidentId, payload: OpPayload) -> Result<Op> {
         let tx = self.conn.transaction()?;
         let op = stamp_op(&tx, now, author, target, payload)?;
-        write_op(&tx, &op, true)?;
+        write_op(&tx, &op)?;
         tx.commit()?;
         Ok(op)
     }
@@ -126,7 +128,7 @@ impl Store {
         let tx = self.conn.transaction()?;
         let id = new_incident_id(now);
         let op = stamp_op(&tx, now, author, id, OpPayload::Declare(build(next_human_id(&tx)?)))?;
-        write_op(&tx, &op, true)?;
+        write_op(&tx, &op)?;
         tx.commit()?;
         Ok((id, op))
     }
@@ -161,7 +163,7 @@ impl Store {
         let mut out = Vec::with_capacity(ops.len());
         // Log every op, then fold each incident's ops into its projection once: an
         // import of n entries costs n row writes, not n rewrites of a growing incident.
-        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<(i64, Op)>> = Default::default();
         for (op_id, target, mut payload) in ops {
             if let OpPayload::Declare(d) = &mut payload {
                 if d.human_id.is_empty() {
@@ -172,8 +174,8 @@ impl Store {
             if let Some(id) = op_id {
                 op.op_id = id;
             }
-            if log_op(&tx, &op, true)? {
-                by_incident.entry(target).or_default().push(op.clone());
+            if let Some(seq) = log_op(&tx, &op)? {
+                by_incident.entry(target).or_default().push((seq, op.clone()));
             }
             out.push(op);
         }
@@ -264,7 +266,7 @@ impl Store {
     pub fn list(&self) -> Result<Vec<IncidentRow>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT i.id, i.human_id, i.title, i.severity, i.status, i.drill, i.detected_at,
-                    (SELECT max(seq) FROM ops WHERE target = i.id), c.seq, c.body
+                    max(i.head_seq, coalesce((SELECT max(seq) FROM timeline_rows WHERE incident = i.id), 0)), c.seq, c.body
              FROM incidents i LEFT JOIN clock_views c ON c.incident = i.id
              WHERE i.declared = 1 ORDER BY i.detected_at DESC, i.id DESC",
         )?;
@@ -293,26 +295,6 @@ impl Store {
         })?;
         // A row whose id does not parse cannot be opened: left out.
         Ok(rows.filter_map(|row| row.transpose()).collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// Caches clock views, each at the incident version (`last_seq`) it was made from, in
-    /// one transaction. A cache write: a later op on the incident makes its row stale.
-    pub fn save_clock_views(&self, views: &[(IncidentId, i64, String)]) -> Result<()> {
-        if views.is_empty() {
-            return Ok(());
-        }
-        let tx = self.conn.unchecked_transaction()?;
-        {
-            let mut put = tx.prepare_cached(
-                "INSERT INTO clock_views(incident, seq, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT(incident) DO UPDATE SET seq = excluded.seq, body = excluded.body",
-            )?;
-            for (id, seq, body) in views {
-                put.execute(params![id.to_string(), seq, body])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
     }
 
     /// Every op in the log, in local arrival order.
@@ -348,15 +330,21 @@ impl Store {
     }
 
     pub fn outbox_len(&self) -> Result<u64> {
-        Ok(self.conn.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))? as u64)
+        crate::outbox::len(&self.conn)
     }
 
     /// Throws the projections away and folds them again from the op log alone (each
     /// incident once).
     pub fn rebuild_projections(&mut self) -> Result<()> {
-        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<Op>> = Default::default();
-        for op in self.all_ops()? {
-            by_incident.entry(op.target).or_default().push(op);
+        let mut by_incident: std::collections::BTreeMap<IncidentId, Vec<(i64, Op)>> = Default::default();
+        {
+            let mut stmt = self.conn.prepare("SELECT seq, body FROM ops ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+            for row in rows {
+                let (seq, body) = row?;
+                let op: Op = serde_json::from_str(&body).map_err(corrupt)?;
+                by_incident.entry(op.target).or_default().push((seq, op));
+            }
         }
         let tx = self.conn.transaction()?;
         tx.execute_batch(
@@ -367,41 +355,6 @@ impl Store {
         }
         write_meta(&tx, META_PROJECTION_FORMAT, PROJECTION_FORMAT)?;
         tx.commit()?;
-        Ok(())
-    }
-
-    pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare_cached("SELECT value FROM settings WHERE key = ?1")?;
-        Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
-    }
-
-    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.set_settings([(key, value)])
-    }
-
-    /// Sets several settings in one transaction: one write to disk, not one per key.
-    pub fn set_settings<'a>(&self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
-        {
-            let mut put = tx.prepare_cached(
-                "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            )?;
-            for (key, value) in pairs {
-                put.execute(params![key, value])?;
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-
-    /// How many transactions this store has committed since it was opened: the tests'
-    /// measure of writes to disk (each commit is one).
-    pub fn commits(&self) -> u64 {
-        self.commits.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    pub fn delete_setting(&self, key: &str) -> Result<()> {
-        self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?;
         Ok(())
     }
 }
@@ -430,12 +383,12 @@ pub(crate) fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-pub(crate) fn read_meta(tx: &Transaction<'_>, key: &str) -> Result<Option<String>> {
+pub(crate) fn read_meta(tx: &Connection, key: &str) -> Result<Option<String>> {
     let mut stmt = tx.prepare_cached("SELECT value FROM meta WHERE key = ?1")?;
     Ok(stmt.query_row([key], |r| r.get(0)).optional()?)
 }
 
-pub(crate) fn write_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+pub(crate) fn write_meta(tx: &Connection, key: &str, value: &str) -> Result<()> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     )?;
@@ -456,9 +409,27 @@ fn read_replica(tx: &Transaction<'_>) -> Result<ReplicaId> {
         .map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))
 }
 
-/// This replica's hybrid clock as last saved.
-pub(crate) fn read_hlc(tx: &Transaction<'_>) -> Result<HlcState> {
-    Ok(read_meta(tx, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default())
+/// This replica's hybrid clock: the later of the saved state (saved when ops from
+/// elsewhere are taken in, and when the clock starts again, see [`Stamper::stamp`]) and
+/// the stamp of the newest op in the log. A local op is the newest op, so writing one
+/// never writes the clock too.
+pub(crate) fn read_hlc(conn: &Connection) -> Result<HlcState> {
+    let saved: HlcState =
+        read_meta(conn, META_HLC)?.map(|s| serde_json::from_str(&s)).transpose().map_err(corrupt)?.unwrap_or_default();
+    Ok(HlcState { last: saved.last.max(newest_stamp(conn)?) })
+}
+
+/// The stamp of the op that arrived last (a zero stamp for an empty log): one read at
+/// the end of the log's index.
+pub(crate) fn newest_stamp(conn: &Connection) -> Result<Hlc> {
+    let mut stmt = conn.prepare_cached("SELECT wall_ms, counter FROM ops ORDER BY seq DESC LIMIT 1")?;
+    let newest = stmt.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))).optional()?;
+    // Stored from u64/u32 (`wall_ms as i64`): read back the same bits; an out-of-range
+    // counter (only a hand-edited row has one) saturates rather than stopping every write.
+    Ok(newest.map_or_else(Hlc::default, |(wall, counter)| Hlc {
+        wall_ms: wall as u64,
+        counter: u32::try_from(counter.max(0)).unwrap_or(u32::MAX),
+    }))
 }
 
 /// The next human id of this replica (`INC-<tag>-<n>`), counted inside `tx`.
@@ -478,7 +449,7 @@ pub(crate) fn stamp_and_write(
     payload: OpPayload,
 ) -> Result<Op> {
     let op = stamp_op(tx, now, author, target, payload)?;
-    write_op(tx, &op, true)?;
+    write_op(tx, &op)?;
     Ok(op)
 }
 
@@ -496,18 +467,26 @@ fn stamp_op(
 }
 
 /// This replica's id and hybrid clock, read once for a batch of local ops (an import
-/// writes thousands) and saved once after it, inside the batch's transaction.
+/// writes thousands), inside the batch's transaction. The clock needs no saving after
+/// it (the batch's last op is the newest in the log, see [`read_hlc`]), unless it
+/// started again.
 struct Stamper {
     replica: ReplicaId,
     hlc: HlcState,
+    /// The clock started again from the wall clock: save it, or the state pushed ahead
+    /// would be read again.
+    restarted: bool,
 }
 
 impl Stamper {
     fn read(tx: &Transaction<'_>) -> Result<Self> {
-        Ok(Stamper { replica: read_replica(tx)?, hlc: read_hlc(tx)? })
+        Ok(Stamper { replica: read_replica(tx)?, hlc: read_hlc(tx)?, restarted: false })
     }
 
     fn save(&self, tx: &Transaction<'_>) -> Result<()> {
+        if !self.restarted {
+            return Ok(());
+        }
         write_meta(tx, META_HLC, &serde_json::to_string(&self.hlc).map_err(corrupt)?)
     }
 
@@ -526,6 +505,7 @@ impl Stamper {
         let limit = now.checked_add_signed(validate::MAX_STAMP_AHEAD).map_or(u64::MAX, |l| l.timestamp_millis() as u64);
         if self.hlc.last.wall_ms > limit {
             self.hlc.last = Hlc { wall_ms: now_ms, counter: 0 };
+            self.restarted = true;
         }
         let op = Op {
             op_id: OpId(rand::random::<u128>()),
@@ -544,19 +524,21 @@ impl Stamper {
     }
 }
 
-/// Logs an op (once), queues it when local, and folds it into its incident's
-/// projection. Returns false when the op was already in the log.
-pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
-    if !log_op(tx, op, local)? {
+/// Logs a local op (once) and folds it into its incident's projection. Returns false
+/// when the op was already in the log.
+pub(crate) fn write_op(tx: &Transaction<'_>, op: &Op) -> Result<bool> {
+    let Some(seq) = log_op(tx, op)? else {
         return Ok(false);
-    }
-    project_all(tx, op.target, std::slice::from_ref(op))?;
+    };
+    project_all(tx, op.target, &[(seq, op.clone())])?;
     Ok(true)
 }
 
-/// Logs an op (once) and queues it when local, without touching the projection.
-/// Returns false when the op was already in the log.
-pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool> {
+/// Logs an op (once), without touching the projection. A local op is queued for the
+/// server by being logged (past the outbox mark, see `crate::outbox`); an op from
+/// elsewhere must be logged between `outbox::settle` and `outbox::skip_to_end`.
+/// Returns its number in the log (`ops.seq`), or `None` when it was already there.
+pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op) -> Result<Option<i64>> {
     let body = serde_json::to_string(op).map_err(corrupt)?;
     let mut insert = tx.prepare_cached(
         "INSERT INTO ops(op_id, replica, wall_ms, counter, author, target, kind, body)
@@ -573,16 +555,15 @@ pub(crate) fn log_op(tx: &Transaction<'_>, op: &Op, local: bool) -> Result<bool>
         body
     ])?;
     if inserted == 0 {
-        return Ok(false);
+        return Ok(None);
     }
-    if local {
-        tx.prepare_cached("INSERT INTO outbox(op_id) VALUES (?1)")?.execute([op.op_id.to_string()])?;
-    }
-    Ok(true)
+    Ok(Some(tx.last_insert_rowid()))
 }
 
 mod projection;
 use projection::load_incident;
+mod clock_views;
+mod settings;
 mod timeline_page;
 pub(crate) use projection::project_all;
 pub use timeline_page::{EntryKey, EntryPage};

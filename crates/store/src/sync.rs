@@ -67,6 +67,9 @@ pub struct ClockDrift {
 
 const META_CLOCK_DRIFT: &str = "clock_drift";
 
+/// Takes an op (by id) out of the outbox, which is keyed by the op's number in the log.
+pub(crate) const UNQUEUE: &str = "DELETE FROM outbox WHERE seq = (SELECT seq FROM ops WHERE op_id = ?1)";
+
 /// The pull cursor: the server epoch it belongs to and the last sequence applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyncCursor {
@@ -92,20 +95,16 @@ pub struct SyncStatus {
 impl Store {
     /// Up to `limit` unacknowledged local ops, oldest first.
     pub fn outbox_batch(&self, limit: usize) -> Result<Vec<Op>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT ops.body FROM outbox JOIN ops ON ops.op_id = outbox.op_id
-             ORDER BY ops.seq LIMIT ?1",
-        )?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let bodies = stmt.query_map([limit], |r| r.get::<_, String>(0))?;
-        bodies.map(|b| serde_json::from_str(&b?).map_err(corrupt)).collect()
+        let bodies = crate::outbox::batch(&self.conn, limit)?;
+        bodies.iter().map(|b| serde_json::from_str(b).map_err(corrupt)).collect()
     }
 
     /// Removes acknowledged ops from the outbox (unknown ids are ignored).
     pub fn ack_outbox(&mut self, ids: &[OpId]) -> Result<()> {
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         {
-            let mut stmt = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            let mut stmt = tx.prepare_cached(UNQUEUE)?;
             for id in ids {
                 stmt.execute([id.to_string()])?;
             }
@@ -162,9 +161,9 @@ impl Store {
     pub fn requeue_all_local_ops(&mut self) -> Result<u64> {
         let replica = self.replica_id()?.to_string();
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         tx.execute(
-            "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
-             ON CONFLICT(op_id) DO NOTHING",
+            "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
             [replica],
         )?;
         tx.execute("UPDATE sync_state SET epoch = NULL, cursor = 0 WHERE id = 1", [])?;
@@ -187,9 +186,9 @@ impl Store {
         let restored = match known.as_deref() {
             Some(e) if e == epoch => return Ok(false),
             Some(_) => {
+                crate::outbox::settle(&tx)?;
                 tx.execute(
-                    "INSERT INTO outbox(op_id) SELECT op_id FROM ops WHERE replica = ?1
-                     ON CONFLICT(op_id) DO NOTHING",
+                    "INSERT INTO outbox(seq) SELECT seq FROM ops WHERE replica = ?1 ON CONFLICT(seq) DO NOTHING",
                     [replica],
                 )?;
                 true
@@ -228,8 +227,10 @@ impl Store {
                member = NULL",
             params![url, team],
         )?;
+        crate::outbox::settle(&tx)?;
         tx.execute(
-            "INSERT INTO outbox(op_id) SELECT op_id FROM sync_rejected WHERE true ON CONFLICT(op_id) DO NOTHING",
+            "INSERT INTO outbox(seq) SELECT ops.seq FROM sync_rejected JOIN ops USING (op_id) WHERE true
+             ON CONFLICT(seq) DO NOTHING",
             [],
         )?;
         tx.execute("DELETE FROM sync_rejected", [])?;
@@ -271,8 +272,9 @@ impl Store {
     pub fn reject_outbox(&mut self, rejected: &[(OpId, String)], now: DateTime<Utc>) -> Result<()> {
         let at = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let tx = self.conn.transaction()?;
+        crate::outbox::settle(&tx)?;
         {
-            let mut unqueue = tx.prepare_cached("DELETE FROM outbox WHERE op_id = ?1")?;
+            let mut unqueue = tx.prepare_cached(UNQUEUE)?;
             let mut record = tx.prepare_cached(
                 "INSERT INTO sync_rejected(op_id, reason, rejected_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT(op_id) DO UPDATE SET reason = excluded.reason, rejected_at = excluded.rejected_at",

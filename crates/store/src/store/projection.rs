@@ -11,13 +11,25 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use super::corrupt;
 
 /// Folds ops of one incident into its projection: its head (the incident without its
-/// timeline and revisions) is loaded once and written once; each timeline entry and
-/// revision the ops make is a row of its own. So an op costs the same whatever the size
-/// of its incident: the fold never reads the timeline to apply an op, only to show it.
-pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) -> Result<()> {
+/// timeline, revisions and pins) is loaded once and written once; each timeline entry,
+/// revision and pin the ops make is a row of its own. So an op costs the same whatever
+/// the size of its incident: the fold never reads the timeline to apply an op, only to
+/// show it. Ops that leave the head alone ([`Incident::changes_head`], e.g. a note) are
+/// folded into an empty incident and only their rows are written: the head is neither
+/// read nor rewritten.
+///
+/// `ops` are the incident's ops with their numbers in the log (`ops.seq`): a timeline row
+/// is keyed by the number of the op that made it, so an incident's rows are appended at
+/// the end of its range.
+pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[(i64, Op)]) -> Result<()> {
     let id = target.to_string();
-    let state: Option<String> =
-        tx.query_row("SELECT state FROM incidents WHERE id = ?1", [&id], |r| r.get(0)).optional()?;
+    let head_changes = ops.iter().any(|(_, op)| Incident::changes_head(&op.payload));
+    let state: Option<String> = if head_changes {
+        let mut get = tx.prepare_cached("SELECT state FROM incidents WHERE id = ?1")?;
+        get.query_row([&id], |r| r.get(0)).optional()?
+    } else {
+        None
+    };
     let mut inc: Incident = match state {
         Some(s) => serde_json::from_str(&s).map_err(corrupt)?,
         None => Incident::new(target),
@@ -25,7 +37,7 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
     // A pin merges with the entry's pin register (last writer wins): read just those.
     {
         let mut get = tx.prepare_cached("SELECT body FROM pin_rows WHERE incident = ?1 AND entry = ?2")?;
-        for op in ops {
+        for (_, op) in ops {
             if let OpPayload::PinEntry { entry, .. } = &op.payload {
                 let body: Option<String> = get.query_row(params![id, entry.to_string()], |r| r.get(0)).optional()?;
                 if let Some(body) = body {
@@ -34,7 +46,7 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             }
         }
     }
-    for op in ops {
+    for (_, op) in ops {
         inc.apply(op);
     }
     let entries = std::mem::take(&mut inc.timeline);
@@ -49,11 +61,14 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             put.execute(params![id, entry.to_string(), serde_json::to_string(pin).map_err(corrupt)?])?;
         }
         let mut put = tx.prepare_cached(
-            "INSERT INTO timeline_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
-             ON CONFLICT(incident, op_id) DO UPDATE SET body = excluded.body",
+            "INSERT INTO timeline_rows(incident, seq, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT(incident, seq) DO UPDATE SET body = excluded.body",
         )?;
-        for (op_id, entry) in &entries {
-            put.execute(params![id, op_id.to_string(), serde_json::to_string(entry).map_err(corrupt)?])?;
+        // An op makes at most one entry, keyed by the op's id.
+        for (seq, op) in ops {
+            if let Some(entry) = entries.get(&op.op_id) {
+                put.execute(params![id, seq, serde_json::to_string(entry).map_err(corrupt)?])?;
+            }
         }
         let mut put = tx.prepare_cached(
             "INSERT INTO revision_rows(incident, op_id, body) VALUES (?1, ?2, ?3)
@@ -63,25 +78,30 @@ pub(crate) fn project_all(tx: &Transaction<'_>, target: IncidentId, ops: &[Op]) 
             put.execute(params![id, rev.op.to_string(), serde_json::to_string(rev).map_err(corrupt)?])?;
         }
     }
+    if !head_changes {
+        return Ok(());
+    }
     let decl = inc.declaration.as_ref();
-    tx.execute(
-        "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+    tx.prepare_cached(
+        "INSERT INTO incidents(id, human_id, declared, title, severity, status, drill, detected_at, state, head_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT(id) DO UPDATE SET human_id = excluded.human_id, declared = excluded.declared,
            title = excluded.title, severity = excluded.severity, status = excluded.status,
-           drill = excluded.drill, detected_at = excluded.detected_at, state = excluded.state",
-        params![
-            id,
-            decl.map(|d| d.human_id.clone()),
-            decl.is_some(),
-            inc.title.value,
-            inc.severity.value,
-            inc.status.value.as_str(),
-            decl.is_some_and(|d| d.drill),
-            inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
-            serde_json::to_string(&inc).map_err(corrupt)?
-        ],
-    )?;
+           drill = excluded.drill, detected_at = excluded.detected_at, state = excluded.state,
+           head_seq = max(head_seq, excluded.head_seq)",
+    )?
+    .execute(params![
+        id,
+        decl.map(|d| d.human_id.clone()),
+        decl.is_some(),
+        inc.title.value,
+        inc.severity.value,
+        inc.status.value.as_str(),
+        decl.is_some_and(|d| d.drill),
+        inc.detected_at().map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        serde_json::to_string(&inc).map_err(corrupt)?,
+        ops.iter().map(|(seq, _)| *seq).max().unwrap_or(0)
+    ])?;
     Ok(())
 }
 

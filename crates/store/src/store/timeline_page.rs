@@ -14,6 +14,9 @@ use std::collections::{BTreeMap, HashSet};
 /// Where an entry stands in its timeline, and what a filter by kind reads.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct EntryKey {
+    /// The row's key: the local arrival number of the op that made the entry.
+    #[serde(skip)]
+    pub seq: i64,
     pub id: OpId,
     pub kind: EntryKind,
     pub event_time: DateTime<Utc>,
@@ -39,29 +42,33 @@ pub struct EntryPage {
 impl Store {
     /// Every entry's key, in no particular order (the caller sorts by [`EntryKey::order`]).
     pub fn timeline_keys(&self, incident: IncidentId) -> Result<Vec<EntryKey>> {
-        let mut stmt = self.conn.prepare_cached("SELECT body FROM timeline_rows WHERE incident = ?1")?;
-        let rows = stmt.query_map([incident.to_string()], |r| r.get::<_, String>(0))?;
-        rows.map(|body| serde_json::from_str(&body?).map_err(corrupt)).collect()
+        let mut stmt = self.conn.prepare_cached("SELECT seq, body FROM timeline_rows WHERE incident = ?1")?;
+        let rows = stmt.query_map([incident.to_string()], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        rows.map(|row| {
+            let (seq, body) = row?;
+            let key: EntryKey = serde_json::from_str(&body).map_err(corrupt)?;
+            Ok(EntryKey { seq, ..key })
+        })
+        .collect()
     }
 
-    /// The entries with these ids (those that exist), with their revisions and pins.
-    pub fn timeline_entries(&self, incident: IncidentId, ids: &[OpId]) -> Result<EntryPage> {
+    /// The entries with these keys (those that exist), with their revisions and pins.
+    pub fn timeline_entries(&self, incident: IncidentId, keys: &[&EntryKey]) -> Result<EntryPage> {
         let id = incident.to_string();
         let mut page = EntryPage::default();
-        let mut entry =
-            self.conn.prepare_cached("SELECT body FROM timeline_rows WHERE incident = ?1 AND op_id = ?2")?;
+        let mut entry = self.conn.prepare_cached("SELECT body FROM timeline_rows WHERE incident = ?1 AND seq = ?2")?;
         let mut pin = self.conn.prepare_cached("SELECT body FROM pin_rows WHERE incident = ?1 AND entry = ?2")?;
-        for op in ids {
-            let key = op.to_string();
-            if let Some(body) = entry.query_row(params![id, key], |r| r.get::<_, String>(0)).optional()? {
+        for key in keys {
+            if let Some(body) = entry.query_row(params![id, key.seq], |r| r.get::<_, String>(0)).optional()? {
                 page.entries.push(serde_json::from_str(&body).map_err(corrupt)?);
             }
-            if let Some(body) = pin.query_row(params![id, key], |r| r.get::<_, String>(0)).optional()? {
-                page.pins.insert(*op, serde_json::from_str(&body).map_err(corrupt)?);
+            let pinned = pin.query_row(params![id, key.id.to_string()], |r| r.get::<_, String>(0)).optional()?;
+            if let Some(body) = pinned {
+                page.pins.insert(key.id, serde_json::from_str(&body).map_err(corrupt)?);
             }
         }
         // Revisions are few (corrections): read the incident's and keep the page's.
-        let wanted: HashSet<&OpId> = ids.iter().collect();
+        let wanted: HashSet<&OpId> = keys.iter().map(|k| &k.id).collect();
         let mut stmt = self.conn.prepare_cached("SELECT body FROM revision_rows WHERE incident = ?1")?;
         for body in stmt.query_map([&id], |r| r.get::<_, String>(0))? {
             let rev: Revision = serde_json::from_str(&body?).map_err(corrupt)?;
@@ -82,9 +89,9 @@ impl Store {
         let id = incident.to_string();
         let word = word.to_ascii_lowercase();
         let mut out = HashSet::new();
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT op_id FROM timeline_rows WHERE incident = ?1 AND instr(lower(body), ?2) > 0")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT json_extract(body, '$.id') FROM timeline_rows WHERE incident = ?1 AND instr(lower(body), ?2) > 0",
+        )?;
         for op in stmt.query_map(params![id, word], |r| r.get::<_, String>(0))? {
             out.insert(op?.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?);
         }
@@ -95,21 +102,5 @@ impl Store {
             out.insert(op?.parse().map_err(|e: firebreak_core::CoreError| StoreError::Corrupt(e.to_string()))?);
         }
         Ok(out)
-    }
-
-    /// One incident's version (its newest op's arrival number) and its clock view cached
-    /// at exactly that version, if any (see [`Store::save_clock_views`]).
-    pub fn clock_view_of(&self, incident: IncidentId) -> Result<(i64, Option<String>)> {
-        let id = incident.to_string();
-        let last: i64 = self
-            .conn
-            .prepare_cached("SELECT coalesce(max(seq), 0) FROM ops WHERE target = ?1")?
-            .query_row([&id], |r| r.get(0))?;
-        let cached: Option<(i64, String)> = self
-            .conn
-            .prepare_cached("SELECT seq, body FROM clock_views WHERE incident = ?1")?
-            .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        Ok((last, cached.filter(|(seq, _)| *seq == last).map(|(_, body)| body)))
     }
 }

@@ -63,6 +63,10 @@ export class App {
       return incidentRow(i, { selected: s.selected?.id ?? null, now: this.now(), leadMs: this.leadMs, rank: this.rank, onSelect: (id) => void this.select(id) });
     },
   });
+  /** Bumped whenever the window itself sets the open incident (not a re-read): a re-read
+   * begun before that is older than what is shown, and is dropped. */
+  private selectedVersion = 0;
+  private rereading = false;
   private readonly mainEl = h("main", { class: "main", id: "main" });
   private readonly overlayEl = h("div", { id: "overlay-root" });
   private readonly toastEl = h("div", { class: "toast", role: "alert", "aria-live": "assertive", hidden: true, "data-testid": "error" });
@@ -92,6 +96,7 @@ export class App {
     // incident (an entry typed) redraws the incident, not the list.
     let listedSelection: string | null = null;
     this.store.subscribe((s, changed) => {
+      if (changed.has("selected") && !this.rereading) this.selectedVersion++;
       const selection = s.selected?.id ?? null;
       if (changed.has("items") || changed.has("filter")) {
         listedSelection = selection;
@@ -204,6 +209,7 @@ export class App {
       return;
     }
     const focus = restorable ? { id: active.id, start: active.selectionStart, end: active.selectionEnd } : null;
+    const version = this.selectedVersion;
     await this.guard(async () => {
       const items = await api.listIncidents();
       // The open incident may be gone (a restore replaced the record): then none is open.
@@ -215,8 +221,16 @@ export class App {
       const now = this.store.get();
       const patch: Partial<AppState> = {};
       if (JSON.stringify(items) !== JSON.stringify(now.items)) patch.items = items;
-      if (now.selected?.id === current.selected?.id && JSON.stringify(selected) !== JSON.stringify(now.selected)) patch.selected = selected;
-      this.store.set(patch);
+      // What was read may be older than what the window has shown since (an entry typed
+      // meanwhile): then that stands, and the change it made brings the next read.
+      const untouched = this.selectedVersion === version;
+      if (untouched && now.selected?.id === current.selected?.id && JSON.stringify(selected) !== JSON.stringify(now.selected)) patch.selected = selected;
+      this.rereading = true;
+      try {
+        this.store.set(patch);
+      } finally {
+        this.rereading = false;
+      }
     });
     if (focus) {
       const el = document.getElementById(focus.id) as HTMLInputElement | null;

@@ -17,17 +17,17 @@ use tauri::Manager;
 /// The newest entries an incident's detail carries: more than a tall window shows.
 const TIMELINE_FIRST_PAGE: u32 = 100;
 
-/// WebKitGTK composites pages with OpenGL by default; where there is no GPU (virtual
-/// machines, remote desktops, many servers-turned-laptops) that is software GL, which
-/// re-composites the whole window for every changed countdown. Firebreak draws text and
-/// boxes, which WebKit paints well without compositing. Measured under Xvfb with 1,000
-/// incidents: idle CPU 4.3 % → 1.1 % of a core, the web process's memory 227 → 123 MB.
-/// `FIREBREAK_GPU_COMPOSITING=1`, or setting WebKit's own variable, keeps WebKit's default.
-/// Runs first in `main`, before any other thread exists.
+/// WebKitGTK composites pages with OpenGL by default; where there is no GPU that is
+/// software GL, which re-composites the whole window for every changed countdown.
+/// `FIREBREAK_PAINT_WITHOUT_COMPOSITING=1` turns compositing off: measured under Xvfb with
+/// 1,000 incidents, idle CPU 4.3 % → 1.1 % of a core and the web process's memory 227 →
+/// 123 MB. Not the default: with it, WebDriver (the real-window tests) stopped seeing
+/// some redraws and hung, so it is not known to be safe. Runs first in `main`, before
+/// any other thread exists.
 #[cfg(target_os = "linux")]
 fn paint_without_compositing() {
-    let keep = std::env::var_os("FIREBREAK_GPU_COMPOSITING").is_some_and(|v| v == "1");
-    if !keep && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+    let asked = std::env::var_os("FIREBREAK_PAINT_WITHOUT_COMPOSITING").is_some_and(|v| v == "1");
+    if asked && std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
 }

@@ -37,6 +37,17 @@ struct Cached {
     incident: Incident,
 }
 
+/// The view a cache row holds, if it was written by this build's format.
+fn read_cached(body: Option<String>) -> Option<Incident> {
+    let cached: Cached = serde_json::from_str(&body?).ok()?;
+    (cached.format == FORMAT).then_some(cached.incident)
+}
+
+/// A view as a cache row (`None` only if it cannot be serialised: then it is not cached).
+fn cache_row(view: &Incident) -> Option<String> {
+    serde_json::to_string(&Cached { format: FORMAT, incident: view.clone() }).ok()
+}
+
 impl Firebreak {
     /// Every listed incident with its clock view (`None` for a closed incident, which
     /// has no running clock, and for one that cannot be read: it is then listed without
@@ -53,18 +64,11 @@ impl Firebreak {
                 if closed {
                     return (row, None);
                 }
-                let cached = row.clock_view.take().and_then(|body| serde_json::from_str::<Cached>(&body).ok());
-                let view = match cached.filter(|c| c.format == FORMAT) {
-                    Some(c) => Some(c.incident),
-                    None => {
-                        let view = self.store.incident(row.id).ok().flatten().map(clock_view);
-                        if let Some(v) = &view {
-                            let body = serde_json::to_string(&Cached { format: FORMAT, incident: v.clone() });
-                            fresh.extend(body.ok().map(|b| (row.id, row.last_seq, b)));
-                        }
-                        view
-                    }
-                };
+                let view = read_cached(row.clock_view.take()).or_else(|| {
+                    let view = self.store.incident(row.id).ok().flatten().map(clock_view)?;
+                    fresh.extend(cache_row(&view).map(|body| (row.id, row.last_seq, body)));
+                    Some(view)
+                });
                 (row, view)
             })
             .collect();
@@ -73,23 +77,19 @@ impl Firebreak {
         }
         Ok(rows)
     }
-}
 
-impl Firebreak {
     /// One incident's clock view, cached as [`Self::with_clock_views`] does.
     pub(crate) fn clock_view(&self, id: firebreak_core::ids::IncidentId) -> Result<Incident> {
         let (version, cached) = self.store.clock_view_of(id)?;
-        if let Some(c) =
-            cached.and_then(|body| serde_json::from_str::<Cached>(&body).ok()).filter(|c| c.format == FORMAT)
-        {
-            return Ok(c.incident);
+        if let Some(view) = read_cached(cached) {
+            return Ok(view);
         }
         let inc = self
             .store
             .incident(id)?
             .ok_or_else(|| crate::ApiError::new(crate::ErrorCode::NotFound, format!("no incident {id}")))?;
         let view = clock_view(inc);
-        if let Ok(body) = serde_json::to_string(&Cached { format: FORMAT, incident: view.clone() }) {
+        if let Some(body) = cache_row(&view) {
             if let Err(e) = self.store.save_clock_views(&[(id, version, body)]) {
                 eprintln!("firebreak: could not cache a clock view: {e}");
             }

@@ -74,14 +74,17 @@ impl Firebreak {
         let view = self.clock_view(id)?;
         let mut keys = self.store.timeline_keys(id)?;
         keys.sort_by_key(EntryKey::order);
-        let note_of = |i: usize| {
-            let e = view.timeline.get(&keys[i].id)?;
-            crate::requirements::level_note(&policy, &EntryView::of(&view, e))
-        };
-        let mut slots = Vec::with_capacity(keys.len());
+        // The policy's notes, by the index of the entry they follow (made once).
+        let notes: HashMap<usize, EntryView> = (0..keys.len())
+            .filter_map(|i| {
+                let e = view.timeline.get(&keys[i].id)?;
+                Some((i, crate::requirements::level_note(&policy, &EntryView::of(&view, e))?))
+            })
+            .collect();
+        let mut slots = Vec::with_capacity(keys.len() + notes.len());
         for i in 0..keys.len() {
             slots.push(Slot::Entry(i));
-            if note_of(i).is_some() {
+            if notes.contains_key(&i) {
                 slots.push(Slot::Note(i));
             }
         }
@@ -105,7 +108,7 @@ impl Firebreak {
         let keep = |slot: &Slot| match *slot {
             Slot::Entry(i) => kind.is_none_or(|k| keys[i].kind == k) && found.as_ref().is_none_or(|f| f.contains(&i)),
             Slot::Note(i) => {
-                kind.is_none_or(|k| k == EntryKind::Note) && note_of(i).is_some_and(|n| matches(&n, &query))
+                kind.is_none_or(|k| k == EntryKind::Note) && notes.get(&i).is_some_and(|n| matches(n, &query))
             }
         };
         let shown: Vec<Slot> = slots.into_iter().rev().filter(keep).collect();
@@ -118,7 +121,7 @@ impl Firebreak {
             .iter()
             .filter_map(|s| match *s {
                 Slot::Entry(i) => views.remove(&i),
-                Slot::Note(i) => note_of(i),
+                Slot::Note(i) => notes.get(&i).cloned(),
             })
             .collect();
         Ok(TimelinePage { incident: id.to_string(), offset: q.offset, entries, total: shown.len() as u32 })

@@ -60,9 +60,9 @@ def test_assign_role_send_update_take_runbook_action(launcher):
     # Send a status update: the next-update clock restarts from now.
     before = next_update_due(d)
     tab(d, "comms")
-    text = wait(d, lambda drv: drv.find_element(By.ID, "comms-text"))
-    wait(d, lambda drv: drv.find_element(By.ID, "comms-text").get_attribute("value").startswith("[Incident: "))
-    draft = text.get_attribute("value")
+    # The window redraws the panel when a change event names the incident: read the
+    # draft from the element as it is now, not one found before a redraw.
+    draft = wait(d, lambda drv: (v := drv.find_element(By.ID, "comms-text").get_attribute("value")).startswith("[Incident: ") and v)
     assert "[SEV2] Checkout errors" in draft and "Team: Ana Ops (incident commander)" in draft
     assert "Next update in 2 hours." in draft  # SEV2: "Regular updates every 2 hours" (reference)
     click(d, "#comms-sent")
